@@ -1,0 +1,39 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig, ROOT_DIR } from '../config/config.js';
+import { BARS, Evaluator, QuestionSet, pct } from '../evaluation/evaluator.js';
+import { KnowledgeBase } from '../knowledge/knowledgeBase.js';
+import { Understanding } from '../understanding/understanding.js';
+
+/** `npm run eval [-- --misses]`: accuracy of the understanding pipeline on the labelled sets in test/eval. */
+async function main(argv: string[]): Promise<void> {
+  const showMisses = argv.includes('--misses');
+  const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);
+  const evaluator = new Evaluator(new Understanding(kb));
+  const dir = path.join(ROOT_DIR, 'test', 'eval');
+  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  let failed = false;
+  for (const f of files) {
+    const set = QuestionSet.parse(JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')));
+    const r = evaluator.run(set);
+    const below = Evaluator.meets(r);
+    failed ||= below.length > 0;
+    const lines = [
+      `${f}: ${r.questions} questions`,
+      `  accuracy@1            ${pct(r.accuracyAt1).padStart(6)}  (bar ${pct(BARS.accuracyAt1)}, ${r.inScope} in scope)`,
+      `  recall@3              ${pct(r.recallAt3).padStart(6)}  (bar ${pct(BARS.recallAt3)})`,
+      `  out-of-scope rejected ${pct(r.rejection).padStart(6)}  (bar ${pct(BARS.rejection)}, ${r.outOfScope} out of scope)`,
+      `  office accuracy       ${pct(r.officeAccuracy).padStart(6)}  (bar ${pct(BARS.officeAccuracy)}, ${r.officeQuestions} naming a place)`,
+      `  ambiguity agreement   ${pct(r.ambiguityAgreement).padStart(6)}  (no bar: ambiguous-labelled questions the bot also asks about)`,
+      below.length > 0 ? `  BELOW BAR: ${below.join('; ')}` : '  meets every bar',
+    ];
+    if (showMisses) for (const m of r.misses) lines.push(`  miss ${m.metric}: ${m.q}  expected ${m.expected}, got ${m.got}`);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`eval failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

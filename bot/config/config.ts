@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from '../errors/configError.js';
+
+/** The repository root, so paths work whatever the working directory is. */
+export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  KNOWLEDGE_DIR: z.string().min(1).default(path.join(ROOT_DIR, 'knowledge')),
+  LOCALES_DIR: z.string().min(1).default(path.join(ROOT_DIR, 'locales')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string | undefined;
+  dataDir: string;
+  knowledgeDir: string;
+  localesDir: string;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  nodeEnv: z.infer<typeof Env>['NODE_ENV'];
+}>;
+
+/** Reads the environment once; a bad value stops start-up with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${issues}`, { issues: parsed.error.issues });
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
+    localesDir: path.resolve(e.LOCALES_DIR),
+    logLevel: e.LOG_LEVEL,
+    nodeEnv: e.NODE_ENV,
+  });
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { Understanding } from '../understanding/understanding.js';
+
+export const LabelledQuestion = z.object({
+  q: z.string().min(1),
+  expect: z.array(z.number().int().positive()),
+  outcome: z.enum(['match', 'ambiguous', 'none', 'phone']),
+  office: z.string().nullable().default(null),
+  tags: z.array(z.string()).default([]),
+});
+export type LabelledQuestion = z.infer<typeof LabelledQuestion>;
+export const QuestionSet = z.array(LabelledQuestion);
+
+export interface Miss {
+  q: string;
+  metric: 'accuracy@1' | 'recall@3' | 'rejection' | 'office';
+  expected: string;
+  got: string;
+}
+
+export interface EvalReport {
+  questions: number;
+  inScope: number;
+  accuracyAt1: number;
+  recallAt3: number;
+  outOfScope: number;
+  rejection: number;
+  /** ambiguous-labelled questions the matcher also called ambiguous */
+  ambiguityAgreement: number;
+  officeQuestions: number;
+  officeAccuracy: number;
+  misses: Miss[];
+}
+
+export interface Bars {
+  accuracyAt1: number;
+  recallAt3: number;
+  rejection: number;
+  officeAccuracy: number;
+}
+
+/** The bars `npm test` holds the matcher to, on every labelled set. */
+export const BARS: Bars = { accuracyAt1: 0.95, recallAt3: 0.99, rejection: 0.95, officeAccuracy: 1 };
+
+/** Scores the understanding pipeline against a labelled question set. */
+export class Evaluator {
+  constructor(private readonly understanding: Understanding) {}
+
+  run(set: readonly LabelledQuestion[]): EvalReport {
+    let inScope = 0, top1 = 0, recall = 0, oos = 0, rejected = 0, ambiguous = 0, agreed = 0, officeQs = 0, officeOk = 0;
+    const misses: Miss[] = [];
+    for (const item of set) {
+      const found = this.understanding.understand(item.q);
+      const ranked = found.outcome === 'none' ? [] : found.matches.map((m) => m.matter.no);
+      const got = `${found.outcome} [${ranked.join(',')}]`;
+      if (item.expect.length > 0) {
+        inScope++;
+        const expected = `${item.outcome} [${item.expect.join(',')}]`;
+        if (ranked[0] !== undefined && item.expect.includes(ranked[0])) top1++;
+        else misses.push({ q: item.q, metric: 'accuracy@1', expected, got });
+        const hitsAt3 = ranked.slice(0, 3).filter((n) => item.expect.includes(n)).length;
+        const r = hitsAt3 / Math.min(item.expect.length, 3);
+        recall += r;
+        if (r < 1 && ranked[0] !== undefined && item.expect.includes(ranked[0])) misses.push({ q: item.q, metric: 'recall@3', expected, got });
+        if (item.outcome === 'ambiguous') {
+          ambiguous++;
+          if (found.outcome === 'ambiguous') agreed++;
+        }
+      } else if (item.outcome === 'none') {
+        oos++;
+        if (found.outcome === 'none') rejected++;
+        else misses.push({ q: item.q, metric: 'rejection', expected: 'none', got });
+      }
+      if (item.office) {
+        officeQs++;
+        const first = found.offices.matches[0]?.office;
+        if (found.offices.outcome === 'match' && first && (first.name === item.office || first.division === item.office)) officeOk++;
+        else misses.push({ q: item.q, metric: 'office', expected: item.office, got: `${found.offices.outcome} [${found.offices.matches.map((m) => m.office.name).join(',')}]` });
+      }
+    }
+    const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
+    return {
+      questions: set.length,
+      inScope,
+      accuracyAt1: ratio(top1, inScope),
+      recallAt3: ratio(recall, inScope),
+      outOfScope: oos,
+      rejection: ratio(rejected, oos),
+      ambiguityAgreement: ratio(agreed, ambiguous),
+      officeQuestions: officeQs,
+      officeAccuracy: ratio(officeOk, officeQs),
+      misses,
+    };
+  }
+
+  static meets(report: EvalReport, bars: Bars = BARS): string[] {
+    const failed: string[] = [];
+    if (report.accuracyAt1 < bars.accuracyAt1) failed.push(`accuracy@1 ${pct(report.accuracyAt1)} < ${pct(bars.accuracyAt1)}`);
+    if (report.recallAt3 < bars.recallAt3) failed.push(`recall@3 ${pct(report.recallAt3)} < ${pct(bars.recallAt3)}`);
+    if (report.rejection < bars.rejection) failed.push(`out-of-scope rejection ${pct(report.rejection)} < ${pct(bars.rejection)}`);
+    if (report.officeAccuracy < bars.officeAccuracy) failed.push(`office accuracy ${pct(report.officeAccuracy)} < ${pct(bars.officeAccuracy)}`);
+    return failed;
+  }
+}
+
+export function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}

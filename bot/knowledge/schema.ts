@@ -1,0 +1,244 @@
+import { z } from 'zod';
+
+/**
+ * The shape of everything under knowledge/. Editors change the JSON; this file
+ * only says what a valid edit looks like, so start-up can refuse a broken one.
+ */
+
+/** Where a piece of knowledge came from: `guide` = 附件3 办事指南, `list` = 附件1 事项清单. */
+export const SourceRef = z.string().regex(/^(guide|list|tsv|general)(:.+)?$/, 'a source is "guide:…", "list:…", "tsv:…" or "general:…"');
+
+/**
+ * A condition on the person's answers: every key is a question id, its value the
+ * option ids any of which satisfies it (AND across keys, OR within one key).
+ */
+export const Condition = z.record(z.string().min(1), z.array(z.string().min(1)).min(1));
+export type Condition = z.infer<typeof Condition>;
+
+export const Bilingual = z.object({
+  zh: z.string().min(1),
+  /** Tibetan, when someone has provided it; `boStatus` says whether it is verified. */
+  bo: z.string().min(1).optional(),
+  boStatus: z.enum(['verified', 'draft']).optional(),
+  boSource: z.string().optional(),
+});
+
+export const QuestionOption = z.object({
+  id: z.string().regex(/^[a-z][a-zA-Z0-9_]*$/),
+  label: z.string().min(1),
+  /** words a person may type instead of pressing the button */
+  synonyms: z.array(z.string().min(1)).default([]),
+  /** what the option means when the sources define it */
+  hint: z.string().optional(),
+});
+
+export const Question = z.object({
+  id: z.string().regex(/^[a-z][a-zA-Z0-9_]*$/),
+  text: z.string().min(1),
+  /** several options may hold at once (e.g. 急诊 and 外购药品 in one claim) */
+  multi: z.boolean().default(false),
+  options: z.array(QuestionOption).min(2),
+  /** asked only when this holds */
+  when: Condition.optional(),
+  source: SourceRef,
+});
+
+export const Material = z.object({
+  id: z.string().regex(/^[a-z][a-zA-Z0-9_]*$/),
+  name: z.string().min(1),
+  /** 原件 / 复印件 / 一式两份 / 加盖鲜章 … as the text says */
+  form: z.string().optional(),
+  /** needed only when this holds; absent = always */
+  when: Condition.optional(),
+  /** the sentence of the source that attaches it to a situation */
+  conditionText: z.string().optional(),
+  source: SourceRef,
+});
+
+export const Note = z.object({
+  text: z.string().min(1),
+  when: Condition.optional(),
+  source: SourceRef,
+});
+
+export const TimeLimitValue = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('instant'), text: z.string().min(1) }),
+  z.object({ kind: z.literal('workingDays'), days: z.number().int().positive(), text: z.string().min(1) }),
+  /** 按两定机构协议管理办法和经办规程执行 */
+  z.object({ kind: z.literal('perRules'), text: z.string().min(1) }),
+]);
+
+export const TimeLimit = z.intersection(
+  TimeLimitValue,
+  z.object({
+    /** a different limit for some answers (灵活就业人员即时办结) */
+    variants: z
+      .array(z.intersection(TimeLimitValue, z.object({ when: Condition })))
+      .default([]),
+    source: SourceRef,
+  }),
+);
+
+export const Level = z.enum(['region', 'prefecture', 'county']);
+export type Level = z.infer<typeof Level>;
+
+export const Unit = z.object({
+  text: z.string().min(1),
+  levels: z.array(Level).min(1),
+  /** 户籍所在地县（区）: the person must go to the county of household registration */
+  householdRegistration: z.boolean(),
+  /** other handling bodies named beside the 医保 offices (区外离退休服务管理部门) */
+  others: z.array(z.string()).default([]),
+  source: SourceRef,
+});
+
+export const Related = z.object({
+  no: z.number().int().positive(),
+  when: Condition.optional(),
+  reason: z.string().min(1),
+  source: SourceRef,
+});
+
+/** What 事项清单 says where it differs from, or adds to, the guide. */
+export const ListEntry = z.object({
+  row: z.string().min(1),
+  category: z.string().min(1),
+  categoryCode: z.string().nullable(),
+  title: z.string().min(1),
+  materials: z.array(z.string()).default([]),
+  timeLimit: z.string().nullable(),
+  process: z.string().nullable(),
+  remarks: z.array(z.string()).default([]),
+  /** how the row was reconstructed from the garbled table */
+  reconstruction: z.string().optional(),
+});
+
+export const Discrepancy = z.object({
+  field: z.string().min(1),
+  guide: z.string(),
+  list: z.string(),
+  kept: z.enum(['guide', 'list', 'both']),
+  comment: z.string().optional(),
+});
+
+export const Matter = z.object({
+  no: z.number().int().min(1),
+  code: z.string().regex(/^[0-9A-Z]+$/, 'code is the 事项编码 without spaces').nullable(),
+  title: z.string().min(1),
+  /** the guide's heading when it differs from 事项名称 (item 17) */
+  heading: z.string().optional(),
+  category: z.string().min(1),
+  categoryCode: z.string().nullable(),
+  /** kiosk / fallback group id from knowledge/categories.json */
+  group: z.string().min(1),
+  /** a sentence saying what the matter is for, in plain words */
+  summary: z.string().min(1),
+  /** a personal matter someone else may apply for on the person's behalf (委托办理) */
+  personal: z.boolean(),
+  unit: Unit,
+  audience: z.object({ text: z.string().min(1), source: SourceRef }),
+  channels: z.object({
+    text: z.string().min(1),
+    now: z.array(z.string().min(1)).min(1),
+    later: z.array(z.string().min(1)).default([]),
+    source: SourceRef,
+  }),
+  process: z.object({ text: z.string().min(1), steps: z.array(z.string().min(1)).min(2), source: SourceRef }),
+  timeLimit: TimeLimit,
+  query: z.string().nullable(),
+  evaluation: z.string().nullable(),
+  questions: z.array(Question).default([]),
+  materials: z.array(Material).min(1),
+  notes: z.array(Note).default([]),
+  legalBasis: z.object({ items: z.array(z.string().min(1)), source: SourceRef }),
+  related: z.array(Related).default([]),
+  /** words and phrases people use for this matter, beside its title */
+  keywords: z.array(z.string().min(1)).default([]),
+  /** whole questions as citizens ask them; editors add to these from the review queue */
+  examples: z.array(z.string().min(1)).default([]),
+  list: ListEntry.nullable(),
+  discrepancies: z.array(Discrepancy).default([]),
+  sources: z.record(z.string(), z.string()),
+});
+export type Matter = z.infer<typeof Matter>;
+export type Question = z.infer<typeof Question>;
+export type Material = z.infer<typeof Material>;
+export type TimeLimit = z.infer<typeof TimeLimit>;
+
+export const TibetanName = z.object({
+  script: z.string().min(1),
+  wylie: z.string().optional(),
+  status: z.enum(['verified', 'draft']),
+  /** the tsv's source column, verbatim */
+  source: z.string().min(1),
+  note: z.string().optional(),
+});
+
+export const Office = z.object({
+  /** the directory's own label, e.g. 拉萨市城关区 */
+  name: z.string().min(1),
+  /** the division's formal name, e.g. 城关区 */
+  division: z.string().min(1),
+  level: Level,
+  /** parent prefecture's formal name; null for the region */
+  prefecture: z.string().nullable(),
+  phones: z.array(z.string().regex(/^[0-9][0-9-]{6,}$/)).min(1),
+  /** the phone text exactly as the guide prints it */
+  phoneText: z.string().min(1),
+  aliases: z.array(z.string().min(1)).default([]),
+  formerNames: z.array(z.string().min(1)).default([]),
+  /** not a county: 柳梧新区, 经开区 */
+  special: z.boolean().default(false),
+  tibetan: z.array(TibetanName).default([]),
+  source: SourceRef,
+});
+export type Office = z.infer<typeof Office>;
+
+export const Synonym = z.object({
+  /** the word the knowledge uses */
+  canonical: z.string().min(1),
+  /** what citizens type instead */
+  variants: z.array(z.string().min(1)).min(1),
+});
+
+export const Lexicon = z.object({
+  /** domain words nodejieba must keep whole */
+  terms: z.array(z.string().min(1)),
+  synonyms: z.array(Synonym),
+  /** single-character variants folded before anything else (帐 → 账) */
+  charVariants: z.record(z.string().length(1), z.string().length(1)),
+  /** words that carry no meaning for matching */
+  stopwords: z.array(z.string().min(1)),
+  /** words that mean the question is outside what we handle (养老保险, 公积金 …) */
+  outOfScope: z.array(z.string().min(1)),
+});
+export type Lexicon = z.infer<typeof Lexicon>;
+
+export const Category = z.object({
+  id: z.string().regex(/^[a-z][a-zA-Z0-9_]*$/),
+  label: z.string().min(1),
+  /** what the kiosk button / WeChat menu sends to start it */
+  query: z.string().min(1),
+});
+
+export const Categories = z.object({ categories: z.array(Category).min(1) });
+
+export const General = z.object({
+  /** 委托办理: applies to every personal matter */
+  delegation: z.object({
+    question: Question,
+    materials: z.array(Material).min(1),
+  }),
+  /** the list's closing remarks (处方底方, 电子发票, payment to another's account) */
+  notes: z.array(
+    z.object({
+      id: z.string().regex(/^[a-z][a-zA-Z0-9_]*$/),
+      text: z.string().min(1),
+      /** substrings of a checklist that make the note apply */
+      appliesWhen: z.array(z.string().min(1)).min(1),
+      source: SourceRef,
+    }),
+  ),
+  /** 有效身份证件包括… (guide item 二, note 2: 下同) */
+  validId: z.object({ text: z.string().min(1), source: SourceRef }),
+});

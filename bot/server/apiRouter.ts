@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import { InputError } from '../errors/inputError.js';
+import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
+import type { Office } from '../knowledge/schema.js';
+import type { Understanding } from '../understanding/understanding.js';
+import { sendError } from './httpErrors.js';
+import { optionalChoice, requiredText } from './queryParams.js';
+
+export interface ApiDeps {
+  knowledge: KnowledgeBase;
+  understanding: Understanding;
+}
+
+/** The JSON API the bot, the agent console and the kiosk share. */
+export function createApiRouter({ knowledge, understanding }: ApiDeps): Router {
+  const router = Router();
+
+  router.get('/search', (req, res) => {
+    const q = requiredText(req, 'q');
+    optionalChoice(req, 'lang', ['zh'] as const, 'zh');
+    const found = understanding.understand(q);
+    res.json({
+      query: q,
+      outcome: found.outcome,
+      matches: found.matches.map((m) => ({ no: m.matter.no, code: m.matter.code, title: m.matter.title, score: m.score })),
+    });
+  });
+
+  router.get('/offices', (req, res) => {
+    const q = requiredText(req, 'q');
+    const found = understanding.offices.resolve(understanding.normalizer.normalize(q));
+    res.json({ outcome: found.outcome, matches: found.matches.map((m) => officeJson(m.office)) });
+  });
+
+  router.get('/matters', (_req, res) => {
+    res.json({
+      matters: knowledge.matters.map((m) => ({ no: m.no, code: m.code, title: m.title, category: m.category, group: m.group })),
+    });
+  });
+
+  router.get('/matters/:no', (req, res) => {
+    const raw = req.params.no;
+    if (!/^\d{1,4}$/.test(raw)) throw new InputError(`matter number must be a whole number, got "${raw.slice(0, 20)}"`);
+    const matter = knowledge.matter(Number(raw));
+    if (!matter) {
+      sendError(res, 404, 'not_found', `no matter number ${raw} (matters are numbered 1–${knowledge.matters.length})`);
+      return;
+    }
+    res.json(matter);
+  });
+
+  return router;
+}
+
+function officeJson(o: Office): { name: string; phone: string; phones: string[]; level: Office['level']; prefecture: string | null } {
+  return { name: o.name, phone: o.phones[0] ?? '', phones: o.phones, level: o.level, prefecture: o.prefecture };
+}

@@ -1,0 +1,122 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildService } from '../../bot/index.js';
+import { loadConfig } from '../../bot/config/config.js';
+import { KnowledgeError } from '../../bot/errors/knowledgeError.js';
+import { KnowledgeBase } from '../../bot/knowledge/knowledgeBase.js';
+import { createLogger } from '../../bot/logging/logger.js';
+import { materialLines, readGuide } from '../support/guideText.js';
+import { knowledge } from '../support/services.js';
+
+const guide = readGuide();
+/** Compare texts regardless of spacing, numbering and full/half-width punctuation. */
+const squash = (s: string): string =>
+  s
+    .normalize('NFKC')
+    .replace(/[\s。；;，,、:：.()（）“”"《》①②③④⑤⑥]/g, '')
+    .replace(/^\d+/, '');
+
+describe('knowledge base', () => {
+  it('holds the 30 matters of the guide in its order, plus 31 from the list', async () => {
+    const kb = await knowledge();
+    expect(guide.matters).toHaveLength(30);
+    expect(kb.matters.map((m) => m.no)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    for (const g of guide.matters) expect(kb.matter(g.no)?.title, `matter ${g.no}`).toBe(g.fields.get('事项名称'));
+    expect(kb.matter(31)?.title).toBe('职工基本医疗保险个人账户家庭共享');
+  });
+
+  describe.each(guide.matters.map((g) => [g.no, g] as const))('matter %i against the guide', (no, g) => {
+    it('has the guide unit, audience, process and time limit', async () => {
+      const m = (await knowledge()).matter(no)!;
+      expect(m.unit.text).toBe(g.fields.get('受理单位'));
+      expect(m.audience.text).toBe(g.fields.get('服务对象'));
+      expect(squash(m.process.text)).toBe(squash(g.fields.get('办理流程') ?? ''));
+      const limit = squash([m.timeLimit.text, ...m.timeLimit.variants.map((v) => v.text)].join(''));
+      for (const clause of (g.fields.get('办理时限') ?? '').split(/[，,]/)) expect(limit).toContain(squash(clause));
+    });
+
+    it('lists every material of the guide', async () => {
+      const m = (await knowledge()).matter(no)!;
+      const all = squash(m.materials.map((x) => `${x.name}${x.form ?? ''}${x.conditionText ?? ''}`).join('|'));
+      for (const line of materialLines(g.fields.get('办理材料') ?? '')) expect(all, line).toContain(squash(line));
+    });
+
+    it('keeps every note of the guide, as a note or a conditional material', async () => {
+      const kb = await knowledge();
+      const m = kb.matter(no)!;
+      const all = squash(
+        [...m.notes.map((n) => n.text), ...m.materials.map((x) => `${x.name}${x.conditionText ?? ''}`), ...kb.general.delegation.materials.map((x) => x.conditionText ?? '')].join('|'),
+      );
+      const notes = g.fields.get('说明事项') ?? '';
+      for (const line of materialLines(notes)) {
+        // A note line may hold several numbered clauses (①②③): each must be there.
+        for (const clause of line.split(/[①②③④]/).filter((c) => squash(c).length > 3)) {
+          expect(all, clause).toContain(squash(clause.replace(/（下同）$/, '')));
+        }
+      }
+    });
+  });
+
+  it('carries the list codes, spaces removed', async () => {
+    const kb = await knowledge();
+    const codes: Record<number, string> = { 1: '002036001001', 4: '002036001004', 9: '002036002003', 12: '002036004001', 15: '002036004004' };
+    for (const [no, code] of Object.entries(codes)) expect(kb.matter(Number(no))?.code).toBe(code);
+    for (const m of kb.matters) if (m.code !== null) expect(m.code).not.toMatch(/\s/);
+  });
+
+  it('marks the 户籍所在地 matters and the levels that handle each', async () => {
+    const kb = await knowledge();
+    const household = kb.matters.filter((m) => m.unit.householdRegistration).map((m) => m.no);
+    expect(household).toEqual(guide.matters.filter((g) => g.fields.get('受理单位')?.startsWith('户籍所在地')).map((g) => g.no));
+    expect(kb.matter(12)?.unit.levels).toEqual(['region']);
+    for (const no of [24, 25, 26, 27, 28]) expect(kb.matter(no)?.unit.levels).toEqual(['region', 'prefecture']);
+  });
+
+  it('holds the list-only general notes and the 委托办理 rule', async () => {
+    const kb = await knowledge();
+    expect(kb.general.notes.map((n) => n.id).sort()).toEqual(['electronicInvoice', 'otherAccount', 'prescription']);
+    expect(kb.general.delegation.materials.map((m) => m.name).join()).toContain('授权委托书');
+  });
+});
+
+describe('knowledge validation', () => {
+  async function brokenCopy(edit: (dir: string) => Promise<void>): Promise<string> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kb-'));
+    await fs.cp(loadConfig().knowledgeDir, dir, { recursive: true });
+    await edit(dir);
+    return dir;
+  }
+  const editMatter = (no: number, change: (m: Record<string, unknown>) => void) => async (dir: string) => {
+    const file = path.join(dir, 'matters', `${String(no).padStart(2, '0')}.json`);
+    const m = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    change(m);
+    await fs.writeFile(file, JSON.stringify(m));
+  };
+
+  it.each([
+    ['a missing field', editMatter(5, (m) => delete m.materials), /matters\/05\.json \[5\] materials/],
+    ['a wrong type', editMatter(7, (m) => (m.timeLimit = 'soon')), /matters\/07\.json \[7\] timeLimit/],
+    ['a condition on an unknown question', editMatter(9, (m) => ((m.materials as { when?: unknown }[])[0]!.when = { nope: ['x'] })), /matters\/09\.json \[9\] materials\..*\.when: condition refers to unknown question "nope"/],
+    ['a question that changes nothing', editMatter(2, (m) => (m.questions as unknown[]).push({ id: 'idle', text: '?', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], source: 'guide:二' })), /questions\.idle: question "idle" changes nothing/],
+    ['broken JSON', async (dir: string) => fs.writeFile(path.join(dir, 'lexicon.json'), '{ "terms": ['), /lexicon\.json: not valid JSON/],
+    ['a bad phone number', async (dir: string) => {
+      const file = path.join(dir, 'offices.json');
+      const o = JSON.parse(await fs.readFile(file, 'utf8')) as { offices: { phones: string[] }[] };
+      o.offices[3]!.phones = ['call us'];
+      await fs.writeFile(file, JSON.stringify(o));
+    }, /offices\.json \[.+\] offices\.3\.phones\.0/],
+  ])('names the file, item and field for %s', async (_label, edit, message) => {
+    const dir = await brokenCopy(edit);
+    const err = await KnowledgeBase.load(dir).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(KnowledgeError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('keeps the service from starting on invalid knowledge', async () => {
+    const dir = await brokenCopy(editMatter(3, (m) => (m.no = 'three')));
+    const silent = createLogger('silent');
+    await expect(buildService({ KNOWLEDGE_DIR: dir }, silent)).rejects.toThrow(/matters\/03\.json/);
+  });
+});

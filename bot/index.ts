@@ -1,28 +1,82 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ConversationState, UserState, type Storage } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import { DialogServices } from '../dialogs/dialogServices.js';
+import { MainDialog } from '../dialogs/mainDialog.js';
+import type { UserProfile } from '../dialogs/userProfile.js';
+import { ChecklistBuilder } from './answers/checklistBuilder.js';
+import { ChecklistRenderer } from './answers/checklistRenderer.js';
+import { AssistantBot } from './assistantBot.js';
+import { createBotFrameworkChannel } from './channels/botFrameworkChannel.js';
 import { loadConfig, type Config } from './config/config.js';
+import { Localizer } from './i18n/localizer.js';
 import { KnowledgeBase } from './knowledge/knowledgeBase.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createApp } from './server/createApp.js';
+import { LowdbStorage } from './storage/lowdbStorage.js';
+import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { Understanding } from './understanding/understanding.js';
 
 export interface Service {
   config: Config;
   logger: Logger;
+  storage: Storage;
   knowledge: KnowledgeBase;
   understanding: Understanding;
+  localizer: Localizer;
+  bot: AssistantBot;
   app: ReturnType<typeof createApp>;
+  /** stops timers so a test process can exit */
+  close(): void;
 }
 
-/** The composition root: config → logger → knowledge → understanding → app. */
+/** The composition root: config → logger → storage → knowledge → dialogs → bot → server. */
 export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Service> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
+  const storage = new LowdbStorage({ dir: path.join(config.dataDir, 'state'), ttlMs: config.stateTtlMs });
   const knowledge = await KnowledgeBase.load(config.knowledgeDir);
+  const localizer = await Localizer.load(config.localesDir);
   const understanding = new Understanding(knowledge);
-  const app = createApp({ logger: log, knowledge, understanding });
-  return { config, logger: log, knowledge, understanding, app };
+
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const profile = userState.createProperty<UserProfile>('profile');
+  const services = new DialogServices(
+    knowledge,
+    understanding,
+    localizer,
+    new ChecklistBuilder(knowledge, understanding.offices),
+    new ChecklistRenderer(localizer),
+    profile,
+  );
+  const mainDialog = new MainDialog(services);
+  const bot = new AssistantBot(conversationState, userState, dialogState, mainDialog, services);
+  const onTurnError = createTurnErrorHandler(log, services, async (context) => {
+    await conversationState.delete(context);
+  });
+  const botFramework = createBotFrameworkChannel(config, bot, onTurnError);
+
+  const sweep = setInterval(() => {
+    storage.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
+  }, Math.min(config.stateTtlMs, 60 * 60_000));
+  sweep.unref();
+
+  const app = createApp({ logger: log, knowledge, understanding, messages: botFramework.handler });
+  return {
+    config,
+    logger: log,
+    storage,
+    knowledge,
+    understanding,
+    localizer,
+    bot,
+    app,
+    close: () => clearInterval(sweep),
+  };
 }
 
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Server> {

@@ -14,6 +14,14 @@ const Env = z.object({
   LOCALES_DIR: z.string().min(1).default(path.join(ROOT_DIR, 'locales')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** idle minutes after which a conversation's state is forgotten */
+  STATE_TTL_MINUTES: z.coerce.number().positive().default(60 * 24),
+  /** signs Direct Line tokens; generated per process when unset (tokens then end with a restart) */
+  DIRECTLINE_SECRET: z.string().min(32, 'DIRECTLINE_SECRET must be at least 32 characters').optional(),
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: z.string().optional(),
 });
 
 export type Config = Readonly<{
@@ -24,6 +32,15 @@ export type Config = Readonly<{
   localesDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof Env>['NODE_ENV'];
+  stateTtlMs: number;
+  directLineSecret: string | undefined;
+  /** Bot Framework credentials; all undefined means anonymous (Emulator, local clients) */
+  botAuth: {
+    MicrosoftAppId?: string;
+    MicrosoftAppPassword?: string;
+    MicrosoftAppType?: string;
+    MicrosoftAppTenantId?: string;
+  };
 }>;
 
 /** Reads the environment once; a bad value stops start-up with the variable's name. */
@@ -34,6 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${issues}`, { issues: parsed.error.issues });
   }
   const e = parsed.data;
+  if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
+    throw new ConfigError('MicrosoftAppId is set but MicrosoftAppPassword is not', { variable: 'MicrosoftAppPassword' });
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -42,5 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localesDir: path.resolve(e.LOCALES_DIR),
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
+    stateTtlMs: e.STATE_TTL_MINUTES * 60_000,
+    directLineSecret: e.DIRECTLINE_SECRET,
+    botAuth: e.MicrosoftAppId
+      ? {
+          MicrosoftAppId: e.MicrosoftAppId,
+          MicrosoftAppPassword: e.MicrosoftAppPassword,
+          MicrosoftAppType: e.MicrosoftAppType ?? 'MultiTenant',
+          MicrosoftAppTenantId: e.MicrosoftAppTenantId,
+        }
+      : {},
   });
 }

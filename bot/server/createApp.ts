@@ -1,11 +1,18 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { errorHandler, notFound } from './httpErrors.js';
 
 export interface AppDeps extends ApiDeps {
   logger: Logger;
+  /** POST /api/messages (Bot Framework) */
+  messages?: RequestHandler;
+  /** /v3/directline */
+  directLine?: Router;
 }
+
+/** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
+const ACTIVITY_LIMIT = '256kb';
 
 /** The express app without a port, so tests drive it in process and index.ts listens. */
 export function createApp(deps: AppDeps): Express {
@@ -16,7 +23,9 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.messages) app.post('/api/messages', express.json({ limit: ACTIVITY_LIMIT }), deps.messages);
   app.use('/api', createApiRouter(deps));
+  if (deps.directLine) app.use('/v3/directline', deps.directLine);
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

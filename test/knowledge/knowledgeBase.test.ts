@@ -47,14 +47,21 @@ describe('knowledge base', () => {
       const kb = await knowledge();
       const m = kb.matter(no)!;
       const all = squash(
-        [...m.notes.map((n) => n.text), ...m.materials.map((x) => `${x.name}${x.conditionText ?? ''}`), ...kb.general.delegation.materials.map((x) => x.conditionText ?? '')].join('|'),
+        [
+          ...m.notes.map((n) => n.text),
+          ...m.materials.map((x) => `${x.name}${x.form ?? ''}|${x.conditionText ?? ''}`),
+          ...m.questions.flatMap((q) => q.options.map((o) => `${o.label}|${o.hint ?? ''}`)),
+          ...kb.general.delegation.materials.map((x) => x.conditionText ?? ''),
+        ].join('|'),
       );
       const notes = g.fields.get('说明事项') ?? '';
       for (const line of materialLines(notes)) {
-        // A note line may hold several numbered clauses (①②③): each must be there.
-        for (const clause of line.split(/[①②③④]/).filter((c) => squash(c).length > 3)) {
-          expect(all, clause).toContain(squash(clause.replace(/（下同）$/, '')));
-        }
+        // Every clause of every note must be there, wherever the knowledge put it.
+        const clauses = line
+          .replace(/（下同）/g, '')
+          .split(/[①②③④，,；;。]/)
+          .filter((c) => squash(c).length > 3 && !/[：:]$/.test(c.trim()));
+        for (const clause of clauses) expect(all, clause).toContain(squash(clause));
       }
     });
   });

@@ -16,7 +16,9 @@ export function readGuide(): { matters: GuideMatter[]; directory: string } {
   const dirStart = text.indexOf('全区各级医疗保障部门咨询监督电话');
   const body = text.slice(0, dirStart);
   const parts = body.split('◆事项名称：').slice(1);
-  const matters = parts.map((part, i) => {
+  const matters = parts.map((raw, i) => {
+    // The next matter's heading ("十二、异地安置退休人员备案") ends this part, sometimes mid-line.
+    const part = raw.replace(/\s*[一二三四五六七八九十]{1,3}、[^\n◆]*\s*$/, '');
     const fields = new Map<string, string>();
     const [title, ...rest] = part.split('◆');
     fields.set('事项名称', (title ?? '').split('\n')[0]!.trim());

@@ -1,0 +1,71 @@
+import {
+  ActivityHandler,
+  type BotState,
+  type StatePropertyAccessor,
+  type TurnContext,
+} from 'botbuilder';
+import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { DialogServices } from '../dialogs/dialogServices.js';
+import { Localizer } from './i18n/localizer.js';
+
+/**
+ * The bot: welcomes people, detects Tibetan script, runs the main dialog and
+ * saves state at the end of every turn. Knows nothing of channels or the SDK's
+ * adapters, so a move to another Activity-protocol SDK touches bot/ only.
+ */
+export class AssistantBot extends ActivityHandler {
+  constructor(
+    private readonly conversationState: BotState,
+    private readonly userState: BotState,
+    private readonly dialogState: StatePropertyAccessor<DialogState>,
+    private readonly mainDialog: Dialog,
+    private readonly services: DialogServices,
+  ) {
+    super();
+
+    this.onMembersAdded(async (context, next) => {
+      for (const member of context.activity.membersAdded ?? []) {
+        if (member.id !== context.activity.recipient.id) await this.welcome(context);
+      }
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.detectLanguage(context);
+      await runDialog(this.mainDialog, context, this.dialogState);
+      await next();
+    });
+
+    // Postbacks from cards (multi-select answers) arrive as messages with a value and no text.
+    this.onEvent(async (context, next) => {
+      await next();
+    });
+
+    this.onDialog(async (context, next) => {
+      await this.conversationState.saveChanges(context, false);
+      await this.userState.saveChanges(context, false);
+      await next();
+    });
+  }
+
+  async welcome(context: TurnContext): Promise<void> {
+    const s = this.services;
+    await s.say(context, 'welcome');
+    const reply = await s.message(context, 'welcomeCategories');
+    reply.suggestedActions = {
+      to: [],
+      actions: s.knowledge.categories.map((c) => ({ type: 'imBack', title: c.label, value: c.query })),
+    };
+    await context.sendActivity(reply);
+  }
+
+  private async detectLanguage(context: TurnContext): Promise<void> {
+    const detected = Localizer.detect(context.activity.text ?? '');
+    if (!detected) return;
+    const profile = await this.services.getProfile(context);
+    if (profile.lang !== detected) {
+      profile.lang = detected;
+      await this.services.profile.set(context, profile);
+    }
+  }
+}

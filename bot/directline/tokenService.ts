@@ -1,0 +1,119 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ConfigError } from '../errors/configError.js';
+
+/** Direct Line tokens live 30 minutes; clients refresh them every 15. */
+export const TOKEN_TTL_SECONDS = 1800;
+
+const MIN_SECRET_BYTES = 32;
+const MAX_TOKEN_CHARS = 2048;
+
+/** A compact HS256 JWT, so standard tools (and directlinejs's jwt-decode) can read it. */
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+const Claims = z.object({
+  /** the one conversation this token opens */
+  conv: z.string().min(1).max(128),
+  iat: z.number().int().nonnegative(),
+  exp: z.number().int().positive(),
+  jti: z.string().min(1).max(64),
+});
+
+export interface TokenClaims {
+  conversationId: string;
+  /** seconds since the epoch */
+  issuedAt: number;
+  /** seconds since the epoch */
+  expiresAt: number;
+}
+
+export interface IssuedToken {
+  conversationId: string;
+  token: string;
+  /** seconds until the token expires */
+  expires_in: number;
+}
+
+export type TokenCheck =
+  | { ok: true; claims: TokenClaims; expiresIn: number }
+  | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+
+export interface TokenServiceOptions {
+  /** HMAC key, at least 32 bytes; see `TokenService.generateSecret()` */
+  secret: string | Buffer;
+  ttlSeconds?: number;
+  /** milliseconds since the epoch; injectable for tests */
+  now?: () => number;
+}
+
+/** Issues and checks the signed tokens that scope a client to one conversation. */
+export class TokenService {
+  private readonly key: Buffer;
+  private readonly ttlSeconds: number;
+  private readonly now: () => number;
+
+  constructor({ secret, ttlSeconds = TOKEN_TTL_SECONDS, now = Date.now }: TokenServiceOptions) {
+    this.key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+    if (this.key.length < MIN_SECRET_BYTES) {
+      throw new ConfigError(`the Direct Line token secret must be at least ${MIN_SECRET_BYTES} bytes`, { bytes: this.key.length });
+    }
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new ConfigError('token ttlSeconds must be a positive whole number', { ttlSeconds });
+    this.ttlSeconds = ttlSeconds;
+    this.now = now;
+  }
+
+  /** A fresh random secret, for when the environment provides none (tokens then die with the process). */
+  static generateSecret(): string {
+    return randomBytes(MIN_SECRET_BYTES).toString('base64url');
+  }
+
+  issue(conversationId: string): IssuedToken {
+    const iat = this.nowSeconds();
+    const claims: z.infer<typeof Claims> = { conv: conversationId, iat, exp: iat + this.ttlSeconds, jti: randomBytes(9).toString('base64url') };
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const signature = this.sign(`${HEADER}.${payload}`).toString('base64url');
+    return { conversationId, token: `${HEADER}.${payload}.${signature}`, expires_in: this.ttlSeconds };
+  }
+
+  verify(token: string): TokenCheck {
+    if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return { ok: false, reason: 'malformed' };
+    const parts = token.split('.');
+    if (parts.length !== 3) return { ok: false, reason: 'malformed' };
+    const [header, payload, signature] = parts as [string, string, string];
+    // Only our own header is accepted, so nobody can pick another algorithm ("none", RS256 …).
+    if (header !== HEADER || !isBase64Url(payload) || !isBase64Url(signature)) return { ok: false, reason: 'malformed' };
+    const given = Buffer.from(signature, 'base64url');
+    const expected = this.sign(`${header}.${payload}`);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    const claims = Claims.safeParse(parsed);
+    if (!claims.success) return { ok: false, reason: 'malformed' };
+    const expiresIn = claims.data.exp - this.nowSeconds();
+    if (expiresIn <= 0) return { ok: false, reason: 'expired' };
+    return { ok: true, claims: { conversationId: claims.data.conv, issuedAt: claims.data.iat, expiresAt: claims.data.exp }, expiresIn };
+  }
+
+  /** A new token for the same conversation, if the old one is still valid. */
+  refresh(token: string): { ok: true; issued: IssuedToken } | { ok: false; reason: 'malformed' | 'signature' | 'expired' } {
+    const check = this.verify(token);
+    if (!check.ok) return check;
+    return { ok: true, issued: this.issue(check.claims.conversationId) };
+  }
+
+  private sign(data: string): Buffer {
+    return createHmac('sha256', this.key).update(data).digest();
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+}
+
+function isBase64Url(s: string): boolean {
+  return s.length > 0 && /^[A-Za-z0-9_-]+$/.test(s);
+}

@@ -1,0 +1,55 @@
+import { MessageFactory, type Activity, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import type { ChecklistBuilder } from '../bot/answers/checklistBuilder.js';
+import type { ChecklistRenderer } from '../bot/answers/checklistRenderer.js';
+import { DEFAULT_LANG, type Lang, type Localizer } from '../bot/i18n/localizer.js';
+import type { KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
+import type { Office } from '../bot/knowledge/schema.js';
+import type { Understanding } from '../bot/understanding/understanding.js';
+import type { UserProfile } from './userProfile.js';
+
+/** What every dialog needs, injected once by the composition root. */
+export class DialogServices {
+  constructor(
+    readonly knowledge: KnowledgeBase,
+    readonly understanding: Understanding,
+    readonly l10n: Localizer,
+    readonly checklists: ChecklistBuilder,
+    readonly renderer: ChecklistRenderer,
+    readonly profile: StatePropertyAccessor<UserProfile>,
+  ) {}
+
+  async getProfile(context: TurnContext): Promise<UserProfile> {
+    return this.profile.get(context, {});
+  }
+
+  async lang(context: TurnContext): Promise<Lang> {
+    return (await this.getProfile(context)).lang ?? DEFAULT_LANG;
+  }
+
+  async t(context: TurnContext, key: string, vars?: Record<string, unknown>): Promise<string> {
+    return this.l10n.t(await this.lang(context), key, vars);
+  }
+
+  /** A message built from a locale key; the key travels in channelData so clients and tests can tell messages apart. */
+  async message(context: TurnContext, key: string, vars?: Record<string, unknown>): Promise<Partial<Activity>> {
+    const activity = MessageFactory.text(await this.t(context, key, vars));
+    activity.channelData = { messageKey: key };
+    return activity;
+  }
+
+  async say(context: TurnContext, key: string, vars?: Record<string, unknown>): Promise<void> {
+    await context.sendActivity(await this.message(context, key, vars));
+  }
+
+  office(name: string | undefined): Office | undefined {
+    return name ? this.understanding.offices.byName(name) : undefined;
+  }
+
+  /** Interruption words are whole messages ("帮助"), never words inside a question. */
+  async isWord(context: TurnContext, key: string, text: string): Promise<boolean> {
+    const cleaned = text.trim().replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
+    if (cleaned === '') return false;
+    const langs: Lang[] = ['zh-CN', 'bo'];
+    return langs.some((l) => this.l10n.words(l, key).some((w) => w.replace(/[།་]+$/u, '').toLowerCase() === cleaned));
+  }
+}

@@ -1,0 +1,185 @@
+import { MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
+import {
+  ChoicePrompt,
+  ComponentDialog,
+  DialogTurnStatus,
+  ListStyle,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type FoundChoice,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Lang } from '../bot/i18n/localizer.js';
+import { showsCards } from './channels.js';
+import { cjkTokenizer } from './cjkTokenizer.js';
+import type { DialogServices } from './dialogServices.js';
+import { LOCATION_DIALOG, LocationDialog } from './locationDialog.js';
+import { MATTER_DIALOG, MatterDialog, type MatterOptions } from './matterDialog.js';
+
+interface MainValues { placeGuess?: string; phase?: 'matter' | 'pick'; candidates?: number[] }
+
+export const MAIN_DIALOG = 'mainDialog';
+const FLOW = 'mainFlow';
+const ASK = 'mainAsk';
+const PICK = 'mainPick';
+const HUMAN = 'humanFlow';
+
+export interface MainOptions {
+  /** a question to start from instead of the incoming message (kiosk buttons, WeChat menu) */
+  text?: string;
+}
+
+/**
+ * Understands the message and routes it: one matter → the matter dialog;
+ * several close ones → a choice; none → what we can help with and whom to call.
+ * Help, restart, 转人工 and the language switch work at every step.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly services: DialogServices) {
+    super(MAIN_DIALOG);
+    const pick = new ChoicePrompt(PICK, undefined, 'zh-cn');
+    pick.style = ListStyle.auto;
+    pick.recognizerOptions = { tokenizer: cjkTokenizer, allowPartialMatches: true };
+    this.addDialog(new TextPrompt(ASK))
+      .addDialog(pick)
+      .addDialog(new MatterDialog(services))
+      .addDialog(new LocationDialog(services))
+      .addDialog(new WaterfallDialog(FLOW, [this.intro.bind(this), this.route.bind(this), this.chosen.bind(this), this.done.bind(this)]))
+      .addDialog(new WaterfallDialog(HUMAN, [this.humanPlace.bind(this), this.humanAnswer.bind(this)]));
+    this.initialDialogId = FLOW;
+  }
+
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    return (await this.interrupt(inner)) ?? super.onContinueDialog(inner);
+  }
+
+  protected override async onBeginDialog(inner: DialogContext, options?: MainOptions): Promise<DialogTurnResult> {
+    return (await this.interrupt(inner)) ?? super.onBeginDialog(inner, options);
+  }
+
+  /** Interruptions are whole messages in either language's word lists (locales/*: words). */
+  private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    const { context } = inner;
+    const text = context.activity.type === 'message' ? (context.activity.text ?? '') : '';
+    if (text === '') return undefined;
+    const s = this.services;
+    for (const lang of ['zh', 'bo'] as const) {
+      if (await s.isWord(context, lang, text)) {
+        const profile = await s.getProfile(context);
+        profile.lang = (lang === 'zh' ? 'zh-CN' : 'bo') satisfies Lang;
+        await s.profile.set(context, profile);
+        await s.say(context, 'switchedLanguage');
+        return this.resume(inner);
+      }
+    }
+    if (await s.isWord(context, 'help', text)) {
+      await context.sendActivity(await this.withCategories(context, 'help'));
+      return this.resume(inner);
+    }
+    if (await s.isWord(context, 'restart', text)) {
+      await inner.cancelAllDialogs();
+      await s.say(context, 'restarted');
+      await context.sendActivity(await this.withCategories(context, 'askWhat'));
+      return { status: DialogTurnStatus.waiting };
+    }
+    if (await s.isWord(context, 'human', text)) {
+      await inner.cancelAllDialogs();
+      return inner.beginDialog(HUMAN);
+    }
+    return undefined;
+  }
+
+  /** After an interruption, ask the pending question again, or wait for a new one. */
+  private async resume(inner: DialogContext): Promise<DialogTurnResult> {
+    if (inner.activeDialog) {
+      await inner.repromptDialog();
+      return { status: DialogTurnStatus.waiting };
+    }
+    return { status: DialogTurnStatus.complete };
+  }
+
+  private async withCategories(context: TurnContext, key: string, vars?: Record<string, unknown>) {
+    const reply = await this.services.message(context, key, vars);
+    reply.suggestedActions = { to: [], actions: this.categoryActions() };
+    return reply;
+  }
+
+  categoryActions(): CardAction[] {
+    return this.services.knowledge.categories.map((c) => ({ type: 'imBack', title: c.label, value: c.query }));
+  }
+
+  private async intro(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const o = (step.options ?? {}) as MainOptions;
+    const text = (o.text ?? step.context.activity.text ?? '').trim();
+    if (text !== '') return step.next(text);
+    return step.prompt(ASK, { prompt: await this.withCategories(step.context, 'askWhat') });
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const text = String(step.result ?? '').trim();
+    const found = this.services.understanding.understand(text);
+    const guess = found.offices.outcome === 'match' ? found.offices.matches[0]?.office.name : undefined;
+    (step.values as MainValues).placeGuess = guess;
+    const first = found.matches[0];
+    if (found.outcome === 'match' && first) {
+      (step.values as MainValues).phase = 'matter';
+      const options: MatterOptions = { no: first.matter.no, placeGuess: guess };
+      return step.beginDialog(MATTER_DIALOG, options);
+    }
+    if (found.outcome === 'ambiguous') {
+      (step.values as MainValues).phase = 'pick';
+      (step.values as MainValues).candidates = found.matches.map((m) => m.matter.no);
+      const prompt = await this.services.message(step.context, 'ambiguous');
+      const none = await this.services.t(step.context, 'noneOfThese');
+      return step.prompt(PICK, {
+        prompt,
+        retryPrompt: MessageFactory.text(await this.services.t(step.context, 'chooseRetry')),
+        choices: [...found.matches.map((m) => ({ value: m.matter.title })), { value: none }],
+        style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+      });
+    }
+    await this.notFound(step.context, text, guess);
+    return step.endDialog();
+  }
+
+  private async chosen(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.values as MainValues).phase !== 'pick') return step.next(step.result);
+    const candidates = (step.values as MainValues).candidates as number[];
+    const no = candidates[(step.result as FoundChoice).index];
+    if (no === undefined) {
+      await step.context.sendActivity(await this.withCategories(step.context, 'askWhat'));
+      return step.endDialog();
+    }
+    const options: MatterOptions = { no, placeGuess: (step.values as MainValues).placeGuess as string | undefined };
+    return step.beginDialog(MATTER_DIALOG, options);
+  }
+
+  private async done(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
+  }
+
+  private async notFound(context: TurnContext, text: string, guess: string | undefined): Promise<void> {
+    const s = this.services;
+    const categories = s.knowledge.categories.map((c) => c.label).join('、');
+    await s.say(context, 'notFound', { text: text.slice(0, 40), categories });
+    const profile = await s.getProfile(context);
+    const office = s.office(guess ?? profile.office) ?? s.understanding.offices.region();
+    await context.sendActivity(await this.withCategories(context, 'notFoundPhone', { name: office.name, phones: office.phones.join('，') }));
+  }
+
+  private async humanPlace(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const profile = await this.services.getProfile(step.context);
+    const known = profile.office ?? profile.householdOffice;
+    if (known) return step.next(known);
+    await this.services.say(step.context, 'humanNeedsPlace');
+    return step.beginDialog(LOCATION_DIALOG, { kind: 'county' });
+  }
+
+  private async humanAnswer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const office = this.services.office(typeof step.result === 'string' ? step.result : undefined) ?? this.services.understanding.offices.region();
+    await this.services.say(step.context, 'human', { name: office.name, phones: office.phones.join('，') });
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,142 @@
+import { MessageFactory } from 'botbuilder';
+import {
+  ChoicePrompt,
+  ComponentDialog,
+  ListStyle,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type FoundChoice,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Answers } from '../bot/answers/conditions.js';
+import type { Question } from '../bot/knowledge/schema.js';
+import { showsCards } from './channels.js';
+import { cjkTokenizer } from './cjkTokenizer.js';
+import type { DialogServices } from './dialogServices.js';
+import { LOCATION_DIALOG, LocationDialog, type LocationOptions } from './locationDialog.js';
+import { MultiChoicePrompt, type MultiChoiceValidations } from './multiChoicePrompt.js';
+
+interface MatterValues { question?: string }
+
+export const MATTER_DIALOG = 'matterDialog';
+const QUESTIONS = 'matterQuestions';
+const ANSWER = 'matterAnswer';
+const SINGLE = 'matterSingle';
+const MULTI = 'matterMulti';
+
+export interface MatterOptions {
+  no: number;
+  answers?: Answers;
+  /** a place named in the opening question, to be confirmed rather than asked */
+  placeGuess?: string;
+  /** set once the matter has been announced */
+  started?: boolean;
+}
+
+export interface MatterResult {
+  no: number;
+  answers: Answers;
+  office: string | undefined;
+}
+
+/**
+ * One dialog for every matter, walking its knowledge: asks the next question
+ * whose answer still changes the checklist, then places the person when the
+ * office depends on it, then hands back the whole checklist in one message.
+ */
+export class MatterDialog extends ComponentDialog {
+  constructor(private readonly services: DialogServices) {
+    super(MATTER_DIALOG);
+    const single = new ChoicePrompt(SINGLE, undefined, 'zh-cn');
+    single.style = ListStyle.auto;
+    single.recognizerOptions = { tokenizer: cjkTokenizer, allowPartialMatches: true };
+    this.addDialog(single)
+      .addDialog(new MultiChoicePrompt(MULTI))
+      .addDialog(new LocationDialog(services))
+      .addDialog(new WaterfallDialog(QUESTIONS, [this.askNext.bind(this), this.record.bind(this)]))
+      .addDialog(new WaterfallDialog(ANSWER, [this.place.bind(this), this.answer.bind(this)]));
+    this.initialDialogId = QUESTIONS;
+  }
+
+  private matter(step: WaterfallStepContext) {
+    const o = step.options as MatterOptions;
+    const matter = this.services.knowledge.matter(o.no);
+    if (!matter) throw new Error(`matter ${o.no} does not exist`);
+    return matter;
+  }
+
+  private async askNext(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const o = step.options as MatterOptions;
+    const matter = this.matter(step);
+    if (!o.started) await this.services.say(step.context, 'matterStart', { title: matter.title });
+    const answers = o.answers ?? {};
+    const question = this.services.checklists.nextQuestion(matter, answers);
+    if (!question) return step.replaceDialog(ANSWER, { ...o, answers, started: true });
+    (step.values as MatterValues).question = question.id;
+    const prompt = MessageFactory.text(question.text);
+    prompt.channelData = { messageKey: 'question', question: question.id, matter: matter.no };
+    if (question.multi) {
+      const lang = await this.services.lang(step.context);
+      const t = (k: string): string => this.services.l10n.t(lang, k);
+      const validations: MultiChoiceValidations = {
+        options: question.options.filter((x) => x.id !== 'none'),
+        noneWords: [...this.services.l10n.words('zh-CN', 'none'), ...this.services.l10n.words('bo', 'none'), t('multiNone')],
+        hint: t('multiHint'),
+        doneLabel: t('multiDone'),
+        noneLabel: t('multiNone'),
+      };
+      return step.prompt(MULTI, { prompt, retryPrompt: MessageFactory.text(t('multiRetry')), validations });
+    }
+    const retryPrompt = MessageFactory.text(`${question.text}\n${await this.services.t(step.context, 'chooseRetry')}`);
+    return step.prompt(SINGLE, {
+      prompt,
+      retryPrompt,
+      choices: question.options.map((x) => ({ value: x.label, synonyms: [...x.synonyms] })),
+      style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+    });
+  }
+
+  private async record(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const o = step.options as MatterOptions;
+    const question = this.services.knowledge.questionsFor(this.matter(step)).find((q) => q.id === (step.values as MatterValues).question) as Question;
+    const chosen = Array.isArray(step.result)
+      ? (step.result as string[])
+      : [question.options[(step.result as FoundChoice).index]!.id];
+    // "None of these" on a multi-select still records an answer, so the question is not asked again.
+    const answers: Answers = { ...(o.answers ?? {}), [question.id]: chosen.length > 0 ? chosen : ['none'] };
+    return step.replaceDialog(QUESTIONS, { ...o, answers, started: true });
+  }
+
+  private async place(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const o = step.options as MatterOptions;
+    const needed = this.services.checklists.placeNeeded(this.matter(step));
+    if (!needed) return step.next(undefined);
+    const profile = await this.services.getProfile(step.context);
+    const known = needed === 'household' ? profile.householdOffice : profile.office;
+    if (known) return step.next(known);
+    const options: LocationOptions = { kind: needed, guess: o.placeGuess };
+    return step.beginDialog(LOCATION_DIALOG, options);
+  }
+
+  private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const o = step.options as MatterOptions;
+    const matter = this.matter(step);
+    const answers = o.answers ?? {};
+    const officeName = typeof step.result === 'string' ? step.result : undefined;
+    const checklist = this.services.checklists.build(matter, answers, this.services.office(officeName));
+    const lang = await this.services.lang(step.context);
+    const r = this.services.renderer;
+    const reply = showsCards(step.context.activity.channelId)
+      ? MessageFactory.attachment(r.toCard(checklist, lang))
+      : MessageFactory.text(r.toText(checklist, lang));
+    // Clients (kiosk print and QR) and tests read the checklist and its plain text, not the card.
+    reply.channelData = {
+      messageKey: 'checklist',
+      plainText: r.toText(checklist, lang),
+      checklist: { ...checklist, office: checklist.office?.name ?? null, officePhones: checklist.office?.phones ?? [] },
+    };
+    await step.context.sendActivity(reply);
+    const result: MatterResult = { no: matter.no, answers, office: checklist.office?.name };
+    return step.endDialog(result);
+  }
+}

@@ -11,6 +11,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Office } from '../bot/knowledge/schema.js';
+import { showsCards } from './channels.js';
 import { cjkTokenizer } from './cjkTokenizer.js';
 import type { DialogServices } from './dialogServices.js';
 
@@ -108,7 +109,14 @@ export class LocationDialog extends ComponentDialog {
       const yes = await this.services.t(step.context, 'yes');
       const no = await this.services.t(step.context, 'no');
       const prompt = await this.services.message(step.context, 'confirmPlace', { name: best.office.name });
-      return step.prompt(PICK, { prompt, choices: [{ value: yes, synonyms: ['对', '是的', '嗯', 'yes', 'ཡིན'] }, { value: no, synonyms: ['不对', '错', 'no', 'མིན'] }] });
+      return step.prompt(PICK, {
+        prompt,
+        choices: [
+          { value: yes, synonyms: ['对', '是的', '嗯', 'yes', 'ཡིན'] },
+          { value: no, synonyms: ['不对', '错', 'no', 'མིན'] },
+        ],
+        style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+      });
     }
     return this.remember(step, best.office);
   }
@@ -128,7 +136,12 @@ export class LocationDialog extends ComponentDialog {
     const prompt = await this.services.message(step.context, key, vars);
     const choices: Choice[] = names.map((n) => ({ value: n, synonyms: this.shortNames(n) }));
     const retry = MessageFactory.text(await this.services.t(step.context, 'chooseRetry'));
-    return step.prompt(PICK, { prompt, retryPrompt: retry, choices });
+    return step.prompt(PICK, {
+      prompt,
+      retryPrompt: retry,
+      choices,
+      style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+    });
   }
 
   private shortNames(name: string): string[] {

@@ -18,7 +18,7 @@ import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog } from './locationDialog.js';
 import { MATTER_DIALOG, MatterDialog, type MatterOptions } from './matterDialog.js';
 
-interface MainValues { placeGuess?: string; phase?: 'matter' | 'pick'; candidates?: number[] }
+interface MainValues { opening?: string; placeGuess?: string; phase?: 'matter' | 'pick'; candidates?: number[] }
 
 export const MAIN_DIALOG = 'mainDialog';
 const FLOW = 'mainFlow';
@@ -82,7 +82,8 @@ export class MainDialog extends ComponentDialog {
       await inner.cancelAllDialogs();
       await s.say(context, 'restarted');
       await context.sendActivity(await this.withCategories(context, 'askWhat'));
-      return { status: DialogTurnStatus.waiting };
+      // Ending here means the next message starts a fresh conversation turn.
+      return { status: DialogTurnStatus.complete };
     }
     if (await s.isWord(context, 'human', text)) {
       await inner.cancelAllDialogs();
@@ -125,7 +126,7 @@ export class MainDialog extends ComponentDialog {
     const first = found.matches[0];
     if (found.outcome === 'match' && first) {
       (step.values as MainValues).phase = 'matter';
-      const options: MatterOptions = { no: first.matter.no, placeGuess: guess };
+      const options: MatterOptions = { no: first.matter.no, placeGuess: guess, opening: text };
       return step.beginDialog(MATTER_DIALOG, options);
     }
     if (found.outcome === 'ambiguous') {

@@ -16,7 +16,7 @@ import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog, type LocationOptions } from './locationDialog.js';
 import { MultiChoicePrompt, type MultiChoiceValidations } from './multiChoicePrompt.js';
 
-interface MatterValues { question?: string }
+interface MatterValues { question?: string; answers?: Answers }
 
 export const MATTER_DIALOG = 'matterDialog';
 const QUESTIONS = 'matterQuestions';
@@ -31,6 +31,8 @@ export interface MatterOptions {
   placeGuess?: string;
   /** set once the matter has been announced */
   started?: boolean;
+  /** the person's own words: answers they already gave there are not asked again */
+  opening?: string;
 }
 
 export interface MatterResult {
@@ -68,10 +70,14 @@ export class MatterDialog extends ComponentDialog {
   private async askNext(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const o = step.options as MatterOptions;
     const matter = this.matter(step);
-    if (!o.started) await this.services.say(step.context, 'matterStart', { title: matter.title });
-    const answers = o.answers ?? {};
+    let answers = o.answers ?? {};
+    if (!o.started) {
+      await this.services.say(step.context, 'matterStart', { title: matter.title });
+      answers = this.services.checklists.answersIn(matter, o.opening ?? '', (t) => this.services.understanding.normalizer.normalize(t));
+    }
     const question = this.services.checklists.nextQuestion(matter, answers);
     if (!question) return step.replaceDialog(ANSWER, { ...o, answers, started: true });
+    (step.values as MatterValues).answers = answers;
     (step.values as MatterValues).question = question.id;
     const prompt = MessageFactory.text(question.text);
     prompt.channelData = { messageKey: 'question', question: question.id, matter: matter.no };
@@ -103,7 +109,8 @@ export class MatterDialog extends ComponentDialog {
       ? (step.result as string[])
       : [question.options[(step.result as FoundChoice).index]!.id];
     // "None of these" on a multi-select still records an answer, so the question is not asked again.
-    const answers: Answers = { ...(o.answers ?? {}), [question.id]: chosen.length > 0 ? chosen : ['none'] };
+    const before = (step.values as MatterValues).answers ?? o.answers ?? {};
+    const answers: Answers = { ...before, [question.id]: chosen.length > 0 ? chosen : ['none'] };
     return step.replaceDialog(QUESTIONS, { ...o, answers, started: true });
   }
 

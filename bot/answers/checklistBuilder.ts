@@ -60,6 +60,24 @@ export class ChecklistBuilder {
     return undefined;
   }
 
+  /**
+   * Answers the person already gave in their own words ("我是灵活就业人员…"):
+   * a question counts as answered when exactly one of its options is named.
+   */
+  answersIn(matter: Matter, text: string, normalize: (s: string) => string): Answers {
+    const said = normalize(text);
+    const answers: Record<string, string[]> = {};
+    if (said === '') return answers;
+    for (const q of this.knowledge.questionsFor(matter)) {
+      const named = q.options.filter((o) =>
+        o.id !== 'none' && [o.label, ...o.synonyms].map(normalize).some((w) => [...w].length >= 2 && said.includes(w)),
+      );
+      // Several-answer questions are still asked: naming one case does not rule out the others.
+      if (named.length === 1 && !q.multi) answers[q.id] = named.map((o) => o.id);
+    }
+    return answers;
+  }
+
   /** Where the person must be placed before the answer can name an office. */
   placeNeeded(matter: Matter): 'household' | 'county' | 'prefecture' | undefined {
     const levels = matter.unit.levels;

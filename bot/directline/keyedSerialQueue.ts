@@ -8,8 +8,8 @@ export class KeyedSerialQueue {
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    // A failed task must not block the ones after it: its caller sees the error.
-    const result = previous.then(task, task);
+    const result = previous.then(task);
+    // A failed task must not block the ones after it: its caller sees the error, the chain does not.
     const tail = result.then(
       () => undefined,
       () => undefined,

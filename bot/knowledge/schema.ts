@@ -156,6 +156,12 @@ export const Matter = z.object({
   keywords: z.array(z.string().min(1)).default([]),
   /** whole questions as citizens ask them; editors add to these from the review queue */
   examples: z.array(z.string().min(1)).default([]),
+  /**
+   * Words that say the question is about this matter's particular audience
+   * (单位, 离休, 药店 …). When a question has none of them, the matter is ranked
+   * down, so a generic "报销" does not land on the 离休干部 matter.
+   */
+  qualifiers: z.array(z.string().min(1)).default([]),
   list: ListEntry.nullable(),
   discrepancies: z.array(Discrepancy).default([]),
   sources: z.record(z.string(), z.string()),

@@ -18,11 +18,6 @@ export class KeyedMutex {
     }
   }
 
-  /** Number of ids currently held or waited for (for tests). */
-  get size(): number {
-    return this.#tails.size;
-  }
-
   async #acquire(id: string): Promise<() => void> {
     const previous = this.#tails.get(id) ?? Promise.resolve();
     let release: () => void = () => undefined;

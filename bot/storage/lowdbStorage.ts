@@ -231,6 +231,7 @@ export class LowdbStorage implements Storage {
       if (!record) return undefined;
       const now = this.#now();
       if (this.#isExpired(record, now)) {
+        // No directory fsync: if this unlink is lost in a power cut, the file is still expired next time.
         await rm(file, { force: true });
         return undefined;
       }

@@ -27,6 +27,14 @@ export interface MatcherTuning {
   listFloor: number;
   /** multiplier on every score when an out-of-scope word is present */
   outOfScopePenalty: number;
+  /** multiplier when a matter has qualifiers and the question names none of them */
+  qualifierPenalty: number;
+  /** weight of a question word no matter knows: it dilutes, so 护照 alone never matches */
+  unknownWordWeight: number;
+  /** share of the score that comes from covering the matter's own title */
+  titleShare: number;
+  /** the best matter must be found through a field at least this strong (not materials alone) */
+  minFieldWeight: number;
 }
 
 export const DEFAULT_TUNING: MatcherTuning = {
@@ -34,6 +42,10 @@ export const DEFAULT_TUNING: MatcherTuning = {
   ambiguityRatio: 0.88,
   listFloor: 0.12,
   outOfScopePenalty: 0.45,
+  qualifierPenalty: 0.6,
+  unknownWordWeight: 1,
+  titleShare: 0.15,
+  minFieldWeight: 0.45,
 };
 
 /** How much a word found in each part of a matter says about it. */
@@ -49,8 +61,6 @@ const FIELD_WEIGHTS = {
 } as const;
 
 const MAX_MATCHES = 5;
-/** weight of a question word that no matter knows: it dilutes, so 护照 alone never matches */
-const UNKNOWN_WORD_WEIGHT = 1.6;
 const HOMOPHONE_SIMILARITY = 0.85;
 const FUZZY_DISCOUNT = 0.8;
 
@@ -76,12 +86,15 @@ export class MatterMatcher {
   /** terms by their pinyin, to find homophone slips */
   private readonly byPinyin: { term: string; syllables: string }[] = [];
   private readonly fuse: Fuse<string>;
+  private readonly qualifiers: string[][];
 
   constructor(
     private readonly matters: readonly Matter[],
     private readonly segmenter: Segmenter,
     private readonly stopwords: ReadonlySet<string>,
     private readonly outOfScope: readonly string[],
+    /** words that neither match nor dilute: place names, handled by the office resolver */
+    private readonly neutral: ReadonlySet<string>,
     private readonly normalize: (s: string) => string,
     private readonly tuning: MatcherTuning = DEFAULT_TUNING,
   ) {
@@ -103,6 +116,7 @@ export class MatterMatcher {
     const n = matters.length;
     for (const [term, docs] of this.postings) this.idf.set(term, Math.log(1 + n / docs.size));
     this.titleTerms = matters.map((m) => this.terms(m.title));
+    this.qualifiers = matters.map((m) => m.qualifiers.map(normalize));
     for (const term of this.postings.keys()) {
       if ([...term].length >= 2 && /\p{Script=Han}/u.test(term)) {
         this.byPinyin.push({ term, syllables: ` ${syllablesOf(term).join(' ')} ` });
@@ -118,7 +132,7 @@ export class MatterMatcher {
   /** `text` is normalised and synonym-expanded already. */
   search(text: string): MatterSearch {
     const hits = this.findTerms(text);
-    const words = this.segmenter.words(text).filter((w) => !this.stopwords.has(w));
+    const words = this.segmenter.words(text).filter((w) => !this.stopwords.has(w) && !this.neutral.has(w));
     // Words of the question no hit explains: they count against every matter.
     let unexplained = 0;
     let cursor = 0;
@@ -127,7 +141,7 @@ export class MatterMatcher {
       const end = start + w.length;
       if (start >= 0) cursor = end;
       const covered = start >= 0 && hits.some((h) => h.start < end && h.end > start);
-      if (!covered && !/^\d+$/.test(w)) unexplained += UNKNOWN_WORD_WEIGHT;
+      if (!covered && !/^\d+$/.test(w)) unexplained += this.tuning.unknownWordWeight;
     }
 
     const mass = hits.reduce((sum, h) => sum + (this.idf.get(h.term) ?? 0) * h.similarity, 0) + unexplained;
@@ -135,24 +149,34 @@ export class MatterMatcher {
 
     const found = new Set(hits.map((h) => h.term));
     const penalty = this.outOfScope.some((w) => text.includes(w)) ? this.tuning.outOfScopePenalty : 1;
+    const strongest: number[] = [];
     const scored: MatterScore[] = this.matters.map((matter, i) => {
       let explained = 0;
+      let strong = 0;
       for (const h of hits) {
         const weight = this.postings.get(h.term)?.get(i);
-        if (weight) explained += (this.idf.get(h.term) ?? 0) * h.similarity * weight;
+        if (weight) {
+          explained += (this.idf.get(h.term) ?? 0) * h.similarity * weight;
+          strong = Math.max(strong, weight);
+        }
       }
+      strongest[matter.no] = strong;
       const title = this.titleTerms[i] ?? [];
       const titleMass = title.reduce((s, t) => s + (this.idf.get(t) ?? 0), 0);
       const titleCovered = title.filter((t) => found.has(t)).reduce((s, t) => s + (this.idf.get(t) ?? 0), 0);
       const titleShare = titleMass > 0 ? titleCovered / titleMass : 0;
-      const score = (0.8 * (explained / mass) + 0.2 * titleShare) * penalty;
+      const qualified = matter.qualifiers.length === 0 || this.qualifiers[i]!.some((q) => text.includes(q));
+      const share = this.tuning.titleShare;
+      const score = ((1 - share) * (explained / mass) + share * titleShare) * penalty * (qualified ? 1 : this.tuning.qualifierPenalty);
       return { matter, score: Math.round(Math.min(1, score) * 1000) / 1000 };
     });
     scored.sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
 
     const best = scored[0];
     const terms = [...found];
-    if (!best || best.score < this.tuning.minScore) return { outcome: 'none', matches: [], terms };
+    if (!best || best.score < this.tuning.minScore || (strongest[best.matter.no] ?? 0) < this.tuning.minFieldWeight) {
+      return { outcome: 'none', matches: [], terms };
+    }
     const close = scored.filter((s) => s.score >= best.score * this.tuning.ambiguityRatio);
     if (close.length > 1) return { outcome: 'ambiguous', matches: close.slice(0, MAX_MATCHES), terms };
     return {

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
-import { MatterMatcher, type MatterScore, type Outcome } from './matterMatcher.js';
+import { DEFAULT_TUNING, MatterMatcher, type MatcherTuning, type MatterScore, type Outcome } from './matterMatcher.js';
 import { OfficeResolver, type OfficeResolution } from './officeResolver.js';
 import { Segmenter } from './segmenter.js';
 import { SynonymExpander } from './synonymExpander.js';
@@ -23,7 +23,7 @@ export class Understanding {
   private readonly expander: SynonymExpander;
   private readonly matcher: MatterMatcher;
 
-  constructor(kb: KnowledgeBase) {
+  constructor(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT_TUNING) {
     const { lexicon } = kb;
     this.normalizer = new TextNormalizer(lexicon.charVariants);
     const normalize = (s: string): string => this.normalizer.normalize(s);
@@ -38,7 +38,9 @@ export class Understanding {
       segmenter,
       new Set(lexicon.stopwords.map(normalize)),
       lexicon.outOfScope.map(normalize),
+      new Set(kb.offices.flatMap((o) => [o.name, o.division, ...o.aliases, ...o.formerNames]).map(normalize)),
       normalize,
+      tuning,
     );
     this.offices = new OfficeResolver(kb.offices);
   }

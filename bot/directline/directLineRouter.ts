@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import type { Activity } from 'botbuilder';
+import type { Logger } from '../logging/logger.js';
+import { activityId, type ConversationInfo, type ConversationStore } from './conversationStore.js';
+import type { BotLogic, DirectLineAdapter } from './directLineAdapter.js';
+import { DirectLineError, type DirectLineErrorCode } from './directLineError.js';
+import { describeIssue, IncomingActivity, StartConversation } from './incomingActivity.js';
+import type { IssuedToken, TokenClaims, TokenService } from './tokenService.js';
+
+export interface DirectLineLimits {
+  /** largest JSON body accepted, in bytes (default 64 kB) */
+  maxBodyBytes?: number;
+  /** most activities one GET returns; clients page on with the watermark (default 100) */
+  pageSize?: number;
+  /**
+   * how long a POST waits for the bot's turn before answering anyway (default 15 s,
+   * below directlinejs's 20 s request timeout); a slower turn's replies still reach the log
+   */
+  turnTimeoutMs?: number;
+}
+
+export interface DirectLineRouterDeps {
+  adapter: DirectLineAdapter;
+  /** the same store the adapter writes to */
+  store: ConversationStore;
+  tokens: TokenService;
+  logic: BotLogic;
+  logger: Logger;
+  limits?: DirectLineLimits;
+}
+
+/** The client-chosen id for the one user of a conversation opened without one. */
+const anonymousUserId = (): string => `anon_${randomBytes(9).toString('base64url')}`;
+
+/**
+ * Direct Line 3.0 (polling) for our own bot, to mount at `/v3/directline`.
+ * Public: anyone may open a conversation; its token then opens only that one.
+ * Every error, including body-parser ones, has the Direct Line shape
+ * `{ "error": { "code", "message" } }`.
+ */
+export function createDirectLineRouter({ adapter, store, tokens, logic, logger, limits = {} }: DirectLineRouterDeps): Router {
+  const maxBodyBytes = limits.maxBodyBytes ?? 64 * 1024;
+  const pageSize = limits.pageSize ?? 100;
+  const turnTimeoutMs = limits.turnTimeoutMs ?? 15_000;
+  const log = logger.child({ component: 'directline' });
+  const json = express.json({ limit: maxBodyBytes, strict: false }) // non-object JSON is answered by our own validation;
+  const router = Router();
+
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  /** Runs a turn, but answers the HTTP request after `turnTimeoutMs` at the latest. */
+  async function runTurn(activity: Partial<Activity>): Promise<void> {
+    const turn = adapter.processActivity(activity, logic);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), turnTimeoutMs);
+    });
+    try {
+      if ((await Promise.race([turn.then(() => 'done' as const), late])) === 'late') {
+        log.warn({ conversationId: activity.conversation?.id, type: activity.type, turnTimeoutMs }, 'bot turn is slow; answering before it ends');
+        turn.catch((err: unknown) => log.error({ err, conversationId: activity.conversation?.id }, 'slow bot turn failed'));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function openConversation(id: string): Promise<ConversationInfo> {
+    const conversation = await store.get(id);
+    if (!conversation) throw new DirectLineError(404, 'NotFound', 'the conversation does not exist or has expired');
+    return conversation;
+  }
+
+  /** The token's conversation, after checking the token opens the one in the path. */
+  async function authorizedConversation(req: Request<{ conversationId: string }>): Promise<{ conversation: ConversationInfo; token: string; expiresIn: number }> {
+    const { token, claims, expiresIn } = requireToken(req, tokens);
+    if (claims.conversationId !== req.params.conversationId) {
+      throw new DirectLineError(403, 'Forbidden', 'the token is not valid for this conversation');
+    }
+    return { conversation: await openConversation(claims.conversationId), token, expiresIn };
+  }
+
+  router.post('/tokens/generate', async (_req, res) => {
+    const conversation = await store.create();
+    log.debug({ conversationId: conversation.id }, 'token generated for a new conversation');
+    res.json(tokens.issue(conversation.id) satisfies IssuedToken);
+  });
+
+  router.post('/tokens/refresh', async (req, res) => {
+    const { claims } = requireToken(req, tokens);
+    const conversation = await openConversation(claims.conversationId);
+    res.json(tokens.issue(conversation.id) satisfies IssuedToken);
+  });
+
+  router.post('/conversations', json, async (req, res) => {
+    // With a token (from /tokens/generate) this opens the token's conversation; without one, a new conversation.
+    const check = bearerToken(req) === undefined ? undefined : requireToken(req, tokens);
+    const start = parseStart(req.body);
+    let conversation: ConversationInfo;
+    let issued: IssuedToken;
+    if (check) {
+      conversation = await openConversation(check.claims.conversationId);
+      issued = { conversationId: conversation.id, token: check.token, expires_in: check.expiresIn };
+    } else {
+      conversation = await store.create();
+      issued = tokens.issue(conversation.id);
+    }
+    if (await store.markStarted(conversation.id)) {
+      const user = { id: start.user?.id ?? anonymousUserId(), ...(start.user?.name ? { name: start.user.name } : {}), role: 'user' };
+      log.debug({ conversationId: conversation.id }, 'conversation started');
+      try {
+        const conversationUpdate = {
+          type: 'conversationUpdate',
+          id: activityId(conversation.id, 0),
+          channelId: adapter.channelId,
+          serviceUrl: adapter.serviceUrl,
+          conversation: { id: conversation.id },
+          from: user,
+          recipient: { ...adapter.bot },
+          membersAdded: [user],
+          timestamp: new Date(),
+          ...(start.locale ? { locale: start.locale } : {}),
+        };
+        await runTurn(conversationUpdate as unknown as Partial<Activity>);
+      } catch (err) {
+        // The conversation works without its welcome; the client must not fail to connect over it.
+        log.error({ err, conversationId: conversation.id }, 'the bot failed on conversationUpdate');
+      }
+    }
+    res.status(201).json(issued);
+  });
+
+  // "Get conversation information" — directlinejs calls it to reconnect, or when given a token and a conversationId.
+  router.get('/conversations/:conversationId', async (req, res) => {
+    const { conversation, token, expiresIn } = await authorizedConversation(req);
+    res.json({ conversationId: conversation.id, token, expires_in: expiresIn });
+  });
+
+  router.get('/conversations/:conversationId/activities', async (req, res) => {
+    const { conversation } = await authorizedConversation(req);
+    const page = await store.activitiesAfter(conversation.id, parseWatermark(req.query.watermark), pageSize);
+    if (!page) throw new DirectLineError(404, 'NotFound', 'the conversation does not exist or has expired');
+    res.json({ activities: page.activities, watermark: String(page.watermark) });
+  });
+
+  router.post('/conversations/:conversationId/activities', json, async (req: Request<{ conversationId: string }>, res) => {
+    const { conversation } = await authorizedConversation(req);
+    const body = parseActivity(req.body);
+    const now = new Date();
+    const stored = await store.append(conversation.id, {
+      ...body,
+      from: { ...body.from, role: 'user' },
+      channelId: adapter.channelId,
+      serviceUrl: adapter.serviceUrl,
+      conversation: { id: conversation.id },
+      recipient: { ...adapter.bot },
+      timestamp: now.toISOString(),
+    });
+    if (!stored) throw new DirectLineError(404, 'NotFound', 'the conversation does not exist or has expired');
+    try {
+      await runTurn({ ...(stored as unknown as Partial<Activity>), timestamp: now });
+    } catch (err) {
+      log.error({ err, conversationId: conversation.id, activityId: stored.id, type: stored.type }, 'the bot failed to process an activity');
+      throw new DirectLineError(502, 'BotError', 'the bot failed to process the activity');
+    }
+    res.json({ id: stored.id });
+  });
+
+  router.post('/conversations/:conversationId/upload', (_req, _res) => {
+    throw new DirectLineError(400, 'BadArgument', 'this bot does not accept file uploads');
+  });
+
+  router.use(((req, _res) => {
+    throw new DirectLineError(404, 'NotFound', `no such Direct Line operation: ${req.method} ${req.path}`);
+  }) satisfies RequestHandler);
+
+  router.use(directLineErrorHandler(log));
+  return router;
+}
+
+function sendError(res: Response, status: number, code: DirectLineErrorCode, message: string): void {
+  if (status === 401) res.set('WWW-Authenticate', 'Bearer');
+  res.status(status).json({ error: { code, message } });
+}
+
+/** Client mistakes keep their 4xx; anything else is logged and hidden behind a 500 ServiceError. */
+function directLineErrorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof DirectLineError) {
+      sendError(res, err.status, err.code, err.message);
+      return;
+    }
+    const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown; message?: unknown };
+    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    if (status !== undefined && status >= 400 && status < 500) {
+      switch (e.type) {
+        case 'entity.parse.failed':
+          sendError(res, 400, 'BadSyntax', 'the request body is not valid JSON');
+          return;
+        case 'entity.too.large':
+          sendError(res, 413, 'MessageSizeTooBig', 'the request body is too large');
+          return;
+        case 'encoding.unsupported':
+        case 'charset.unsupported':
+          sendError(res, 415, 'UnsupportedMediaType', typeof e.message === 'string' ? e.message : 'unsupported encoding');
+          return;
+        default:
+          sendError(res, status, 'BadArgument', e.expose === true && typeof e.message === 'string' ? e.message : 'bad request');
+          return;
+      }
+    }
+    const errorId = randomBytes(4).toString('hex');
+    log.error({ err, errorId, method: req.method, path: req.path }, 'unhandled Direct Line error');
+    sendError(res, 500, 'ServiceError', `internal error (id ${errorId})`);
+  };
+}
+
+/**
+ * The bearer token, or undefined when there is none. directlinejs started without
+ * a token sends the literal "Bearer undefined", so that counts as none too.
+ */
+function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  if (header === undefined) return undefined;
+  const match = /^Bearer(?:\s+(\S*))?\s*$/i.exec(header.trim());
+  if (!match) throw new DirectLineError(401, 'Unauthorized', 'the Authorization header must be "Bearer <token>"');
+  const token = match[1] ?? '';
+  return token === '' || token === 'undefined' || token === 'null' ? undefined : token;
+}
+
+function requireToken(req: Request, tokens: TokenService): { token: string; claims: TokenClaims; expiresIn: number } {
+  const token = bearerToken(req);
+  if (token === undefined) throw new DirectLineError(401, 'Unauthorized', 'a token is required: Authorization: Bearer <token>');
+  const check = tokens.verify(token);
+  if (check.ok) return { token, claims: check.claims, expiresIn: check.expiresIn };
+  // As the Direct Line service does: an expired token is 403 TokenExpired, which directlinejs
+  // treats as "expired" (connection status ExpiredToken) rather than as a dead conversation.
+  if (check.reason === 'expired') throw new DirectLineError(403, 'TokenExpired', 'the token has expired');
+  throw new DirectLineError(401, 'Unauthorized', 'the token is not valid');
+}
+
+function parseWatermark(raw: unknown): number {
+  if (raw === undefined || raw === '') return 0;
+  if (typeof raw === 'string' && /^\d{1,15}$/.test(raw)) return Number(raw);
+  throw new DirectLineError(400, 'BadArgument', 'watermark must be a whole number as returned by a previous GET');
+}
+
+function parseActivity(body: unknown): IncomingActivity {
+  if (body === undefined) throw new DirectLineError(400, 'BadArgument', 'the body must be a JSON activity (Content-Type: application/json)');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DirectLineError(400, 'BadArgument', 'the body must be one activity object');
+  const parsed = IncomingActivity.safeParse(body);
+  if (!parsed.success) throw new DirectLineError(400, 'BadArgument', describeIssue(parsed.error));
+  return parsed.data;
+}
+
+function parseStart(body: unknown): StartConversation {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DirectLineError(400, 'BadArgument', 'the body must be an object');
+  const parsed = StartConversation.safeParse(body);
+  if (!parsed.success) throw new DirectLineError(400, 'BadArgument', describeIssue(parsed.error));
+  return parsed.data;
+}

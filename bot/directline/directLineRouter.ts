@@ -44,7 +44,8 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   const pageSize = limits.pageSize ?? 100;
   const turnTimeoutMs = limits.turnTimeoutMs ?? 15_000;
   const log = logger.child({ component: 'directline' });
-  const json = express.json({ limit: maxBodyBytes, strict: false }) // non-object JSON is answered by our own validation;
+  // Not strict: a JSON string or array is valid JSON, answered by our own validation rather than as a syntax error.
+  const json = express.json({ limit: maxBodyBytes, strict: false });
   const router = Router();
 
   router.use((_req, res, next) => {

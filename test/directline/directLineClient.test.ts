@@ -120,12 +120,19 @@ describe('botframework-directlinejs against our endpoint (polling)', () => {
     expect(internals.tokenRefreshSubscription).toBeDefined(); // end() unsubscribes it
   });
 
-  it('an expired token shows as ConnectionStatus.ExpiredToken (403 TokenExpired)', async () => {
+  it('an expired token shows as ConnectionStatus.ExpiredToken (403 TokenExpired); reconnect() with a new token resumes', async () => {
     const generated = await call(h, 'POST', '/tokens/generate');
-    const { activities, statuses } = connect({ token: generated.body.token });
+    const { client, activities, statuses } = connect({ token: generated.body.token });
     await waitFor(() => activities.length > 0, 'the welcome');
     h.clock.offsetMs = 31 * 60 * 1000;
     await waitFor(() => statuses.includes(dl.ConnectionStatus.ExpiredToken), 'ExpiredToken');
+    // What a page does on ExpiredToken: get a new token for the conversation (here straight from the service) and reconnect.
+    h.clock.offsetMs = 0;
+    const fresh = h.tokens.issue(generated.body.conversationId);
+    client.reconnect({ conversationId: fresh.conversationId, token: fresh.token });
+    expect(statuses[statuses.length - 1]).toBe(dl.ConnectionStatus.Online);
+    const id = await post(client, { type: 'message', from: { id: 'user1' }, text: 'still here', channelData: { clientActivityID: 'e1' } });
+    await waitFor(() => activities.find((a) => a.replyToId === id), 'the reply after reconnecting');
   });
 
   it('a conversation that disappears ends the client (404 → ConnectionStatus.Ended)', async () => {

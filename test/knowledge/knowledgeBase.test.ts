@@ -127,3 +127,12 @@ describe('knowledge validation', () => {
     await expect(buildService({ KNOWLEDGE_DIR: dir }, silent)).rejects.toThrow(/matters\/03\.json/);
   });
 });
+
+describe('knowledge/README.md', () => {
+  it('lists every discrepancy recorded in the matters (run `npm run kb:readme` after editing them)', async () => {
+    const { renderDiscrepancies } = await import('../../bot/knowledge/discrepancyReport.js');
+    const kb = await knowledge();
+    const readme = await fs.readFile(path.join(loadConfig().knowledgeDir, 'README.md'), 'utf8');
+    expect(readme).toContain(renderDiscrepancies(kb));
+  });
+});

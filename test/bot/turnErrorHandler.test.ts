@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { MemoryStorage, TestAdapter, UserState } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { ChecklistBuilder } from '../../bot/answers/checklistBuilder.js';
+import { ChecklistRenderer } from '../../bot/answers/checklistRenderer.js';
+import { createLogger } from '../../bot/logging/logger.js';
+import { createTurnErrorHandler } from '../../bot/turnErrorHandler.js';
+import { DialogServices } from '../../dialogs/dialogServices.js';
+import type { UserProfile } from '../../dialogs/userProfile.js';
+import { localizer } from '../support/botHarness.js';
+import { knowledge, understandingPipeline } from '../support/services.js';
+
+describe('onTurnError', () => {
+  it.each(['zh-CN', 'bo'] as const)('logs with an error id and apologises in %s with the region phone', async (lang) => {
+    const kb = await knowledge();
+    const u = await understandingPipeline();
+    const l10n = await localizer();
+    const userState = new UserState(new MemoryStorage());
+    const profile = userState.createProperty<UserProfile>('profile');
+    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), profile);
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    let cleared = 0;
+    const adapter = new TestAdapter(async (context) => {
+      await profile.set(context, { lang });
+      throw new Error('boom');
+    });
+    adapter.onTurnError = createTurnErrorHandler(createLogger('info', sink), services, async () => {
+      cleared++;
+    });
+    await adapter.send('hello').assertReply((reply) => {
+      const logged = JSON.parse(lines[0]!) as { errorId: string; msg: string; err: { message: string } };
+      expect(logged.msg).toBe('turn failed');
+      expect(logged.err.message).toBe('boom');
+      const region = u.offices.region();
+      expect(reply.text).toBe(l10n.t(lang, 'turnError', { id: logged.errorId, name: region.name, phones: region.phones.join('，') }));
+    });
+    expect(cleared).toBe(1);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryConversationStore } from '../../bot/directline/conversationStore.js';
+
+const msg = (text: string) => ({ type: 'message', text });
+
+describe('MemoryConversationStore', () => {
+  it('assigns padded ids in order and pages after a watermark', async () => {
+    const store = new MemoryConversationStore();
+    const c = await store.create();
+    const a = await store.append(c.id, msg('a'));
+    const b = await store.append(c.id, { ...msg('b'), id: 'client-id', timestamp: new Date(0) });
+    expect(a?.id).toBe(`${c.id}|0000001`);
+    expect(b).toMatchObject({ id: `${c.id}|0000002`, timestamp: '1970-01-01T00:00:00.000Z' });
+    expect(await store.activitiesAfter(c.id, 0, 10)).toEqual({ activities: [a, b], watermark: 2 });
+    expect(await store.activitiesAfter(c.id, 1, 10)).toEqual({ activities: [b], watermark: 2 });
+    expect(await store.activitiesAfter(c.id, 0, 1)).toEqual({ activities: [a], watermark: 1 });
+    expect(await store.activitiesAfter(c.id, 2, 10)).toEqual({ activities: [], watermark: 2 });
+    expect(await store.append('nope', msg('x'))).toBeUndefined();
+    expect(await store.activitiesAfter('nope', 0, 10)).toBeUndefined();
+  });
+
+  it('hands out copies: callers cannot change the log', async () => {
+    const store = new MemoryConversationStore();
+    const c = await store.create();
+    const input = { type: 'message', channelData: { n: 1 } };
+    const stored = await store.append(c.id, input);
+    input.channelData.n = 2;
+    (stored!.channelData as { n: number }).n = 3;
+    const page = await store.activitiesAfter(c.id, 0, 10);
+    expect(page?.activities[0]?.channelData).toEqual({ n: 1 });
+  });
+
+  it('drops the oldest activities beyond the cap; positions keep counting', async () => {
+    const store = new MemoryConversationStore({ maxActivitiesPerConversation: 3 });
+    const c = await store.create();
+    for (const t of ['1', '2', '3', '4', '5']) await store.append(c.id, msg(t));
+    const page = await store.activitiesAfter(c.id, 0, 10);
+    expect(page?.activities.map((x) => x.text)).toEqual(['3', '4', '5']);
+    expect(page?.watermark).toBe(5);
+  });
+
+  it('replaces an activity by id (moving it to the end so pollers see it) and deletes by id', async () => {
+    const store = new MemoryConversationStore();
+    const c = await store.create();
+    const a = await store.append(c.id, msg('a'));
+    await store.append(c.id, msg('b'));
+    const updated = await store.replaceActivity(c.id, { id: a!.id, text: 'a2' });
+    expect(updated).toMatchObject({ id: a!.id, type: 'message', text: 'a2' });
+    const after = await store.activitiesAfter(c.id, 2, 10);
+    expect(after).toEqual({ activities: [updated], watermark: 3 });
+    expect(await store.replaceActivity(c.id, { id: 'missing' })).toBeUndefined();
+    expect(await store.deleteActivity(c.id, a!.id)).toBe(true);
+    expect(await store.deleteActivity(c.id, a!.id)).toBe(false);
+    expect((await store.activitiesAfter(c.id, 0, 10))?.activities.map((x) => x.text)).toEqual(['b']);
+  });
+
+  it('markStarted is true once', async () => {
+    const store = new MemoryConversationStore();
+    const c = await store.create();
+    expect(c.started).toBe(false);
+    expect(await Promise.all([store.markStarted(c.id), store.markStarted(c.id)])).toEqual([true, false]);
+    expect((await store.get(c.id))?.started).toBe(true);
+    expect(await store.markStarted('nope')).toBe(false);
+  });
+
+  it('evicts the least recently active conversation beyond maxConversations', async () => {
+    const store = new MemoryConversationStore({ maxConversations: 2 });
+    const a = await store.create();
+    const b = await store.create();
+    await store.get(a.id); // a is now more recent than b
+    const c = await store.create();
+    expect(await store.get(b.id)).toBeUndefined();
+    expect(await store.get(a.id)).toBeDefined();
+    expect(await store.get(c.id)).toBeDefined();
+    expect(store.size).toBe(2);
+  });
+
+  it('forgets conversations idle for idleTtlMs; reading or writing keeps one alive', async () => {
+    let now = 0;
+    const store = new MemoryConversationStore({ idleTtlMs: 1000, now: () => now });
+    const idle = await store.create();
+    const busy = await store.create();
+    now = 600;
+    await store.activitiesAfter(busy.id, 0, 10);
+    now = 1000;
+    expect(await store.get(idle.id)).toBeUndefined();
+    expect(await store.get(busy.id)).toBeDefined();
+    now = 1999;
+    expect(await store.append(busy.id, msg('x'))).toBeDefined();
+    now = 5000;
+    const fresh = await store.create(); // sweeps the rest
+    expect(store.size).toBe(1);
+    expect(await store.get(fresh.id)).toBeDefined();
+    expect(store.sweep(10_000)).toBe(1);
+  });
+
+  it('refuses nonsense limits', () => {
+    expect(() => new MemoryConversationStore({ maxConversations: 0 })).toThrow(/maxConversations/);
+    expect(() => new MemoryConversationStore({ idleTtlMs: Number.NaN })).toThrow(/idleTtlMs/);
+  });
+});

@@ -10,6 +10,9 @@ import { ChecklistBuilder } from './answers/checklistBuilder.js';
 import { ChecklistRenderer } from './answers/checklistRenderer.js';
 import { AssistantBot } from './assistantBot.js';
 import { createBotFrameworkChannel } from './channels/botFrameworkChannel.js';
+import { MemoryConversationStore } from './directline/conversationStore.js';
+import { DirectLineAdapter } from './directline/directLineAdapter.js';
+import { TokenService } from './directline/tokenService.js';
 import { loadConfig, type Config } from './config/config.js';
 import { Localizer } from './i18n/localizer.js';
 import { KnowledgeBase } from './knowledge/knowledgeBase.js';
@@ -60,12 +63,24 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   });
   const botFramework = createBotFrameworkChannel(config, bot, onTurnError);
 
+  const conversations = new MemoryConversationStore();
+  if (!config.directLineSecret) log.warn('DIRECTLINE_SECRET is unset: Direct Line tokens end with this process');
+  const tokens = new TokenService({ secret: config.directLineSecret ?? TokenService.generateSecret() });
+  const directLine = new DirectLineAdapter({ store: conversations, bot: { id: 'xizang-yibao-assistant', name: '西藏医保办事助手' } });
+  directLine.onTurnError = onTurnError;
+
   const sweep = setInterval(() => {
     storage.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
   }, Math.min(config.stateTtlMs, 60 * 60_000));
   sweep.unref();
 
-  const app = createApp({ logger: log, knowledge, understanding, messages: botFramework.handler });
+  const app = createApp({
+    logger: log,
+    knowledge,
+    understanding,
+    messages: botFramework.handler,
+    directLine: { adapter: directLine, store: conversations, tokens, logic: (context) => bot.run(context) },
+  });
   return {
     config,
     logger: log,

@@ -1,4 +1,5 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import { createDirectLineRouter, type DirectLineRouterDeps } from '../directline/directLineRouter.js';
 import type { Logger } from '../logging/logger.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { errorHandler, notFound } from './httpErrors.js';
@@ -8,7 +9,7 @@ export interface AppDeps extends ApiDeps {
   /** POST /api/messages (Bot Framework) */
   messages?: RequestHandler;
   /** /v3/directline */
-  directLine?: Router;
+  directLine?: Omit<DirectLineRouterDeps, 'logger'>;
 }
 
 /** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
@@ -25,7 +26,8 @@ export function createApp(deps: AppDeps): Express {
   });
   if (deps.messages) app.post('/api/messages', express.json({ limit: ACTIVITY_LIMIT }), deps.messages);
   app.use('/api', createApiRouter(deps));
-  if (deps.directLine) app.use('/v3/directline', deps.directLine);
+  // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
+  if (deps.directLine) app.use('/v3/directline', createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

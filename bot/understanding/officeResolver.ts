@@ -116,6 +116,10 @@ interface Hit {
  * 江孜 is never read as 江达; a pinyin fallback catches wrong characters typed
  * with the right sound, only where no other office has that sound.
  */
+/** words that mark a place as the person's registration or insurance place */
+const REGISTRATION_BEFORE = /(户口|户籍|户口本|老家|参保地|参的保|参保在)[^，。,.;；]{0,3}$/u;
+const REGISTRATION_AFTER = /^(的)?(户口|户籍|参保|人)/u;
+
 export class OfficeResolver {
   private readonly offices: readonly Office[];
   private readonly regionOffice: Office;
@@ -167,7 +171,7 @@ export class OfficeResolver {
       }
     }
     hits.push(...this.pinyinHits(normalized, covered));
-    return this.decide(hits);
+    return this.decide(hits, normalized);
   }
 
   /** directory label (拉萨市城关区) or division (城关区) */
@@ -319,7 +323,7 @@ export class OfficeResolver {
     return hits;
   }
 
-  private decide(raw: Hit[]): OfficeResolution {
+  private decide(raw: Hit[], text: string): OfficeResolution {
     // one office named several times: keep its best mention
     const best = new Map<Office, Hit>();
     for (const h of raw) {
@@ -344,8 +348,16 @@ export class OfficeResolver {
       (a, b) =>
         LEVEL_ORDER[a.office.level] - LEVEL_ORDER[b.office.level] || b.score - a.score || a.start - b.start,
     );
+    // Of several places, the one named as where the person is registered or insured is theirs
+    // ("户口在林芝县，现在在拉萨打工", "我是那曲参保的"): it goes first and decides.
+    const cued = kept.filter((h) => REGISTRATION_BEFORE.test(text.slice(Math.max(0, h.start - 6), h.start)) || REGISTRATION_AFTER.test(text.slice(h.start + h.matched.length, h.start + h.matched.length + 4)));
+    if (kept.length > 1 && cued.length === 1) {
+      const home = cued[0]!;
+      kept.splice(kept.indexOf(home), 1);
+      kept.unshift(home);
+    }
     const matches = kept.map((h) => ({ office: h.office, score: round(h.score), matched: h.matched }));
-    const outcome = matches.length === 0 ? 'none' : matches.length === 1 ? 'match' : 'ambiguous';
+    const outcome = matches.length === 0 ? 'none' : matches.length === 1 || (cued.length === 1 && kept.length > 1) ? 'match' : 'ambiguous';
     return { outcome, matches };
   }
 

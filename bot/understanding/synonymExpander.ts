@@ -22,7 +22,15 @@ export class SynonymExpander {
 
   expand(text: string): string {
     if (!this.pattern) return text;
-    return text.replace(this.pattern, (v) => ` ${this.canonicalOf.get(v) ?? v} `).replace(/\s+/g, ' ').trim();
+    return text
+      .replace(this.pattern, (v: string, offset: number) => {
+        const canonical = this.canonicalOf.get(v) ?? v;
+        // "怎么报销" already says 报销: rewriting its "怎么报" would leave a stray 销.
+        const near = text.slice(Math.max(0, offset - canonical.length + 1), offset + v.length + canonical.length - 1);
+        return near.includes(canonical) ? v : ` ${canonical} `;
+      })
+      .replace(/\s+/g, ' ')
+      .trim();
   }
 }
 

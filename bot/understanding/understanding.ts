@@ -29,7 +29,7 @@ export class Understanding {
     const normalize = (s: string): string => this.normalizer.normalize(s);
     const segmenter = new Segmenter([
       ...lexicon.terms,
-      ...lexicon.synonyms.map((s) => s.canonical),
+      ...lexicon.synonyms.flatMap((s) => s.canonical.split(' ')),
       ...kb.offices.flatMap((o) => [o.division, ...o.aliases, ...o.formerNames]),
     ].map(normalize));
     this.expander = new SynonymExpander(lexicon.synonyms, normalize);

@@ -39,7 +39,7 @@ describe('Understanding', () => {
 
   it.each([
     ['我要办异地就医备案', [12, 13, 14, 15]],
-    ['生育待遇怎么申请', [20, 21]],
+    ['门诊费用怎么报销', [17, 18]],
   ])('asks which one for "%s"', async (q, expected) => {
     const found = (await understandingPipeline()).understand(q);
     expect(found.outcome).toBe('ambiguous');

@@ -7,6 +7,8 @@ import { loadConfig, ROOT_DIR } from '../bot/config/config.js';
 import { QuestionSet } from '../bot/evaluation/evaluator.js';
 import { KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import { Understanding } from '../bot/understanding/understanding.js';
+import { storageBench } from './storageBench.js';
+import { turnBench } from './turnBench.js';
 
 /** `npm run bench`: speed figures, never asserted in tests. */
 
@@ -73,6 +75,8 @@ async function main(): Promise<void> {
   process.stdout.write(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   process.stdout.write((await searchLatency()) + '\n');
   process.stdout.write((await startupTime()) + '\n');
+  for (const line of await storageBench()) process.stdout.write(line + '\n');
+  for (const line of await turnBench()) process.stdout.write(line + '\n');
 }
 
 main().catch((err: unknown) => {

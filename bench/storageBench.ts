@@ -45,7 +45,7 @@ function sampleState(i: number): Record<string, unknown> {
   };
 }
 
-function populate(dir: string, count: number): number {
+export function populate(dir: string, count: number): number {
   const started = performance.now();
   for (let s = 0; s < 256; s++) fs.mkdirSync(path.join(dir, s.toString(16).padStart(2, '0')), { recursive: true });
   const now = Date.now();

@@ -56,6 +56,7 @@ export class Localizer {
       interpolation: { escapeValue: false },
       returnNull: false,
       initAsync: false,
+      showSupportNotice: false,
     });
     return new Localizer(instance, [...namespaces]);
   }

@@ -1,8 +1,6 @@
 import { MessageFactory } from 'botbuilder';
 import {
-  ChoicePrompt,
   ComponentDialog,
-  ListStyle,
   TextPrompt,
   WaterfallDialog,
   type Choice,
@@ -11,8 +9,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Office } from '../bot/knowledge/schema.js';
-import { showsCards } from './channels.js';
-import { cjkTokenizer } from './cjkTokenizer.js';
+import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
 import type { DialogServices } from './dialogServices.js';
 
 interface LocationValues { pending?: Pending }
@@ -50,9 +47,7 @@ interface Pending {
 export class LocationDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(LOCATION_DIALOG);
-    const pick = new ChoicePrompt(PICK, undefined, 'zh-cn');
-    pick.style = ListStyle.auto;
-    pick.recognizerOptions = { tokenizer: cjkTokenizer, allowPartialMatches: true };
+    const pick = chineseChoicePrompt(PICK);
     this.addDialog(new TextPrompt(ASK))
       .addDialog(pick)
       .addDialog(new WaterfallDialog(FLOW, [this.ask.bind(this), this.resolve.bind(this), this.picked.bind(this)]));
@@ -115,7 +110,7 @@ export class LocationDialog extends ComponentDialog {
           { value: yes, synonyms: ['对', '是的', '嗯', 'yes', 'ཡིན'] },
           { value: no, synonyms: ['不对', '错', 'no', 'མིན'] },
         ],
-        style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+        style: choiceStyle(step.context),
       });
     }
     return this.remember(step, best.office);
@@ -140,7 +135,7 @@ export class LocationDialog extends ComponentDialog {
       prompt,
       retryPrompt: retry,
       choices,
-      style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+      style: choiceStyle(step.context),
     });
   }
 

@@ -1,9 +1,7 @@
 import { MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
 import {
-  ChoicePrompt,
   ComponentDialog,
   DialogTurnStatus,
-  ListStyle,
   TextPrompt,
   WaterfallDialog,
   type DialogContext,
@@ -12,8 +10,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Lang } from '../bot/i18n/localizer.js';
-import { showsCards } from './channels.js';
-import { cjkTokenizer } from './cjkTokenizer.js';
+import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
 import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog } from './locationDialog.js';
 import { MATTER_DIALOG, MatterDialog, type MatterOptions } from './matterDialog.js';
@@ -39,9 +36,7 @@ export interface MainOptions {
 export class MainDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(MAIN_DIALOG);
-    const pick = new ChoicePrompt(PICK, undefined, 'zh-cn');
-    pick.style = ListStyle.auto;
-    pick.recognizerOptions = { tokenizer: cjkTokenizer, allowPartialMatches: true };
+    const pick = chineseChoicePrompt(PICK);
     this.addDialog(new TextPrompt(ASK))
       .addDialog(pick)
       .addDialog(new MatterDialog(services))
@@ -138,7 +133,7 @@ export class MainDialog extends ComponentDialog {
         prompt,
         retryPrompt: MessageFactory.text(await this.services.t(step.context, 'chooseRetry')),
         choices: [...found.matches.map((m) => ({ value: m.matter.title })), { value: none }],
-        style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+        style: choiceStyle(step.context),
       });
     }
     await this.notFound(step.context, text, guess);

@@ -1,8 +1,6 @@
 import { MessageFactory } from 'botbuilder';
 import {
-  ChoicePrompt,
   ComponentDialog,
-  ListStyle,
   WaterfallDialog,
   type DialogTurnResult,
   type FoundChoice,
@@ -11,7 +9,7 @@ import {
 import type { Answers } from '../bot/answers/conditions.js';
 import type { Question } from '../bot/knowledge/schema.js';
 import { showsCards } from './channels.js';
-import { cjkTokenizer } from './cjkTokenizer.js';
+import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
 import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog, type LocationOptions } from './locationDialog.js';
 import { MultiChoicePrompt, type MultiChoiceValidations } from './multiChoicePrompt.js';
@@ -49,9 +47,7 @@ export interface MatterResult {
 export class MatterDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(MATTER_DIALOG);
-    const single = new ChoicePrompt(SINGLE, undefined, 'zh-cn');
-    single.style = ListStyle.auto;
-    single.recognizerOptions = { tokenizer: cjkTokenizer, allowPartialMatches: true };
+    const single = chineseChoicePrompt(SINGLE);
     this.addDialog(single)
       .addDialog(new MultiChoicePrompt(MULTI))
       .addDialog(new LocationDialog(services))
@@ -98,7 +94,7 @@ export class MatterDialog extends ComponentDialog {
       prompt,
       retryPrompt,
       choices: question.options.map((x) => ({ value: x.label, synonyms: [...x.synonyms] })),
-      style: showsCards(step.context.activity.channelId) ? ListStyle.suggestedAction : ListStyle.list,
+      style: choiceStyle(step.context),
     });
   }
 

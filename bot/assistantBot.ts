@@ -36,11 +36,6 @@ export class AssistantBot extends ActivityHandler {
       await next();
     });
 
-    // Postbacks from cards (multi-select answers) arrive as messages with a value and no text.
-    this.onEvent(async (context, next) => {
-      await next();
-    });
-
     this.onDialog(async (context, next) => {
       await this.conversationState.saveChanges(context, false);
       await this.userState.saveChanges(context, false);
@@ -52,10 +47,7 @@ export class AssistantBot extends ActivityHandler {
     const s = this.services;
     await s.say(context, 'welcome');
     const reply = await s.message(context, 'welcomeCategories');
-    reply.suggestedActions = {
-      to: [],
-      actions: s.knowledge.categories.map((c) => ({ type: 'imBack', title: c.label, value: c.query })),
-    };
+    reply.suggestedActions = { to: [], actions: s.categoryActions() };
     await context.sendActivity(reply);
   }
 

@@ -1,4 +1,4 @@
-import { MessageFactory, type Activity, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { MessageFactory, type Activity, type CardAction, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { ChecklistBuilder } from '../bot/answers/checklistBuilder.js';
 import type { ChecklistRenderer } from '../bot/answers/checklistRenderer.js';
 import { DEFAULT_LANG, type Lang, type Localizer } from '../bot/i18n/localizer.js';
@@ -39,6 +39,11 @@ export class DialogServices {
 
   async say(context: TurnContext, key: string, vars?: Record<string, unknown>): Promise<void> {
     await context.sendActivity(await this.message(context, key, vars));
+  }
+
+  /** The main categories as buttons that start them (welcome, help, fallback). */
+  categoryActions(): CardAction[] {
+    return this.knowledge.categories.map((c) => ({ type: 'imBack', title: c.label, value: c.query }));
   }
 
   office(name: string | undefined): Office | undefined {

@@ -1,4 +1,4 @@
-import { MessageFactory, type CardAction, type TurnContext } from 'botbuilder';
+import { MessageFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   DialogTurnStatus,
@@ -98,12 +98,8 @@ export class MainDialog extends ComponentDialog {
 
   private async withCategories(context: TurnContext, key: string, vars?: Record<string, unknown>) {
     const reply = await this.services.message(context, key, vars);
-    reply.suggestedActions = { to: [], actions: this.categoryActions() };
+    reply.suggestedActions = { to: [], actions: this.services.categoryActions() };
     return reply;
-  }
-
-  categoryActions(): CardAction[] {
-    return this.services.knowledge.categories.map((c) => ({ type: 'imBack', title: c.label, value: c.query }));
   }
 
   private async intro(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -83,6 +83,8 @@ export class MatterMatcher {
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly idf = new Map<string, number>();
   private readonly titleTerms: string[][];
+  /** idf mass of each matter's title, constant once the index is built */
+  private readonly titleMass: number[];
   /** terms by their pinyin, to find homophone slips */
   private readonly byPinyin: { term: string; syllables: string }[] = [];
   private readonly fuse: Fuse<string>;
@@ -116,6 +118,7 @@ export class MatterMatcher {
     const n = matters.length;
     for (const [term, docs] of this.postings) this.idf.set(term, Math.log(1 + n / docs.size));
     this.titleTerms = matters.map((m) => this.terms(m.title));
+    this.titleMass = this.titleTerms.map((title) => title.reduce((sum, t) => sum + (this.idf.get(t) ?? 0), 0));
     this.qualifiers = matters.map((m) => m.qualifiers.map(normalize));
     for (const term of this.postings.keys()) {
       if ([...term].length >= 2 && /\p{Script=Han}/u.test(term)) {
@@ -131,8 +134,9 @@ export class MatterMatcher {
 
   /** `text` is normalised and synonym-expanded already. */
   search(text: string): MatterSearch {
-    const hits = this.findTerms(text);
-    const words = this.segmenter.words(text).filter((w) => !this.stopwords.has(w) && !this.neutral.has(w));
+    const segmented = this.segmenter.words(text);
+    const hits = this.findTerms(text, segmented);
+    const words = segmented.filter((w) => !this.stopwords.has(w) && !this.neutral.has(w));
     // Words of the question no hit explains: they count against every matter.
     let unexplained = 0;
     let cursor = 0;
@@ -162,7 +166,7 @@ export class MatterMatcher {
       }
       strongest[matter.no] = strong;
       const title = this.titleTerms[i] ?? [];
-      const titleMass = title.reduce((s, t) => s + (this.idf.get(t) ?? 0), 0);
+      const titleMass = this.titleMass[i] ?? 0;
       const titleCovered = title.filter((t) => found.has(t)).reduce((s, t) => s + (this.idf.get(t) ?? 0), 0);
       const titleShare = titleMass > 0 ? titleCovered / titleMass : 0;
       const qualified = matter.qualifiers.length === 0 || this.qualifiers[i]!.some((q) => text.includes(q));
@@ -203,7 +207,8 @@ export class MatterMatcher {
     return this.segmenter.tokens(text).filter((t) => [...t].length >= 2 && !this.stopwords.has(t));
   }
 
-  private findTerms(text: string): Hit[] {
+  /** `words` is the question's precise segmentation, shared with the caller. */
+  private findTerms(text: string, words: readonly string[]): Hit[] {
     const hits: Hit[] = [];
     for (const term of this.postings.keys()) {
       let from = 0;
@@ -230,7 +235,7 @@ export class MatterMatcher {
       }
     }
     // Words still unexplained: the closest vocabulary word, if close enough.
-    for (const w of this.segmenter.words(text)) {
+    for (const w of words) {
       if ([...w].length < 2 || this.stopwords.has(w)) continue;
       const start = text.indexOf(w);
       const end = start + w.length;

@@ -45,16 +45,16 @@ export class ChecklistBuilder {
   /** The next question worth asking: its own condition holds, and some part of the answer depends on it. */
   nextQuestion(matter: Matter, answers: Answers): Question | undefined {
     const delegation = this.knowledge.general.delegation;
+    const conditions = [
+      ...matter.materials.map((x) => x.when),
+      ...matter.notes.map((x) => x.when),
+      ...matter.timeLimit.variants.map((x) => x.when),
+      ...matter.related.map((x) => x.when),
+      ...matter.questions.map((x) => x.when),
+      ...(matter.personal ? delegation.materials.map((x) => x.when) : []),
+    ];
     for (const q of this.knowledge.questionsFor(matter)) {
       if (answers[q.id] !== undefined || !holds(q.when, answers)) continue;
-      const conditions = [
-        ...matter.materials.map((x) => x.when),
-        ...matter.notes.map((x) => x.when),
-        ...matter.timeLimit.variants.map((x) => x.when),
-        ...matter.related.map((x) => x.when),
-        ...matter.questions.map((x) => x.when),
-        ...(matter.personal ? delegation.materials.map((x) => x.when) : []),
-      ];
       if (conditions.some((c) => dependsOn(c, q.id, answers))) return q;
     }
     return undefined;

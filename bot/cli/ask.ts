@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/config.js';
 import { KnowledgeBase } from '../knowledge/knowledgeBase.js';
+import { matterMatchJson, officeJson } from '../server/apiJson.js';
 import { Understanding } from '../understanding/understanding.js';
 
 /** `npm run -s ask -- "问题" [--json]`: what the assistant understands of a question, for staff. */
@@ -17,17 +18,8 @@ async function main(argv: string[]): Promise<void> {
     const out = {
       query: question,
       outcome: found.outcome,
-      matches: found.matches.map((m) => ({ no: m.matter.no, code: m.matter.code, title: m.matter.title, score: m.score })),
-      offices: {
-        outcome: found.offices.outcome,
-        matches: found.offices.matches.map((m) => ({
-          name: m.office.name,
-          phone: m.office.phones[0] ?? '',
-          phones: m.office.phones,
-          level: m.office.level,
-          prefecture: m.office.prefecture,
-        })),
-      },
+      matches: found.matches.map(matterMatchJson),
+      offices: { outcome: found.offices.outcome, matches: found.offices.matches.map((m) => officeJson(m.office)) },
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;

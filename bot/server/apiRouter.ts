@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { InputError } from '../errors/inputError.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
-import type { Office } from '../knowledge/schema.js';
 import type { Understanding } from '../understanding/understanding.js';
+import { matterMatchJson, officeJson } from './apiJson.js';
 import { sendError } from './httpErrors.js';
 import { optionalChoice, requiredText } from './queryParams.js';
 
@@ -22,7 +22,7 @@ export function createApiRouter({ knowledge, understanding }: ApiDeps): Router {
     res.json({
       query: q,
       outcome: found.outcome,
-      matches: found.matches.map((m) => ({ no: m.matter.no, code: m.matter.code, title: m.matter.title, score: m.score })),
+      matches: found.matches.map(matterMatchJson),
     });
   });
 
@@ -50,8 +50,4 @@ export function createApiRouter({ knowledge, understanding }: ApiDeps): Router {
   });
 
   return router;
-}
-
-function officeJson(o: Office): { name: string; phone: string; phones: string[]; level: Office['level']; prefecture: string | null } {
-  return { name: o.name, phone: o.phones[0] ?? '', phones: o.phones, level: o.level, prefecture: o.prefecture };
 }

@@ -9,12 +9,10 @@ import { KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import { Understanding } from '../bot/understanding/understanding.js';
 import { storageBench } from './storageBench.js';
 import { turnBench } from './turnBench.js';
+import { percentile } from './stats.js';
 
 /** `npm run bench`: speed figures, never asserted in tests. */
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function searchLatency(): Promise<string> {
   const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LowdbStorage } from '../bot/storage/lowdbStorage.js';
 import { fileForKey, serializeRecord } from '../bot/storage/stateFile.js';
+import { percentile } from './stats.js';
 
 /**
  * Cost of one turn's state traffic (read + conditional write of one conversation's state) in
@@ -22,9 +23,6 @@ const CYCLES = 600;
 const ROUNDS = 6;
 const DAY = 24 * 3_600_000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 function conversationKey(i: number): string {
   return `directline/conversations/${i.toString(36).padStart(6, '0')}-bench/`;

@@ -5,6 +5,7 @@ import { TestAdapter } from 'botbuilder';
 import { buildService } from '../bot/index.js';
 import { createLogger } from '../bot/logging/logger.js';
 import { populate } from './storageBench.js';
+import { percentile } from './stats.js';
 
 /**
  * A whole bot turn (understanding, dialogs, state read and written through
@@ -15,9 +16,6 @@ const SCRIPT = ['我要办异地安置退休人员备案', '新办备案', '本�
 const CONVERSATIONS = 50;
 const ROUNDS = 4;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function turns(stored: number): Promise<number[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'turn-bench-'));

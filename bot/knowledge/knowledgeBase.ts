@@ -5,6 +5,7 @@ import { KnowledgeError } from '../errors/knowledgeError.js';
 import {
   Categories,
   General,
+  Glossary,
   Lexicon,
   Matter,
   Office,
@@ -31,6 +32,7 @@ export class KnowledgeBase {
     readonly lexicon: Lexicon,
     readonly categories: readonly Category[],
     readonly general: GeneralKnowledge,
+    readonly glossary: Glossary,
   ) {
     this.byNo = new Map(matters.map((m) => [m.no, m]));
   }
@@ -71,8 +73,9 @@ export class KnowledgeBase {
     const lexicon = parseWith(Lexicon, await readJson(dir, 'lexicon.json'), 'lexicon.json');
     const categories = parseWith(Categories, await readJson(dir, 'categories.json'), 'categories.json').categories;
     const general = parseWith(General, await readJson(dir, 'general.json'), 'general.json');
+    const glossary = parseWith(Glossary, await readJson(dir, 'glossary.json'), 'glossary.json');
 
-    const kb = new KnowledgeBase(dir, matters, offices, lexicon, categories, general);
+    const kb = new KnowledgeBase(dir, matters, offices, lexicon, categories, general, glossary);
     kb.crossCheck();
     return kb;
   }

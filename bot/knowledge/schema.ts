@@ -15,13 +15,28 @@ export const SourceRef = z.string().regex(/^(guide|list|tsv|general)(:.+)?$/, 'a
 export const Condition = z.record(z.string().min(1), z.array(z.string().min(1)).min(1));
 export type Condition = z.infer<typeof Condition>;
 
-export const Bilingual = z.object({
-  zh: z.string().min(1),
-  /** Tibetan, when someone has provided it; `boStatus` says whether it is verified. */
-  bo: z.string().min(1).optional(),
-  boStatus: z.enum(['verified', 'draft']).optional(),
-  boSource: z.string().optional(),
+const TIBETAN_SCRIPT = /[\u0F00-\u0FFF]/;
+
+/**
+ * One Tibetan string beside the Chinese it renders. `verified` needs a citation
+ * (a source document or a named reviewer); `draft` was composed by the team and
+ * awaits a native speaker's review. `npm run kb:bo-export` lists every draft.
+ */
+export const BoText = z.object({
+  text: z.string().min(1).regex(TIBETAN_SCRIPT, 'Tibetan text must contain Tibetan script'),
+  status: z.enum(['verified', 'draft']),
+  /** the citation of a verified string, or who composed a draft */
+  source: z.string().min(1),
 });
+export type BoText = z.infer<typeof BoText>;
+
+/**
+ * The Tibetan of an object's fields: `bo.X` renders the sibling field `X`
+ * (an array renders the sibling array item by item). Keys with no sibling
+ * (`searchTerms`) are Tibetan words people use, for search only.
+ */
+const bo = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict().optional();
+const BoList = z.array(BoText);
 
 export const QuestionOption = z.object({
   id: z.string().regex(/^[a-z][a-zA-Z0-9_]*$/),
@@ -30,6 +45,7 @@ export const QuestionOption = z.object({
   synonyms: z.array(z.string().min(1)).default([]),
   /** what the option means when the sources define it */
   hint: z.string().optional(),
+  bo: bo({ label: BoText, searchTerms: BoList.optional() }),
 });
 
 export const Question = z.object({
@@ -41,6 +57,7 @@ export const Question = z.object({
   /** asked only when this holds */
   when: Condition.optional(),
   source: SourceRef,
+  bo: bo({ text: BoText }),
 });
 
 export const Material = z.object({
@@ -53,12 +70,14 @@ export const Material = z.object({
   /** the sentence of the source that attaches it to a situation */
   conditionText: z.string().optional(),
   source: SourceRef,
+  bo: bo({ name: BoText, form: BoText.optional() }),
 });
 
 export const Note = z.object({
   text: z.string().min(1),
   when: Condition.optional(),
   source: SourceRef,
+  bo: bo({ text: BoText }),
 });
 
 export const TimeLimitValue = z.discriminatedUnion('kind', [
@@ -73,9 +92,10 @@ export const TimeLimit = z.intersection(
   z.object({
     /** a different limit for some answers (灵活就业人员即时办结) */
     variants: z
-      .array(z.intersection(TimeLimitValue, z.object({ when: Condition })))
+      .array(z.intersection(TimeLimitValue, z.object({ when: Condition, bo: bo({ text: BoText }) })))
       .default([]),
     source: SourceRef,
+    bo: bo({ text: BoText }),
   }),
 );
 
@@ -90,6 +110,7 @@ export const Unit = z.object({
   /** other handling bodies named beside the 医保 offices (区外离退休服务管理部门) */
   others: z.array(z.string()).default([]),
   source: SourceRef,
+  bo: bo({ text: BoText, others: BoList.optional() }),
 });
 
 export const Related = z.object({
@@ -97,6 +118,7 @@ export const Related = z.object({
   when: Condition.optional(),
   reason: z.string().min(1),
   source: SourceRef,
+  bo: bo({ reason: BoText }),
 });
 
 /** What 事项清单 says where it differs from, or adds to, the guide. */
@@ -136,14 +158,15 @@ export const Matter = z.object({
   /** a personal matter someone else may apply for on the person's behalf (委托办理) */
   personal: z.boolean(),
   unit: Unit,
-  audience: z.object({ text: z.string().min(1), source: SourceRef }),
+  audience: z.object({ text: z.string().min(1), source: SourceRef, bo: bo({ text: BoText }) }),
   channels: z.object({
     text: z.string().min(1),
     now: z.array(z.string().min(1)).min(1),
     later: z.array(z.string().min(1)).default([]),
     source: SourceRef,
+    bo: bo({ now: BoList, later: BoList.optional() }),
   }),
-  process: z.object({ text: z.string().min(1), steps: z.array(z.string().min(1)).min(2), source: SourceRef }),
+  process: z.object({ text: z.string().min(1), steps: z.array(z.string().min(1)).min(2), source: SourceRef, bo: bo({ steps: BoList }) }),
   timeLimit: TimeLimit,
   query: z.string().nullable(),
   evaluation: z.string().nullable(),
@@ -165,6 +188,8 @@ export const Matter = z.object({
   list: ListEntry.nullable(),
   discrepancies: z.array(Discrepancy).default([]),
   sources: z.record(z.string(), z.string()),
+  /** Tibetan of title, category (主项) and summary, and Tibetan words people use for the matter */
+  bo: bo({ title: BoText, category: BoText, summary: BoText, searchTerms: BoList.optional() }),
 });
 export type Matter = z.infer<typeof Matter>;
 export type Question = z.infer<typeof Question>;
@@ -225,6 +250,7 @@ export const Category = z.object({
   label: z.string().min(1),
   /** what the kiosk button / WeChat menu sends to start it */
   query: z.string().min(1),
+  bo: bo({ label: BoText, query: BoText.optional() }),
 });
 
 export const Categories = z.object({ categories: z.array(Category).min(1) });
@@ -243,8 +269,16 @@ export const General = z.object({
       /** substrings of a checklist that make the note apply */
       appliesWhen: z.array(z.string().min(1)).min(1),
       source: SourceRef,
+      bo: bo({ text: BoText }),
     }),
   ),
   /** 有效身份证件包括… (guide item 二, note 2: 下同) */
-  validId: z.object({ text: z.string().min(1), source: SourceRef }),
+  validId: z.object({ text: z.string().min(1), source: SourceRef, bo: bo({ text: BoText }) }),
 });
+
+/** Shared Chinese → Tibetan terms (knowledge/glossary.json), so a word is rendered alike everywhere. */
+export const Glossary = z.object({
+  about: z.string().optional(),
+  terms: z.array(z.object({ zh: z.string().min(1), bo: BoText })).min(1),
+});
+export type Glossary = z.infer<typeof Glossary>;

@@ -18,6 +18,7 @@ import { Localizer } from './i18n/localizer.js';
 import { KnowledgeBase } from './knowledge/knowledgeBase.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createApp } from './server/createApp.js';
+import { StaffAuth } from './server/staffAuth.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { Understanding } from './understanding/understanding.js';
@@ -74,8 +75,14 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   }, Math.min(config.stateTtlMs, 60 * 60_000));
   sweep.unref();
 
+  if (config.staffTokenGenerated) {
+    log.warn({ staffToken: config.staffToken }, 'STAFF_TOKEN is unset: generated a staff sign-in token for this process (set STAFF_TOKEN to keep one)');
+  }
+  const staffAuth = new StaffAuth({ token: config.staffToken, logger: log });
+
   const app = createApp({
     logger: log,
+    staffAuth,
     knowledge,
     understanding,
     messages: botFramework.handler,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -18,6 +19,10 @@ const Env = z.object({
   STATE_TTL_MINUTES: z.coerce.number().positive().default(60 * 24),
   /** signs Direct Line tokens; generated per process when unset (tokens then end with a restart) */
   DIRECTLINE_SECRET: z.string().min(32, 'DIRECTLINE_SECRET must be at least 32 characters').optional(),
+  /** staff sign-in token of the agent console; generated per process outside production when unset */
+  STAFF_TOKEN: z.string().min(16, 'STAFF_TOKEN must be at least 16 characters').optional(),
+  /** seconds without touch or typing after which the kiosk clears its conversation */
+  KIOSK_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -34,6 +39,11 @@ export type Config = Readonly<{
   nodeEnv: z.infer<typeof Env>['NODE_ENV'];
   stateTtlMs: number;
   directLineSecret: string | undefined;
+  /** the agent console's sign-in token */
+  staffToken: string;
+  /** true when staffToken was generated because STAFF_TOKEN is unset (index.ts logs it once) */
+  staffTokenGenerated: boolean;
+  kioskIdleSeconds: number;
   /** Bot Framework credentials; all undefined means anonymous (Emulator, local clients) */
   botAuth: {
     MicrosoftAppId?: string;
@@ -51,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${issues}`, { issues: parsed.error.issues });
   }
   const e = parsed.data;
+  if (!e.STAFF_TOKEN && e.NODE_ENV === 'production') {
+    throw new ConfigError('STAFF_TOKEN must be set in production (at least 16 characters)', { variable: 'STAFF_TOKEN' });
+  }
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppId is set but MicrosoftAppPassword is not', { variable: 'MicrosoftAppPassword' });
   }
@@ -64,6 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: e.NODE_ENV,
     stateTtlMs: e.STATE_TTL_MINUTES * 60_000,
     directLineSecret: e.DIRECTLINE_SECRET,
+    staffToken: e.STAFF_TOKEN ?? randomBytes(18).toString('base64url'),
+    staffTokenGenerated: !e.STAFF_TOKEN,
+    kioskIdleSeconds: e.KIOSK_IDLE_SECONDS,
     botAuth: e.MicrosoftAppId
       ? {
           MicrosoftAppId: e.MicrosoftAppId,

@@ -3,6 +3,7 @@ import { createDirectLineRouter, type DirectLineRouterDeps } from '../directline
 import type { Logger } from '../logging/logger.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { errorHandler, notFound } from './httpErrors.js';
+import type { StaffAuth } from './staffAuth.js';
 
 export interface AppDeps extends ApiDeps {
   logger: Logger;
@@ -10,6 +11,8 @@ export interface AppDeps extends ApiDeps {
   messages?: RequestHandler;
   /** /v3/directline */
   directLine?: Omit<DirectLineRouterDeps, 'logger'>;
+  /** staff sign-in (/staff/login, /staff/logout); its `requireStaff` guards staff-only routes */
+  staffAuth?: StaffAuth;
 }
 
 /** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
@@ -25,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
   if (deps.messages) app.post('/api/messages', express.json({ limit: ACTIVITY_LIMIT }), deps.messages);
+  if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
   app.use('/api', createApiRouter(deps));
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
   if (deps.directLine) app.use('/v3/directline', createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));

@@ -23,6 +23,12 @@ const Env = z.object({
   STAFF_TOKEN: z.string().min(16, 'STAFF_TOKEN must be at least 16 characters').optional(),
   /** seconds without touch or typing after which the kiosk clears its conversation */
   KIOSK_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
+  /** requests per minute per client on the chat and search endpoints; 0 turns the limit off (load tests) */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  /** express "trust proxy": false, true, a hop count or a comma-separated list of addresses/subnets */
+  TRUST_PROXY: z.string().trim().min(1).default('false'),
+  /** days after which review items, feedback and stored conversations are deleted */
+  RETENTION_DAYS: z.coerce.number().positive().default(30),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -44,6 +50,9 @@ export type Config = Readonly<{
   /** true when staffToken was generated because STAFF_TOKEN is unset (index.ts logs it once) */
   staffTokenGenerated: boolean;
   kioskIdleSeconds: number;
+  rateLimitPerMinute: number;
+  trustProxy: boolean | number | string[];
+  retentionMs: number;
   /** Bot Framework credentials; all undefined means anonymous (Emulator, local clients) */
   botAuth: {
     MicrosoftAppId?: string;
@@ -80,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staffToken: e.STAFF_TOKEN ?? randomBytes(18).toString('base64url'),
     staffTokenGenerated: !e.STAFF_TOKEN,
     kioskIdleSeconds: e.KIOSK_IDLE_SECONDS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    retentionMs: e.RETENTION_DAYS * 24 * 3600_000,
     botAuth: e.MicrosoftAppId
       ? {
           MicrosoftAppId: e.MicrosoftAppId,
@@ -89,4 +101,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : {},
   });
+}
+
+/** TRUST_PROXY as express takes it; anything else stops start-up rather than trusting the wrong hop. */
+function parseTrustProxy(raw: string): boolean | number | string[] {
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  if (/^(true|yes)$/i.test(raw)) return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const ok = list.every((s) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(s));
+  if (!ok) {
+    throw new ConfigError('TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses or subnets', { variable: 'TRUST_PROXY' });
+  }
+  return list;
 }

@@ -1,7 +1,9 @@
 import Fuse from 'fuse.js';
 import { pinyin } from 'pinyin-pro';
 import type { Matter } from '../knowledge/schema.js';
+import { MatchScorer, type MatterEvidence } from './matchScorer.js';
 import type { Segmenter } from './segmenter.js';
+import { TermIndex } from './termIndex.js';
 
 export type Outcome = 'match' | 'ambiguous' | 'none';
 
@@ -48,8 +50,8 @@ export const DEFAULT_TUNING: MatcherTuning = {
   minFieldWeight: 0.45,
 };
 
-/** How much a word found in each part of a matter says about it. */
-const FIELD_WEIGHTS = {
+/** How much a word found in each part of a matter says about it (the Tibetan matcher uses the same). */
+export const FIELD_WEIGHTS = {
   title: 1,
   keywords: 0.9,
   examples: 0.7,
@@ -60,7 +62,6 @@ const FIELD_WEIGHTS = {
   materials: 0.3,
 } as const;
 
-const MAX_MATCHES = 5;
 const HOMOPHONE_SIMILARITY = 0.85;
 const FUZZY_DISCOUNT = 0.8;
 
@@ -79,9 +80,7 @@ interface Hit {
  * much of the matter's own title the question covers.
  */
 export class MatterMatcher {
-  /** term → matter index → best field weight */
-  private readonly postings = new Map<string, Map<number, number>>();
-  private readonly idf = new Map<string, number>();
+  private readonly vocabulary = new TermIndex();
   private readonly titleTerms: string[][];
   /** idf mass of each matter's title, constant once the index is built */
   private readonly titleMass: number[];
@@ -89,6 +88,8 @@ export class MatterMatcher {
   private readonly byPinyin: { term: string; syllables: string }[] = [];
   private readonly fuse: Fuse<string>;
   private readonly qualifiers: string[][];
+  private readonly scorer: MatchScorer;
+  private readonly unknownWordWeight: number;
 
   constructor(
     private readonly matters: readonly Matter[],
@@ -98,8 +99,10 @@ export class MatterMatcher {
     /** words that neither match nor dilute: place names, handled by the office resolver */
     private readonly neutral: ReadonlySet<string>,
     private readonly normalize: (s: string) => string,
-    private readonly tuning: MatcherTuning = DEFAULT_TUNING,
+    tuning: MatcherTuning = DEFAULT_TUNING,
   ) {
+    this.scorer = new MatchScorer(matters, tuning);
+    this.unknownWordWeight = tuning.unknownWordWeight;
     matters.forEach((m, i) => {
       this.index(i, FIELD_WEIGHTS.title, [m.title, ...(m.heading ? [m.heading] : [])], true);
       this.index(i, FIELD_WEIGHTS.keywords, m.keywords, true);
@@ -115,17 +118,16 @@ export class MatterMatcher {
       this.index(i, FIELD_WEIGHTS.audience, [m.audience.text], false);
       this.index(i, FIELD_WEIGHTS.materials, m.materials.map((x) => x.name), false);
     });
-    const n = matters.length;
-    for (const [term, docs] of this.postings) this.idf.set(term, Math.log(1 + n / docs.size));
+    this.vocabulary.seal(matters.length);
     this.titleTerms = matters.map((m) => this.terms(m.title));
-    this.titleMass = this.titleTerms.map((title) => title.reduce((sum, t) => sum + (this.idf.get(t) ?? 0), 0));
+    this.titleMass = this.titleTerms.map((title) => title.reduce((sum, t) => sum + this.vocabulary.idf(t), 0));
     this.qualifiers = matters.map((m) => m.qualifiers.map(normalize));
-    for (const term of this.postings.keys()) {
+    for (const term of this.vocabulary.terms()) {
       if ([...term].length >= 2 && /\p{Script=Han}/u.test(term)) {
         this.byPinyin.push({ term, syllables: ` ${syllablesOf(term).join(' ')} ` });
       }
     }
-    this.fuse = new Fuse([...this.postings.keys()].filter((t) => [...t].length >= 2), {
+    this.fuse = new Fuse([...this.vocabulary.terms()].filter((t) => [...t].length >= 2), {
       includeScore: true,
       threshold: 0.34,
       ignoreLocation: true,
@@ -134,6 +136,11 @@ export class MatterMatcher {
 
   /** `text` is normalised and synonym-expanded already. */
   search(text: string): MatterSearch {
+    return this.scorer.decide(this.evidence(text));
+  }
+
+  /** what `text` (normalised, synonym-expanded) says about each matter, before ranking */
+  evidence(text: string): MatterEvidence {
     const segmented = this.segmenter.words(text);
     const hits = this.findTerms(text, segmented);
     const words = segmented.filter((w) => !this.stopwords.has(w) && !this.neutral.has(w));
@@ -145,49 +152,26 @@ export class MatterMatcher {
       const end = start + w.length;
       if (start >= 0) cursor = end;
       const covered = start >= 0 && hits.some((h) => h.start < end && h.end > start);
-      if (!covered && !/^\d+$/.test(w)) unexplained += this.tuning.unknownWordWeight;
+      if (!covered && !/^\d+$/.test(w)) unexplained += this.unknownWordWeight;
     }
 
-    const mass = hits.reduce((sum, h) => sum + (this.idf.get(h.term) ?? 0) * h.similarity, 0) + unexplained;
-    if (mass === 0 || hits.length === 0) return { outcome: 'none', matches: [], terms: [] };
+    const evidence = this.scorer.empty();
+    evidence.mass = hits.reduce((sum, h) => sum + this.vocabulary.idf(h.term) * h.similarity, 0) + unexplained;
+    if (evidence.mass === 0 || hits.length === 0) return evidence;
 
     const found = new Set(hits.map((h) => h.term));
-    const penalty = this.outOfScope.some((w) => text.includes(w)) ? this.tuning.outOfScopePenalty : 1;
-    const strongest: number[] = [];
-    const scored: MatterScore[] = this.matters.map((matter, i) => {
-      let explained = 0;
-      let strong = 0;
-      for (const h of hits) {
-        const weight = this.postings.get(h.term)?.get(i);
-        if (weight) {
-          explained += (this.idf.get(h.term) ?? 0) * h.similarity * weight;
-          strong = Math.max(strong, weight);
-        }
-      }
-      strongest[matter.no] = strong;
-      const title = this.titleTerms[i] ?? [];
+    const { explained, strongest } = this.vocabulary.explain(hits, this.matters.length);
+    evidence.explained = explained;
+    evidence.strongest = strongest;
+    evidence.titleShare = this.matters.map((_, i) => {
       const titleMass = this.titleMass[i] ?? 0;
-      const titleCovered = title.filter((t) => found.has(t)).reduce((s, t) => s + (this.idf.get(t) ?? 0), 0);
-      const titleShare = titleMass > 0 ? titleCovered / titleMass : 0;
-      const qualified = matter.qualifiers.length === 0 || this.qualifiers[i]!.some((q) => text.includes(q));
-      const share = this.tuning.titleShare;
-      const score = ((1 - share) * (explained / mass) + share * titleShare) * penalty * (qualified ? 1 : this.tuning.qualifierPenalty);
-      return { matter, score: Math.round(Math.min(1, score) * 1000) / 1000 };
+      const covered = (this.titleTerms[i] ?? []).filter((t) => found.has(t)).reduce((s, t) => s + this.vocabulary.idf(t), 0);
+      return titleMass > 0 ? covered / titleMass : 0;
     });
-    scored.sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
-
-    const best = scored[0];
-    const terms = [...found];
-    if (!best || best.score < this.tuning.minScore || (strongest[best.matter.no] ?? 0) < this.tuning.minFieldWeight) {
-      return { outcome: 'none', matches: [], terms };
-    }
-    const close = scored.filter((s) => s.score >= best.score * this.tuning.ambiguityRatio);
-    if (close.length > 1) return { outcome: 'ambiguous', matches: close.slice(0, MAX_MATCHES), terms };
-    return {
-      outcome: 'match',
-      matches: scored.filter((s) => s.score >= this.tuning.listFloor).slice(0, MAX_MATCHES),
-      terms,
-    };
+    evidence.qualified = this.matters.map((m, i) => m.qualifiers.length === 0 || this.qualifiers[i]!.some((q) => text.includes(q)));
+    evidence.outOfScope = this.outOfScope.some((w) => text.includes(w));
+    evidence.terms = [...found];
+    return evidence;
   }
 
   private index(matterIndex: number, weight: number, texts: readonly string[], keepWhole: boolean): void {
@@ -195,11 +179,7 @@ export class MatterMatcher {
       const text = this.normalize(raw);
       const terms = this.terms(text);
       if (keepWhole && [...text].length >= 2 && text.length <= 12) terms.push(text);
-      for (const term of terms) {
-        let docs = this.postings.get(term);
-        if (!docs) this.postings.set(term, (docs = new Map()));
-        docs.set(matterIndex, Math.max(docs.get(matterIndex) ?? 0, weight));
-      }
+      for (const term of terms) this.vocabulary.add(term, matterIndex, weight);
     }
   }
 
@@ -210,7 +190,7 @@ export class MatterMatcher {
   /** `words` is the question's precise segmentation, shared with the caller. */
   private findTerms(text: string, words: readonly string[]): Hit[] {
     const hits: Hit[] = [];
-    for (const term of this.postings.keys()) {
+    for (const term of this.vocabulary.terms()) {
       let from = 0;
       for (;;) {
         const at = text.indexOf(term, from);

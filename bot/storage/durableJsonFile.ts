@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -97,4 +97,37 @@ async function openCreatingDirs(file: string): Promise<import('node:fs/promises'
     for (const parent of parents) await fsyncDir(parent);
   }
   return open(file, 'wx');
+}
+
+/**
+ * Keeps a byte-for-byte copy of a broken file as `<file>.corrupt-<timestamp>` and returns its
+ * path. Reading the same broken file again reuses an identical copy instead of piling up more.
+ */
+export async function keepCorruptCopy(file: string): Promise<string> {
+  const content = await readFile(file);
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.corrupt-`;
+  for (const name of (await readdir(dir)).filter((n) => n.startsWith(prefix)).sort()) {
+    const existing = path.join(dir, name);
+    if ((await readFile(existing)).equals(content)) return existing;
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  for (let n = 0; ; n++) {
+    const target = path.join(dir, `${prefix}${stamp}${n === 0 ? '' : `-${n}`}`);
+    let handle;
+    try {
+      handle = await open(target, 'wx');
+    } catch (err) {
+      if (isErrno(err, 'EEXIST')) continue;
+      throw err;
+    }
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsyncDir(dir);
+    return target;
+  }
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { DurableJsonFile, fsyncDir, isErrno } from './durableJsonFile.js';
+import { DurableJsonFile, fsyncDir, isErrno, keepCorruptCopy } from './durableJsonFile.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { fileForKey, lastActive, parseRecordAt, RECORD_FILE, serializeRecord, SHARD_DIR, type StoredRecord } from './stateFile.js';
 import { StorageConflictError } from './storageConflictError.js';
@@ -251,7 +251,7 @@ export class LowdbStorage implements Storage {
       return db;
     } catch (err) {
       if (!isCorruption(err)) throw err;
-      const error = new StorageCorruptError(key, file, await this.#backup(file), describeCorruption(err), err);
+      const error = new StorageCorruptError(key, file, await keepCorruptCopy(file), describeCorruption(err), err);
       if (onCorrupt === 'throw') throw error;
       return db; // an unconditional write replaces the broken file; the copy stays next to it
     }
@@ -270,39 +270,6 @@ export class LowdbStorage implements Storage {
 
   #isExpired(record: StoredRecord, now: number): boolean {
     return this.ttlMs !== undefined && now - lastActive(record) > this.ttlMs;
-  }
-
-  /**
-   * Keeps a byte-for-byte copy of a broken file as `<file>.corrupt-<timestamp>` and returns its
-   * path. Reading the same broken file again reuses an identical copy instead of piling up more.
-   */
-  async #backup(file: string): Promise<string> {
-    const content = await readFile(file);
-    const dir = path.dirname(file);
-    const prefix = `${path.basename(file)}.corrupt-`;
-    for (const name of (await readdir(dir)).filter((n) => n.startsWith(prefix)).sort()) {
-      const existing = path.join(dir, name);
-      if ((await readFile(existing)).equals(content)) return existing;
-    }
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    for (let n = 0; ; n++) {
-      const target = path.join(dir, `${prefix}${stamp}${n === 0 ? '' : `-${n}`}`);
-      let handle;
-      try {
-        handle = await open(target, 'wx');
-      } catch (err) {
-        if (isErrno(err, 'EEXIST')) continue;
-        throw err;
-      }
-      try {
-        await handle.writeFile(content);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fsyncDir(dir);
-      return target;
-    }
   }
 }
 

@@ -131,7 +131,16 @@ describe('offices.json', () => {
       .slice(1)
       .filter((l) => l.trim() !== '')
       .map((l) => l.split('\t'));
-    const all = offices.flatMap((o) => o.tibetan.map((t) => ({ o, t })));
+    // names the team composed for offices the table lacks are drafts with a note, never on an office the table covers
+    const composed = (t: { source: string }): boolean => t.source.startsWith('draft:');
+    for (const o of offices.filter((x) => x.tibetan.some(composed))) {
+      expect(o.tibetan.every(composed), o.name).toBe(true);
+      for (const t of o.tibetan) {
+        expect(t.status, o.name).toBe('draft');
+        expect(t.note ?? '', o.name).not.toBe('');
+      }
+    }
+    const all = offices.flatMap((o) => o.tibetan.filter((t) => !composed(t)).map((t) => ({ o, t })));
     // every row of the table lands on exactly one office
     expect(all).toHaveLength(tsv.length);
     for (const cells of tsv) {

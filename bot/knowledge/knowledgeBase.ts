@@ -41,6 +41,18 @@ export class KnowledgeBase {
     return this.byNo.get(no);
   }
 
+  /**
+   * The same knowledge with extra example phrases per matter (the ones editors taught from the
+   * review queue, stored under DATA_DIR); phrases a matter already has are not repeated.
+   */
+  withExamples(extra: ReadonlyMap<number, readonly string[]>): KnowledgeBase {
+    const matters = this.matters.map((m) => {
+      const more = (extra.get(m.no) ?? []).filter((e) => !m.examples.includes(e));
+      return more.length === 0 ? m : { ...m, examples: [...m.examples, ...new Set(more)] };
+    });
+    return new KnowledgeBase(this.dir, matters, this.offices, this.lexicon, this.categories, this.general, this.glossary);
+  }
+
   /** The questions the dialog may ask for a matter, the shared 委托办理 one last. */
   questionsFor(matter: Matter): readonly Question[] {
     return matter.personal ? [...matter.questions, this.general.delegation.question] : matter.questions;

@@ -1,9 +1,20 @@
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
+import { MatchScorer, type MatterEvidence } from './matchScorer.js';
 import { DEFAULT_TUNING, MatterMatcher, type MatcherTuning, type MatterScore, type Outcome } from './matterMatcher.js';
 import { OfficeResolver, type OfficeResolution } from './officeResolver.js';
 import { Segmenter } from './segmenter.js';
 import { SynonymExpander } from './synonymExpander.js';
 import { TextNormalizer } from './textNormalizer.js';
+import { TibetanMatcher } from './tibetanMatcher.js';
+import { hasTibetan, TibetanNormalizer } from './tibetanNormalizer.js';
+import { TibetanWylie } from './tibetanWylie.js';
+
+export type Lang = 'zh' | 'bo';
+
+export interface UnderstandOptions {
+  /** 'bo': Latin text that is well-formed Wylie is read as Tibetan (otherwise only when it looks like Wylie) */
+  lang?: Lang;
+}
 
 export interface Understood {
   /** what the person typed */
@@ -14,16 +25,38 @@ export interface Understood {
   matches: MatterScore[];
   terms: string[];
   offices: OfficeResolution;
+  /** what the message was written in: Chinese (or other Latin text), Tibetan script, Wylie */
+  scripts: { zh: boolean; bo: boolean; wylie: boolean };
 }
 
-/** The one pipeline every channel uses: normalise → expand → segment → match, and find offices. */
+/**
+ * Without lang=bo, Latin text is taken for Wylie only when it has at least this many
+ * syllables and this share of them are Tibetan words the knowledge uses.
+ */
+const WYLIE_GUESS_MIN_SYLLABLES = 2;
+const WYLIE_GUESS_MIN_KNOWN = 0.5;
+const TIBETAN_BLOCK = /[\u0F00-\u0FFF]+/gu;
+const CHINESE_OR_LATIN = /[\p{Script=Han}a-zA-Z]/u;
+
+/**
+ * The one pipeline every channel uses: normalise → expand → segment → match, and find
+ * offices. A message's Chinese and its Tibetan (script, or Wylie) go through their own
+ * matcher and are scored together as one question.
+ */
 export class Understanding {
   readonly normalizer: TextNormalizer;
   readonly offices: OfficeResolver;
   private readonly expander: SynonymExpander;
-  private readonly matcher: MatterMatcher;
+  private matcher: MatterMatcher;
+  private tibetan: TibetanMatcher;
+  private scorer: MatchScorer;
+  private readonly tibetanNormalizer = new TibetanNormalizer();
+  private readonly wylie = new TibetanWylie();
 
-  constructor(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT_TUNING) {
+  constructor(
+    kb: KnowledgeBase,
+    private readonly tuning: MatcherTuning = DEFAULT_TUNING,
+  ) {
     const { lexicon } = kb;
     this.normalizer = new TextNormalizer(lexicon.charVariants);
     const normalize = (s: string): string => this.normalizer.normalize(s);
@@ -42,20 +75,81 @@ export class Understanding {
       normalize,
       tuning,
     );
+    this.tibetan = new TibetanMatcher(
+      { matters: kb.matters, glossary: kb.glossary, outOfScope: lexicon.outOfScope, offices: kb.offices, normalizeZh: normalize },
+      this.tibetanNormalizer,
+      tuning,
+    );
+    this.scorer = new MatchScorer(kb.matters, tuning);
     this.offices = new OfficeResolver(kb.offices);
   }
 
-  understand(text: string): Understood {
-    const plain = this.normalizer.normalize(text);
-    const expanded = this.expander.expand(plain);
-    const found = this.matcher.search(expanded);
+  /**
+   * Re-indexes the matters in place, e.g. after editors taught new example phrases
+   * (POST /api/admin/reload); everything holding this object sees the new index at once.
+   */
+  reindex(kb: KnowledgeBase): void {
+    const next = new Understanding(kb, this.tuning);
+    this.matcher = next.matcher;
+    this.tibetan = next.tibetan;
+    this.scorer = next.scorer;
+  }
+
+  understand(text: string, options: UnderstandOptions = {}): Understood {
+    const { written, wylie } = this.readWylie(text, options.lang ?? 'zh');
+    if (!hasTibetan(written)) {
+      const plain = this.normalizer.normalize(text);
+      const expanded = this.expander.expand(plain);
+      const found = this.matcher.search(expanded);
+      return {
+        query: text,
+        normalized: expanded,
+        outcome: found.outcome,
+        matches: found.matches,
+        terms: found.terms,
+        offices: this.offices.resolve(plain),
+        scripts: { zh: true, bo: false, wylie: false },
+      };
+    }
+
+    // Each script's part through its own matcher, scored as one question.
+    const chinese = written.replace(TIBETAN_BLOCK, ' ');
+    const bo = this.tibetanNormalizer.normalize(written.replace(/[^\u0F00-\u0FFF\s]+/gu, ' '));
+    const zh = CHINESE_OR_LATIN.test(chinese);
+    const plain = zh ? this.normalizer.normalize(chinese) : '';
+    const expanded = zh ? this.expander.expand(plain) : '';
+    let evidence: MatterEvidence = this.tibetan.evidence(bo);
+    if (zh) evidence = MatchScorer.combine(this.matcher.evidence(expanded), evidence);
+    const found = this.scorer.decide(evidence);
     return {
       query: text,
-      normalized: expanded,
+      normalized: [expanded, bo].filter((s) => s !== '').join(' '),
       outcome: found.outcome,
       matches: found.matches,
       terms: found.terms,
-      offices: this.offices.resolve(plain),
+      offices: this.offices.resolve([plain, this.tibetan.officeText(bo)].filter((s) => s !== '').join(' ')),
+      scripts: { zh, bo: hasTibetan(text), wylie },
     };
+  }
+
+  /**
+   * The text with its Wylie runs written in Tibetan: every well-formed run for lang=bo;
+   * otherwise only runs that look like Wylie (several syllables, mostly words the
+   * knowledge uses), so "APP" or "help" stay Latin.
+   */
+  private readWylie(text: string, lang: Lang): { written: string; wylie: boolean } {
+    if (!/[a-zA-Z]/u.test(text)) return { written: text, wylie: false };
+    let written = text;
+    let wylie = false;
+    for (const run of this.wylie.runs(text)) {
+      const taken =
+        lang === 'bo' ||
+        (run.syllables.length >= WYLIE_GUESS_MIN_SYLLABLES &&
+          this.tibetan.knownShare(this.tibetanNormalizer.normalize(run.tibetan)) >= WYLIE_GUESS_MIN_KNOWN);
+      if (!taken) continue;
+      written = written.replace(run.latin, ` ${run.tibetan} `);
+      wylie = true;
+    }
+    return { written, wylie };
   }
 }

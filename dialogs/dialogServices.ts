@@ -1,6 +1,7 @@
 import { MessageFactory, type Activity, type CardAction, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { ChecklistBuilder } from '../bot/answers/checklistBuilder.js';
 import type { ChecklistRenderer } from '../bot/answers/checklistRenderer.js';
+import { localize, officeName } from '../bot/answers/knowledgeText.js';
 import { DEFAULT_LANG, type Lang, type Localizer } from '../bot/i18n/localizer.js';
 import type { KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import type { Office } from '../bot/knowledge/schema.js';
@@ -22,8 +23,11 @@ export class DialogServices {
     return this.profile.get(context, {});
   }
 
+  /** The person's choice, else the client's locale (Web Chat and the kiosk send "bo"), else Chinese. */
   async lang(context: TurnContext): Promise<Lang> {
-    return (await this.getProfile(context)).lang ?? DEFAULT_LANG;
+    const chosen = (await this.getProfile(context)).lang;
+    if (chosen) return chosen;
+    return /^bo\b/i.test(context.activity.locale ?? '') ? 'bo' : DEFAULT_LANG;
   }
 
   async t(context: TurnContext, key: string, vars?: Record<string, unknown>): Promise<string> {
@@ -41,9 +45,22 @@ export class DialogServices {
     await context.sendActivity(await this.message(context, key, vars));
   }
 
-  /** The main categories as buttons that start them (welcome, help, fallback). */
-  categoryActions(): CardAction[] {
-    return this.knowledge.categories.map((c) => ({ type: 'imBack', title: c.label, value: c.query }));
+  /** The main categories as buttons that start them (welcome, help, fallback), in the person's language. */
+  categoryActions(lang: Lang = DEFAULT_LANG): CardAction[] {
+    return this.knowledge.categories.map((c) => ({
+      type: 'imBack',
+      title: localize(c, 'label', lang).text,
+      value: lang === 'bo' && c.bo?.query ? c.bo.query.text : c.query,
+    }));
+  }
+
+  /** An office's name as the person reads it (its Tibetan name in Tibetan; the directory label otherwise). */
+  officeLabel(office: Office, lang: Lang): string {
+    return officeName(office, lang).text;
+  }
+
+  phones(office: Office, lang: Lang): string {
+    return office.phones.join(this.l10n.t(lang, 'phoneSeparator'));
   }
 
   office(name: string | undefined): Office | undefined {

@@ -62,8 +62,9 @@ export class LocationDialog extends ComponentDialog {
     // Offer the place we already know from earlier in the conversation.
     const profile = await this.services.getProfile(step.context);
     const known = o.kind === 'household' ? (profile.office ?? undefined) : profile.householdOffice;
-    if (known) {
-      const title = await this.services.t(step.context, 'usePlace', { name: known });
+    const knownOffice = this.services.office(known);
+    if (known && knownOffice) {
+      const title = await this.services.t(step.context, 'usePlace', { name: this.services.officeLabel(knownOffice, await this.services.lang(step.context)) });
       prompt.suggestedActions = { to: [], actions: [{ type: 'imBack', title, value: known }] };
     }
     return step.prompt(ASK, { prompt });
@@ -76,6 +77,7 @@ export class LocationDialog extends ComponentDialog {
     const u = this.services.understanding;
     const found = u.offices.resolve(u.normalizer.normalize(text));
     const best = found.matches[0];
+    const lang = await this.services.lang(step.context);
     const pending: Pending = { kind: o.kind, candidates: [], tries, confirming: false };
 
     if (found.outcome === 'none' || !best) {
@@ -94,7 +96,7 @@ export class LocationDialog extends ComponentDialog {
       if (counties.length > 0) {
         pending.candidates = counties.map((x) => x.name);
         (step.values as LocationValues).pending = pending;
-        return this.offer(step, 'whichCounty', { prefecture: best.office.name }, pending.candidates);
+        return this.offer(step, 'whichCounty', { prefecture: this.services.officeLabel(best.office, lang) }, pending.candidates);
       }
     }
     if (best.score < SURE || o.guess) {
@@ -103,7 +105,7 @@ export class LocationDialog extends ComponentDialog {
       (step.values as LocationValues).pending = pending;
       const yes = await this.services.t(step.context, 'yes');
       const no = await this.services.t(step.context, 'no');
-      const prompt = await this.services.message(step.context, 'confirmPlace', { name: best.office.name });
+      const prompt = await this.services.message(step.context, 'confirmPlace', { name: this.services.officeLabel(best.office, lang) });
       return step.prompt(PICK, {
         prompt,
         choices: [
@@ -129,7 +131,13 @@ export class LocationDialog extends ComponentDialog {
 
   private async offer(step: WaterfallStepContext, key: string, vars: Record<string, unknown>, names: string[]): Promise<DialogTurnResult> {
     const prompt = await this.services.message(step.context, key, vars);
-    const choices: Choice[] = names.map((n) => ({ value: n, synonyms: this.shortNames(n) }));
+    const lang = await this.services.lang(step.context);
+    // Shown as the person reads them; the directory label and short names are understood too.
+    const choices: Choice[] = names.map((n) => {
+      const office = this.services.office(n);
+      const value = office ? this.services.officeLabel(office, lang) : n;
+      return { value, synonyms: [n, ...this.shortNames(n)].filter((x) => x !== value) };
+    });
     const retry = MessageFactory.text(await this.services.t(step.context, 'chooseRetry'));
     return step.prompt(PICK, {
       prompt,
@@ -141,7 +149,7 @@ export class LocationDialog extends ComponentDialog {
 
   private shortNames(name: string): string[] {
     const o = this.services.office(name);
-    return o ? [o.division, ...o.aliases] : [];
+    return o ? [o.division, ...o.aliases, ...o.tibetan.map((t) => t.script)] : [];
   }
 
   private async remember(step: WaterfallStepContext, office: Office): Promise<DialogTurnResult> {

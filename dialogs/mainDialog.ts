@@ -9,6 +9,7 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { localize } from '../bot/answers/knowledgeText.js';
 import type { Lang } from '../bot/i18n/localizer.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
 import type { DialogServices } from './dialogServices.js';
@@ -98,7 +99,7 @@ export class MainDialog extends ComponentDialog {
 
   private async withCategories(context: TurnContext, key: string, vars?: Record<string, unknown>) {
     const reply = await this.services.message(context, key, vars);
-    reply.suggestedActions = { to: [], actions: this.services.categoryActions() };
+    reply.suggestedActions = { to: [], actions: this.services.categoryActions(await this.services.lang(context)) };
     return reply;
   }
 
@@ -125,10 +126,15 @@ export class MainDialog extends ComponentDialog {
       (step.values as MainValues).candidates = found.matches.map((m) => m.matter.no);
       const prompt = await this.services.message(step.context, 'ambiguous');
       const none = await this.services.t(step.context, 'noneOfThese');
+      const lang = await this.services.lang(step.context);
       return step.prompt(PICK, {
         prompt,
         retryPrompt: MessageFactory.text(await this.services.t(step.context, 'chooseRetry')),
-        choices: [...found.matches.map((m) => ({ value: m.matter.title })), { value: none }],
+        choices: [
+          // Titles in the person's language; the Chinese title is still understood.
+          ...found.matches.map((m) => ({ value: localize(m.matter, 'title', lang).text, synonyms: [m.matter.title] })),
+          { value: none },
+        ],
         style: choiceStyle(step.context),
       });
     }
@@ -154,11 +160,14 @@ export class MainDialog extends ComponentDialog {
 
   private async notFound(context: TurnContext, text: string, guess: string | undefined): Promise<void> {
     const s = this.services;
-    const categories = s.knowledge.categories.map((c) => c.label).join('、');
+    const lang = await s.lang(context);
+    const categories = s.knowledge.categories.map((c) => localize(c, 'label', lang).text).join(s.l10n.t(lang, 'listSeparator'));
     await s.say(context, 'notFound', { text: text.slice(0, 40), categories });
     const profile = await s.getProfile(context);
     const office = s.office(guess ?? profile.office) ?? s.understanding.offices.region();
-    await context.sendActivity(await this.withCategories(context, 'notFoundPhone', { name: office.name, phones: office.phones.join('，') }));
+    await context.sendActivity(
+      await this.withCategories(context, 'notFoundPhone', { name: s.officeLabel(office, lang), phones: s.phones(office, lang) }),
+    );
   }
 
   private async humanPlace(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -170,8 +179,10 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async humanAnswer(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const office = this.services.office(typeof step.result === 'string' ? step.result : undefined) ?? this.services.understanding.offices.region();
-    await this.services.say(step.context, 'human', { name: office.name, phones: office.phones.join('，') });
+    const s = this.services;
+    const office = s.office(typeof step.result === 'string' ? step.result : undefined) ?? s.understanding.offices.region();
+    const lang = await s.lang(step.context);
+    await s.say(step.context, 'human', { name: s.officeLabel(office, lang), phones: s.phones(office, lang) });
     return step.endDialog();
   }
 }

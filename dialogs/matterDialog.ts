@@ -6,7 +6,9 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { optionWords } from '../bot/answers/checklistBuilder.js';
 import type { Answers } from '../bot/answers/conditions.js';
+import { localize } from '../bot/answers/knowledgeText.js';
 import type { Question } from '../bot/knowledge/schema.js';
 import { showsCards } from './channels.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
@@ -67,21 +69,27 @@ export class MatterDialog extends ComponentDialog {
     const o = step.options as MatterOptions;
     const matter = this.matter(step);
     let answers = o.answers ?? {};
+    const lang = await this.services.lang(step.context);
     if (!o.started) {
-      await this.services.say(step.context, 'matterStart', { title: matter.title });
+      await this.services.say(step.context, 'matterStart', { title: localize(matter, 'title', lang).text });
       answers = this.services.checklists.answersIn(matter, o.opening ?? '', (t) => this.services.understanding.normalizer.normalize(t));
     }
     const question = this.services.checklists.nextQuestion(matter, answers);
     if (!question) return step.replaceDialog(ANSWER, { ...o, answers, started: true });
     (step.values as MatterValues).answers = answers;
     (step.values as MatterValues).question = question.id;
-    const prompt = MessageFactory.text(question.text);
+    const questionText = localize(question, 'text', lang).text;
+    const prompt = MessageFactory.text(questionText);
     prompt.channelData = { messageKey: 'question', question: question.id, matter: matter.no };
+    // Shown in the person's language; every language's label and search words are understood.
+    const options = question.options.map((x) => {
+      const label = localize(x, 'label', lang).text;
+      return { id: x.id, label, synonyms: [...new Set(optionWords(x))].filter((w) => w !== label) };
+    });
     if (question.multi) {
-      const lang = await this.services.lang(step.context);
       const t = (k: string): string => this.services.l10n.t(lang, k);
       const validations: MultiChoiceValidations = {
-        options: question.options.filter((x) => x.id !== 'none'),
+        options: options.filter((x) => x.id !== 'none'),
         noneWords: [...this.services.l10n.words('zh-CN', 'none'), ...this.services.l10n.words('bo', 'none'), t('multiNone')],
         hint: t('multiHint'),
         doneLabel: t('multiDone'),
@@ -89,11 +97,11 @@ export class MatterDialog extends ComponentDialog {
       };
       return step.prompt(MULTI, { prompt, retryPrompt: MessageFactory.text(t('multiRetry')), validations });
     }
-    const retryPrompt = MessageFactory.text(`${question.text}\n${await this.services.t(step.context, 'chooseRetry')}`);
+    const retryPrompt = MessageFactory.text(`${questionText}\n${await this.services.t(step.context, 'chooseRetry')}`);
     return step.prompt(SINGLE, {
       prompt,
       retryPrompt,
-      choices: question.options.map((x) => ({ value: x.label, synonyms: [...x.synonyms] })),
+      choices: options.map((x) => ({ value: x.label, synonyms: x.synonyms })),
       style: choiceStyle(step.context),
     });
   }
@@ -126,8 +134,8 @@ export class MatterDialog extends ComponentDialog {
     const matter = this.matter(step);
     const answers = o.answers ?? {};
     const officeName = typeof step.result === 'string' ? step.result : undefined;
-    const checklist = this.services.checklists.build(matter, answers, this.services.office(officeName));
     const lang = await this.services.lang(step.context);
+    const checklist = this.services.checklists.build(matter, answers, this.services.office(officeName), lang);
     const r = this.services.renderer;
     const reply = showsCards(step.context.activity.channelId)
       ? MessageFactory.attachment(r.toCard(checklist, lang))

@@ -1,7 +1,9 @@
+import { DEFAULT_LANG, type Lang } from '../i18n/localizer.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import type { Matter, Office, Question } from '../knowledge/schema.js';
 import type { OfficeResolver } from '../understanding/officeResolver.js';
 import { dependsOn, holds, type Answers } from './conditions.js';
+import { localize, localizeAll, officeName, type Localized } from './knowledgeText.js';
 
 export interface ChecklistLine {
   text: string;
@@ -13,6 +15,8 @@ export interface ChecklistLine {
 }
 
 export interface Checklist {
+  /** the language every text below is in */
+  lang: Lang;
   no: number;
   title: string;
   materials: ChecklistLine[];
@@ -26,9 +30,15 @@ export interface Checklist {
   related: { no: number; title: string; reason: string }[];
   /** whom to call; undefined only when the county is needed and unknown */
   office: Office | undefined;
+  /** the office's name in `lang` */
+  officeName: string | undefined;
   /** which level the office is at, so the answer can say why that office */
   officeLevel: Office['level'] | undefined;
   answers: Answers;
+  /** some Tibetan in it is a draft awaiting review */
+  draft: boolean;
+  /** texts shown in Chinese because no Tibetan exists yet (empty in Chinese) */
+  untranslated: string[];
 }
 
 /**
@@ -70,7 +80,7 @@ export class ChecklistBuilder {
     if (said === '') return answers;
     for (const q of this.knowledge.questionsFor(matter)) {
       const named = q.options.filter((o) =>
-        o.id !== 'none' && [o.label, ...o.synonyms].map(normalize).some((w) => [...w].length >= 2 && said.includes(w)),
+        o.id !== 'none' && optionWords(o).map((w) => normalize(w).replace(TIBETAN_END, '')).some((w) => [...w].length >= 2 && said.includes(w)),
       );
       // Several-answer questions are still asked: naming one case does not rule out the others.
       if (named.length === 1 && !q.multi) answers[q.id] = named.map((o) => o.id);
@@ -87,48 +97,79 @@ export class ChecklistBuilder {
     return undefined;
   }
 
-  build(matter: Matter, answers: Answers, place: Office | undefined): Checklist {
-    const materials: ChecklistLine[] = [
+  build(matter: Matter, answers: Answers, place: Office | undefined, lang: Lang = DEFAULT_LANG): Checklist {
+    // Every text passes through here, so the checklist knows whether it holds drafts or Chinese fallbacks.
+    let draft = false;
+    const untranslated: string[] = [];
+    const use = (l: Localized): string => {
+      draft ||= l.draft;
+      if (l.missing && l.text !== '') untranslated.push(l.text);
+      return l.text;
+    };
+    type Line = ChecklistLine & { zh: string };
+    const materials: Line[] = [
       ...matter.materials,
       ...(matter.personal ? this.knowledge.general.delegation.materials : []),
     ]
       .filter((x) => holds(x.when, answers))
-      .map((x) => ({ text: x.name, form: x.form, source: x.source, fromList: x.source.startsWith('list') }));
+      .map((x) => ({
+        text: use(localize(x, 'name', lang)),
+        form: x.form === undefined ? undefined : use(localize(x, 'form', lang)),
+        source: x.source,
+        fromList: x.source.startsWith('list'),
+        zh: x.name,
+      }));
 
     const variant = matter.timeLimit.variants.find((v) => holds(v.when, answers));
-    const notes: ChecklistLine[] = matter.notes
+    const notes: Line[] = matter.notes
       .filter((n) => holds(n.when, answers))
-      .map((n) => ({ text: n.text, source: n.source, fromList: n.source.startsWith('list') }));
-    // The list's closing remarks apply wherever their subject appears in this answer.
-    const haystack = [...materials.map((m) => m.text), matter.process.text].join('|');
+      .map((n) => ({ text: use(localize(n, 'text', lang)), source: n.source, fromList: n.source.startsWith('list'), zh: n.text }));
+    // The list's closing remarks apply wherever their subject appears in this answer (matched on the Chinese).
+    const haystack = [...materials.map((m) => m.zh), matter.process.text].join('|');
     for (const g of this.knowledge.general.notes) {
-      if (g.appliesWhen.some((w) => haystack.includes(w)) && !notes.some((n) => n.text === g.text)) {
-        notes.push({ text: g.text, source: g.source, fromList: g.source.startsWith('list') });
+      if (g.appliesWhen.some((w) => haystack.includes(w)) && !notes.some((n) => n.zh === g.text)) {
+        notes.push({ text: use(localize(g, 'text', lang)), source: g.source, fromList: g.source.startsWith('list'), zh: g.text });
       }
     }
 
     const related = matter.related
       .filter((r) => holds(r.when, answers))
-      .map((r) => ({ no: r.no, title: this.knowledge.matter(r.no)?.title ?? '', reason: r.reason }));
+      .map((r) => {
+        const other = this.knowledge.matter(r.no);
+        return { no: r.no, title: other ? use(localize(other, 'title', lang)) : '', reason: use(localize(r, 'reason', lang)) };
+      });
 
     const needed = this.placeNeeded(matter);
     const office = needed === undefined || place ? this.offices.forLevels(place, matter.unit.levels) : undefined;
+    const strip = ({ zh: _zh, ...line }: Line): ChecklistLine => line;
 
     return {
+      lang,
       no: matter.no,
-      title: matter.title,
-      materials,
-      timeLimit: variant ? variant.text : matter.timeLimit.text,
-      process: matter.process.steps,
-      channelsNow: matter.channels.now,
-      channelsLater: matter.channels.later,
-      unit: matter.unit.text,
-      otherUnits: matter.unit.others,
-      notes,
+      title: use(localize(matter, 'title', lang)),
+      materials: materials.map(strip),
+      timeLimit: use(variant ? localize(variant, 'text', lang) : localize(matter.timeLimit, 'text', lang)),
+      process: localizeAll(matter.process, 'steps', lang).map(use),
+      channelsNow: localizeAll(matter.channels, 'now', lang).map(use),
+      channelsLater: localizeAll(matter.channels, 'later', lang).map(use),
+      unit: use(localize(matter.unit, 'text', lang)),
+      otherUnits: localizeAll(matter.unit, 'others', lang).map(use),
+      notes: notes.map(strip),
       related,
       office,
+      officeName: office ? use(officeName(office, lang)) : undefined,
       officeLevel: office?.level,
       answers,
+      draft,
+      untranslated,
     };
   }
+}
+
+/** a Tibetan word's closing tsheg or shad, which a person may leave out */
+const TIBETAN_END = /[\u0F0B-\u0F14\s]+$/u;
+
+/** Everything that names an option: the Chinese label and synonyms, the Tibetan label and search words. */
+export function optionWords(o: Question['options'][number]): string[] {
+  return [o.label, ...o.synonyms, ...(o.bo ? [o.bo.label.text, ...(o.bo.searchTerms ?? []).map((t) => t.text)] : [])];
 }

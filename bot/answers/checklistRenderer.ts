@@ -22,37 +22,63 @@ export class ChecklistRenderer {
   officeLines(c: Checklist, lang: Lang): string[] {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const lines: string[] = [];
-    if (c.office) lines.push(t('officeLine', { name: c.office.name, phones: c.office.phones.join('，') }));
+    const name = this.marked(c, c.officeName ?? '', lang);
+    if (c.office) lines.push(t('officeLine', { name, phones: c.office.phones.join(t('phoneSeparator')) }));
     if (c.officeLevel === 'region' && c.office && !c.office.prefecture) lines.push(t('officeRegionOnly'));
-    if (c.officeLevel === 'prefecture' && c.office) lines.push(t('officePrefectureOnly', { prefecture: c.office.name }));
+    if (c.officeLevel === 'prefecture' && c.office) lines.push(t('officePrefectureOnly', { prefecture: name }));
     return lines;
   }
 
-  private line(l: ChecklistLine, lang: Lang): string {
-    const form = l.form && !l.text.includes(l.form) ? `（${l.form}）` : '';
-    return `${l.text}${form}${l.fromList ? this.l10n.t(lang, 'fromList') : ''}`;
+  /** A text with no Tibetan yet is shown in Chinese, labelled as the Chinese original. */
+  private marked(c: Checklist, text: string, lang: Lang): string {
+    return c.untranslated.includes(text) ? `${text}${this.l10n.t(lang, 'untranslated')}` : text;
+  }
+
+  private line(c: Checklist, l: ChecklistLine, lang: Lang): string {
+    const text = this.marked(c, l.text, lang);
+    const withForm = l.form && !l.text.includes(l.form) ? this.l10n.t(lang, 'formLine', { text, form: this.marked(c, l.form, lang) }) : text;
+    return `${withForm}${l.fromList ? this.l10n.t(lang, 'fromList') : ''}`;
+  }
+
+  /** The parts of a checklist both renderings share, already joined and labelled. */
+  private facts(c: Checklist, lang: Lang): { timeLimit: string; process: string; channels: string; unit: string } {
+    const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
+    const m = (s: string): string => this.marked(c, s, lang);
+    const later = c.channelsLater.length > 0 ? `（${t('laterChannels', { channels: c.channelsLater.map(m).join(t('listSeparator')) })}）` : '';
+    return {
+      timeLimit: m(c.timeLimit),
+      process: c.process.map(m).join('—'),
+      channels: `${c.channelsNow.map(m).join(t('listSeparator'))}${later}`,
+      unit: [c.unit, ...c.otherUnits].map(m).join(t('partSeparator')),
+    };
+  }
+
+  private relatedLines(c: Checklist, lang: Lang): string[] {
+    return c.related.map((r) => `· ${this.l10n.t(lang, 'relatedLine', { title: this.marked(c, r.title, lang), reason: this.marked(c, r.reason, lang) })}`);
+  }
+
+  /** Said once at the end, rather than on every line: the Tibetan here awaits a native speaker's review. */
+  private closing(c: Checklist, lang: Lang): string[] {
+    return [this.sources(c, lang), ...(c.lang === 'bo' && c.draft ? [this.l10n.t(lang, 'draftNotice')] : [])];
   }
 
   toText(c: Checklist, lang: Lang): string {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
-    const out: string[] = [t('checklistTitle', { title: c.title }), '', `【${t('materials')}】`];
-    c.materials.forEach((m, i) => out.push(`${i + 1}. ${this.line(m, lang)}`));
-    out.push('', `【${t('timeLimit')}】${c.timeLimit}`);
-    out.push(`【${t('process')}】${c.process.join('—')}`);
-    const later = c.channelsLater.length > 0 ? `（${t('laterChannels', { channels: c.channelsLater.join('、') })}）` : '';
-    out.push(`【${t('channels')}】${c.channelsNow.join('、')}${later}`);
-    out.push(`【${t('unit')}】${[c.unit, ...c.otherUnits].join('；')}`);
+    const f = this.facts(c, lang);
+    const out: string[] = [t('checklistTitle', { title: this.marked(c, c.title, lang) }), '', `【${t('materials')}】`];
+    c.materials.forEach((m, i) => out.push(`${i + 1}. ${this.line(c, m, lang)}`));
+    out.push('', `【${t('timeLimit')}】${f.timeLimit}`);
+    out.push(`【${t('process')}】${f.process}`);
+    out.push(`【${t('channels')}】${f.channels}`);
+    out.push(`【${t('unit')}】${f.unit}`);
     const offices = this.officeLines(c, lang);
     if (offices.length > 0) out.push(`【${t('office')}】${offices.join(' ')}`);
     if (c.notes.length > 0) {
       out.push('', `【${t('notes')}】`);
-      c.notes.forEach((n, i) => out.push(`${i + 1}. ${this.line(n, lang)}`));
+      c.notes.forEach((n, i) => out.push(`${i + 1}. ${this.line(c, n, lang)}`));
     }
-    if (c.related.length > 0) {
-      out.push('', `【${t('related')}】`);
-      for (const r of c.related) out.push(`· ${t('relatedLine', { title: r.title, reason: r.reason })}`);
-    }
-    out.push('', this.sources(c, lang));
+    if (c.related.length > 0) out.push('', `【${t('related')}】`, ...this.relatedLines(c, lang));
+    out.push('', ...this.closing(c, lang));
     return out.join('\n');
   }
 
@@ -60,28 +86,27 @@ export class ChecklistRenderer {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const heading = (text: string): object => ({ type: 'TextBlock', text, weight: 'Bolder', spacing: 'Medium', wrap: true });
     const text = (value: string, extra: object = {}): object => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+    const f = this.facts(c, lang);
+    const offices = this.officeLines(c, lang);
     const body: object[] = [
-      text(t('checklistTitle', { title: c.title }), { size: 'Large', weight: 'Bolder' }),
+      text(t('checklistTitle', { title: this.marked(c, c.title, lang) }), { size: 'Large', weight: 'Bolder' }),
       heading(t('materials')),
-      ...c.materials.map((m, i) => text(`${i + 1}. ${this.line(m, lang)}`)),
+      ...c.materials.map((m, i) => text(`${i + 1}. ${this.line(c, m, lang)}`)),
       {
         type: 'FactSet',
         spacing: 'Medium',
         facts: [
-          { title: t('timeLimit'), value: c.timeLimit },
-          { title: t('process'), value: c.process.join('—') },
-          {
-            title: t('channels'),
-            value: `${c.channelsNow.join('、')}${c.channelsLater.length > 0 ? `（${t('laterChannels', { channels: c.channelsLater.join('、') })}）` : ''}`,
-          },
-          { title: t('unit'), value: [c.unit, ...c.otherUnits].join('；') },
-          ...(this.officeLines(c, lang).length > 0 ? [{ title: t('office'), value: this.officeLines(c, lang).join(' ') }] : []),
+          { title: t('timeLimit'), value: f.timeLimit },
+          { title: t('process'), value: f.process },
+          { title: t('channels'), value: f.channels },
+          { title: t('unit'), value: f.unit },
+          ...(offices.length > 0 ? [{ title: t('office'), value: offices.join(' ') }] : []),
         ],
       },
     ];
-    if (c.notes.length > 0) body.push(heading(t('notes')), ...c.notes.map((n, i) => text(`${i + 1}. ${this.line(n, lang)}`)));
-    if (c.related.length > 0) body.push(heading(t('related')), ...c.related.map((r) => text(`· ${t('relatedLine', { title: r.title, reason: r.reason })}`)));
-    body.push(text(this.sources(c, lang), { isSubtle: true, size: 'Small', spacing: 'Medium' }));
+    if (c.notes.length > 0) body.push(heading(t('notes')), ...c.notes.map((n, i) => text(`${i + 1}. ${this.line(c, n, lang)}`)));
+    if (c.related.length > 0) body.push(heading(t('related')), ...this.relatedLines(c, lang).map((l) => text(l)));
+    body.push(...this.closing(c, lang).map((l) => text(l, { isSubtle: true, size: 'Small', spacing: 'Medium' })));
     return {
       contentType: 'application/vnd.microsoft.card.adaptive',
       content: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.3', lang: lang === 'bo' ? 'bo' : 'zh-CN', body },

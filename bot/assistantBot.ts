@@ -47,7 +47,7 @@ export class AssistantBot extends ActivityHandler {
     const s = this.services;
     await s.say(context, 'welcome');
     const reply = await s.message(context, 'welcomeCategories');
-    reply.suggestedActions = { to: [], actions: s.categoryActions() };
+    reply.suggestedActions = { to: [], actions: s.categoryActions(await s.lang(context)) };
     await context.sendActivity(reply);
   }
 

@@ -83,6 +83,12 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const app = createApp({
     logger: log,
     staffAuth,
+    web: {
+      localesDir: config.localesDir,
+      kioskIdleSeconds: config.kioskIdleSeconds,
+      embedOrigins: config.widgetEmbedOrigins,
+      production: config.nodeEnv === 'production',
+    },
     knowledge,
     understanding,
     messages: botFramework.handler,

@@ -23,6 +23,12 @@ const Env = z.object({
   STAFF_TOKEN: z.string().min(16, 'STAFF_TOKEN must be at least 16 characters').optional(),
   /** seconds without touch or typing after which the kiosk clears its conversation */
   KIOSK_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
+  /** comma-separated origins (https://ylbz.xizang.gov.cn) whose pages may embed the chat widget */
+  WIDGET_EMBED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'WIDGET_EMBED_ORIGINS lists origins like https://example.org, comma-separated'))),
   /** requests per minute per client on the chat and search endpoints; 0 turns the limit off (load tests) */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
   /** express "trust proxy": false, true, a hop count or a comma-separated list of addresses/subnets */
@@ -50,6 +56,7 @@ export type Config = Readonly<{
   /** true when staffToken was generated because STAFF_TOKEN is unset (index.ts logs it once) */
   staffTokenGenerated: boolean;
   kioskIdleSeconds: number;
+  widgetEmbedOrigins: readonly string[];
   rateLimitPerMinute: number;
   trustProxy: boolean | number | string[];
   retentionMs: number;
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staffToken: e.STAFF_TOKEN ?? randomBytes(18).toString('base64url'),
     staffTokenGenerated: !e.STAFF_TOKEN,
     kioskIdleSeconds: e.KIOSK_IDLE_SECONDS,
+    widgetEmbedOrigins: e.WIDGET_EMBED_ORIGINS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionMs: e.RETENTION_DAYS * 24 * 3600_000,

@@ -1,9 +1,12 @@
+import compression from 'compression';
 import express, { type Express, type RequestHandler } from 'express';
 import { createDirectLineRouter, type DirectLineRouterDeps } from '../directline/directLineRouter.js';
 import type { Logger } from '../logging/logger.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
+import { helmetPolicy } from './helmetPolicy.js';
 import { errorHandler, notFound } from './httpErrors.js';
 import type { StaffAuth } from './staffAuth.js';
+import { createWebRouter, type WebDeps } from './webRouter.js';
 
 export interface AppDeps extends ApiDeps {
   logger: Logger;
@@ -13,6 +16,8 @@ export interface AppDeps extends ApiDeps {
   directLine?: Omit<DirectLineRouterDeps, 'logger'>;
   /** staff sign-in (/staff/login, /staff/logout); its `requireStaff` guards staff-only routes */
   staffAuth?: StaffAuth;
+  /** the web chat widget, kiosk and agent console (/, /chat, /kiosk, /agent) and their assets */
+  web?: Pick<WebDeps, 'localesDir' | 'kioskIdleSeconds'> & { embedOrigins: readonly string[]; production: boolean };
 }
 
 /** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
@@ -23,12 +28,25 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(helmetPolicy({ embedOrigins: deps.web?.embedOrigins ?? [], production: deps.web?.production ?? false }));
+  // Dynamic answers (JSON, Direct Line polls); static files arrive already compressed and are skipped.
+  app.use(compression());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   if (deps.messages) app.post('/api/messages', express.json({ limit: ACTIVITY_LIMIT }), deps.messages);
   if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
+  if (deps.web) {
+    app.use(
+      createWebRouter({
+        ...deps.web,
+        knowledge: deps.knowledge,
+        staffAuth: deps.staffAuth,
+        directLine: deps.directLine ? { store: deps.directLine.store, tokens: deps.directLine.tokens } : undefined,
+      }),
+    );
+  }
   app.use('/api', createApiRouter(deps));
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
   if (deps.directLine) app.use('/v3/directline', createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));

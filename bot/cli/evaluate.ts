@@ -1,11 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, ROOT_DIR } from '../config/config.js';
-import { Evaluator, QuestionSet, barsFor, pct } from '../evaluation/evaluator.js';
+import { Evaluator, QuestionSet, barsFor, langFor, pct } from '../evaluation/evaluator.js';
 import { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { Understanding } from '../understanding/understanding.js';
 
-/** `npm run eval [-- --misses]`: accuracy of the understanding pipeline on the labelled sets in test/eval. */
+/**
+ * `npm run eval [-- --misses]`: accuracy of the understanding pipeline on the labelled sets in
+ * test/eval, Chinese (`*.zh.json`) and Tibetan (`*.bo.json`, asked with lang=bo).
+ */
 async function main(argv: string[]): Promise<void> {
   const showMisses = argv.includes('--misses');
   const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);
@@ -15,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
   let failed = false;
   for (const f of files) {
     const set = QuestionSet.parse(JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')));
-    const r = evaluator.run(set);
+    const r = evaluator.run(set, langFor(f));
     const BARS = barsFor(f);
     const below = Evaluator.meets(r, BARS);
     failed ||= below.length > 0;

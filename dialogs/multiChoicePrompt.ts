@@ -32,6 +32,8 @@ export class MultiChoicePrompt extends Prompt<string[]> {
     const v = options.validations as MultiChoiceValidations;
     const question = isRetry && options.retryPrompt ? options.retryPrompt : options.prompt;
     const text = typeof question === 'string' ? question : (question?.text ?? '');
+    // Keep what the dialog put on its prompt (which question this is) beside the prompt's own key.
+    const channelData = { ...((typeof question === 'object' ? question?.channelData : undefined) as object | undefined), messageKey: 'multiChoice' };
     if (showsCards(context.activity.channelId)) {
       const card = CardFactory.adaptiveCard({
         type: 'AdaptiveCard',
@@ -50,12 +52,12 @@ export class MultiChoicePrompt extends Prompt<string[]> {
       });
       const reply = MessageFactory.attachment(card);
       reply.suggestedActions = { to: [], actions: [{ type: 'imBack', title: v.noneLabel, value: v.noneLabel }] };
-      reply.channelData = { messageKey: 'multiChoice' };
+      reply.channelData = channelData;
       await context.sendActivity(reply);
       return;
     }
     const lines = v.options.map((o, i) => `${i + 1}. ${o.label}`);
-    await context.sendActivity({ type: 'message', text: [text, ...lines, v.hint].join('\n'), channelData: { messageKey: 'multiChoice' } });
+    await context.sendActivity({ type: 'message', text: [text, ...lines, v.hint].join('\n'), channelData });
   }
 
   protected async onRecognize(context: TurnContext, _state: object, options: PromptOptions): Promise<PromptRecognizerResult<string[]>> {

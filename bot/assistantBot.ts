@@ -4,9 +4,13 @@ import {
   type StatePropertyAccessor,
   type TurnContext,
 } from 'botbuilder';
-import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { DialogServices } from '../dialogs/dialogServices.js';
+import type { MainOptions } from '../dialogs/mainDialog.js';
 import { Localizer } from './i18n/localizer.js';
+
+/** An event whose string `value` is a question to start from, dropping whatever was pending (WeChat menu clicks). */
+export const START_QUERY_EVENT = 'startQuery';
 
 /**
  * The bot: welcomes people, detects Tibetan script, runs the main dialog and
@@ -36,6 +40,12 @@ export class AssistantBot extends ActivityHandler {
       await next();
     });
 
+    this.onEvent(async (context, next) => {
+      const { name, value } = context.activity;
+      if (name === START_QUERY_EVENT && typeof value === 'string' && value.trim() !== '') await this.startQuery(context, value);
+      await next();
+    });
+
     this.onDialog(async (context, next) => {
       await this.conversationState.saveChanges(context, false);
       await this.userState.saveChanges(context, false);
@@ -49,6 +59,14 @@ export class AssistantBot extends ActivityHandler {
     const reply = await s.message(context, 'welcomeCategories');
     reply.suggestedActions = { to: [], actions: s.categoryActions(await s.lang(context)) };
     await context.sendActivity(reply);
+  }
+
+  /** A menu button means "start this", even in the middle of another question. */
+  private async startQuery(context: TurnContext, text: string): Promise<void> {
+    const dialogs = new DialogSet(this.dialogState).add(this.mainDialog);
+    const dc = await dialogs.createContext(context);
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(this.mainDialog.id, { text } satisfies MainOptions);
   }
 
   private async detectLanguage(context: TurnContext): Promise<void> {

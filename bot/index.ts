@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConversationState, UserState, type Storage } from 'botbuilder';
+import { ConversationState, UserState, type BotAdapter, type Storage } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { DialogServices } from '../dialogs/dialogServices.js';
 import { MainDialog } from '../dialogs/mainDialog.js';
@@ -17,11 +17,20 @@ import { loadConfig, type Config } from './config/config.js';
 import { Localizer } from './i18n/localizer.js';
 import { KnowledgeBase } from './knowledge/knowledgeBase.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { createApp } from './server/createApp.js';
+import { createApp, type AppDeps } from './server/createApp.js';
 import { StaffAuth } from './server/staffAuth.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
+import { FeedbackMiddleware } from './feedback/feedbackMiddleware.js';
+import { LearnedExamples } from './feedback/learnedExamples.js';
+import { ReviewLog } from './feedback/reviewLog.js';
+import { ReviewReport } from './feedback/reviewReport.js';
+import { PiiMaskingMiddleware } from './privacy/piiMaskingMiddleware.js';
 import { Understanding } from './understanding/understanding.js';
+import { WeChatAdapter } from './wechat/wechatAdapter.js';
+import { WeChatChannel } from './wechat/wechatChannel.js';
+import { WeChatCrypto } from './wechat/wechatCrypto.js';
+import { loadWeChatMenu } from './wechat/wechatMenu.js';
 
 export interface Service {
   config: Config;
@@ -31,6 +40,8 @@ export interface Service {
   understanding: Understanding;
   localizer: Localizer;
   bot: AssistantBot;
+  /** the WeChat channel's adapter, when WECHAT_TOKEN is set */
+  wechat: WeChatAdapter | undefined;
   app: ReturnType<typeof createApp>;
   /** stops timers so a test process can exit */
   close(): void;
@@ -40,8 +51,12 @@ export interface Service {
 export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Service> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
-  const storage = new LowdbStorage({ dir: path.join(config.dataDir, 'state'), ttlMs: config.stateTtlMs });
-  const knowledge = await KnowledgeBase.load(config.knowledgeDir);
+  // Conversations are kept no longer than RETENTION_DAYS, whatever STATE_TTL_MINUTES says.
+  const storage = new LowdbStorage({ dir: path.join(config.dataDir, 'state'), ttlMs: Math.min(config.stateTtlMs, config.retentionMs) });
+  const baseKnowledge = await KnowledgeBase.load(config.knowledgeDir);
+  // Example phrases editors taught from the review queue (DATA_DIR/learned); a broken file stops start-up.
+  const learned = new LearnedExamples(config.dataDir);
+  const knowledge = baseKnowledge.withExamples(await learned.byMatter());
   const localizer = await Localizer.load(config.localesDir);
   const understanding = new Understanding(knowledge);
 
@@ -63,15 +78,39 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     await conversationState.delete(context);
   });
   const botFramework = createBotFrameworkChannel(config, bot, onTurnError);
+  const reviewLog = new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs });
+  await reviewLog.check();
+  const feedback = new FeedbackMiddleware(conversationState, services, understanding, reviewLog, log);
+  /** Every channel's adapter: personal numbers masked first, then feedback and the review queue. */
+  const useTurnMiddleware = (adapter: BotAdapter): void => {
+    adapter.use(new PiiMaskingMiddleware(), feedback);
+  };
+  useTurnMiddleware(botFramework.adapter);
 
   const conversations = new MemoryConversationStore();
   if (!config.directLineSecret) log.warn('DIRECTLINE_SECRET is unset: Direct Line tokens end with this process');
   const tokens = new TokenService({ secret: config.directLineSecret ?? TokenService.generateSecret() });
   const directLine = new DirectLineAdapter({ store: conversations, bot: { id: 'xizang-yibao-assistant', name: '西藏医保办事助手' } });
   directLine.onTurnError = onTurnError;
+  useTurnMiddleware(directLine);
+
+  // The menu is knowledge: checked at every start-up, published by `npm run wechat:menu`.
+  await loadWeChatMenu(config.knowledgeDir, knowledge.categories);
+  let wechatAdapter: WeChatAdapter | undefined;
+  let wechat: AppDeps['wechat'];
+  if (config.wechat.token) {
+    wechatAdapter = new WeChatAdapter({ bot: { id: 'xizang-yibao-assistant', name: '西藏医保办事助手' } });
+    wechatAdapter.onTurnError = onTurnError;
+    useTurnMiddleware(wechatAdapter);
+    const { token, appId, encodingAesKey, replyTimeoutMs } = config.wechat;
+    const channel = new WeChatChannel({ adapter: wechatAdapter, logic: (context) => bot.run(context), localizer, categories: knowledge.categories, logger: log, replyTimeoutMs });
+    wechat = { channel, token, crypto: encodingAesKey && appId ? new WeChatCrypto(encodingAesKey, appId) : undefined };
+    log.info({ safeMode: wechat.crypto !== undefined }, 'WeChat Official Account endpoint at /wechat');
+  }
 
   const sweep = setInterval(() => {
     storage.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
+    reviewLog.sweep().catch((err: unknown) => log.warn({ err }, 'review sweep failed'));
   }, Math.min(config.stateTtlMs, 60 * 60_000));
   sweep.unref();
 
@@ -93,6 +132,21 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     understanding,
     messages: botFramework.handler,
     directLine: { adapter: directLine, store: conversations, tokens, logic: (context) => bot.run(context) },
+    wechat,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    trustProxy: config.trustProxy,
+    admin: {
+      knowledge,
+      reviewLog,
+      learned,
+      report: new ReviewReport((t) => understanding.normalizer.normalize(t)),
+      reload: async () => {
+        const examples = await learned.byMatter();
+        understanding.reindex(baseKnowledge.withExamples(examples));
+        log.info({ learnedExamples: [...examples.values()].flat().length }, 'understanding re-indexed with the learned examples');
+        return { learnedExamples: [...examples.values()].flat().length };
+      },
+    },
   });
   return {
     config,
@@ -102,6 +156,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     understanding,
     localizer,
     bot,
+    wechat: wechatAdapter,
     app,
     close: () => clearInterval(sweep),
   };

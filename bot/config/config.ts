@@ -35,6 +35,16 @@ const Env = z.object({
   TRUST_PROXY: z.string().trim().min(1).default('false'),
   /** days after which review items, feedback and stored conversations are deleted */
   RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** WeChat Official Account: the Token of its server configuration; /wechat exists only when set */
+  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WECHAT_TOKEN must be 3–32 letters or digits, as in the Official Account console').optional(),
+  WECHAT_APP_ID: z.string().regex(/^wx[0-9A-Za-z]{16}$/, 'WECHAT_APP_ID must look like wx followed by 16 letters or digits').optional(),
+  /** set for 安全模式 (encrypted messages); needs WECHAT_APP_ID */
+  WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_ENCODING_AES_KEY must be exactly 43 letters or digits').optional(),
+  /** only `npm run wechat:menu` uses it (to get an access_token) */
+  WECHAT_APP_SECRET: z.string().min(1).optional(),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  /** how long a WeChat message may take before WeChat is answered "success" (it retries after 5 s) */
+  WECHAT_REPLY_TIMEOUT_MS: z.coerce.number().int().min(1).max(4900, 'WECHAT_REPLY_TIMEOUT_MS must stay under WeChat\'s 5-second deadline').default(4500),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -60,6 +70,15 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   trustProxy: boolean | number | string[];
   retentionMs: number;
+  /** WeChat Official Account; `token` unset means no /wechat route */
+  wechat: Readonly<{
+    token: string | undefined;
+    appId: string | undefined;
+    encodingAesKey: string | undefined;
+    appSecret: string | undefined;
+    apiBase: string;
+    replyTimeoutMs: number;
+  }>;
   /** Bot Framework credentials; all undefined means anonymous (Emulator, local clients) */
   botAuth: {
     MicrosoftAppId?: string;
@@ -79,6 +98,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (!e.STAFF_TOKEN && e.NODE_ENV === 'production') {
     throw new ConfigError('STAFF_TOKEN must be set in production (at least 16 characters)', { variable: 'STAFF_TOKEN' });
+  }
+  if (e.WECHAT_ENCODING_AES_KEY && !e.WECHAT_APP_ID) {
+    throw new ConfigError('WECHAT_ENCODING_AES_KEY is set but WECHAT_APP_ID is not (safe mode checks the AppID inside every message)', { variable: 'WECHAT_APP_ID' });
+  }
+  if (e.WECHAT_ENCODING_AES_KEY && !e.WECHAT_TOKEN) {
+    throw new ConfigError('WECHAT_ENCODING_AES_KEY is set but WECHAT_TOKEN is not', { variable: 'WECHAT_TOKEN' });
   }
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppId is set but MicrosoftAppPassword is not', { variable: 'MicrosoftAppPassword' });
@@ -100,6 +125,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionMs: e.RETENTION_DAYS * 24 * 3600_000,
+    wechat: Object.freeze({
+      token: e.WECHAT_TOKEN,
+      appId: e.WECHAT_APP_ID,
+      encodingAesKey: e.WECHAT_ENCODING_AES_KEY,
+      appSecret: e.WECHAT_APP_SECRET,
+      apiBase: e.WECHAT_API_BASE,
+      replyTimeoutMs: e.WECHAT_REPLY_TIMEOUT_MS,
+    }),
     botAuth: e.MicrosoftAppId
       ? {
           MicrosoftAppId: e.MicrosoftAppId,

@@ -65,9 +65,9 @@ export class Localizer {
     return this.i18n.t(key, { ...vars, lng: lang });
   }
 
-  /** Word lists (interruptions, "none" answers) for a language. */
-  words(lang: Lang, key: string): string[] {
-    const value = this.i18n.t(`words.${key}`, { lng: lang, returnObjects: true }) as unknown;
+  /** Word lists (interruptions, "none" answers) for a language; `ns` is the locale file (default bot.json). */
+  words(lang: Lang, key: string, ns = 'bot'): string[] {
+    const value = this.i18n.t(`${ns}:words.${key}`, { lng: lang, returnObjects: true }) as unknown;
     return Array.isArray(value) ? value.map(String) : [];
   }
 

@@ -2,6 +2,7 @@ import compression from 'compression';
 import express, { type Express, type RequestHandler } from 'express';
 import { createDirectLineRouter, type DirectLineRouterDeps } from '../directline/directLineRouter.js';
 import type { Logger } from '../logging/logger.js';
+import { createWeChatRouter, type WeChatRouterDeps } from '../wechat/wechatRouter.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { helmetPolicy } from './helmetPolicy.js';
 import { errorHandler, notFound } from './httpErrors.js';
@@ -14,6 +15,8 @@ export interface AppDeps extends ApiDeps {
   messages?: RequestHandler;
   /** /v3/directline */
   directLine?: Omit<DirectLineRouterDeps, 'logger'>;
+  /** GET and POST /wechat (WeChat Official Account), only when WECHAT_TOKEN is set */
+  wechat?: Omit<WeChatRouterDeps, 'logger'>;
   /** staff sign-in (/staff/login, /staff/logout); its `requireStaff` guards staff-only routes */
   staffAuth?: StaffAuth;
   /** the web chat widget, kiosk and agent console (/, /chat, /kiosk, /agent) and their assets */
@@ -50,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', createApiRouter(deps));
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
   if (deps.directLine) app.use('/v3/directline', createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
+  // Its own raw-text body parser (64 kB) and error answers, like Direct Line.
+  if (deps.wechat) app.use('/wechat', createWeChatRouter({ ...deps.wechat, logger: deps.logger }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,0 +1,153 @@
+import type { Activity } from 'botbuilder';
+import { START_QUERY_EVENT } from '../assistantBot.js';
+import { KeyedSerialQueue } from '../directline/keyedSerialQueue.js';
+import { LANGS, Localizer, type Lang } from '../i18n/localizer.js';
+import type { Category } from '../knowledge/knowledgeBase.js';
+import type { Logger } from '../logging/logger.js';
+import type { BotLogic, WeChatAdapter } from './wechatAdapter.js';
+import type { WeChatMessage } from './wechatMessage.js';
+import { paginate, renderReply, WECHAT_TEXT_LIMIT } from './wechatReply.js';
+import { WeChatSessions } from './wechatSessions.js';
+
+export interface WeChatChannelOptions {
+  adapter: WeChatAdapter;
+  logic: BotLogic;
+  localizer: Localizer;
+  categories: readonly Category[];
+  logger: Logger;
+  /** how long a message may take before WeChat is answered `success` (its deadline is 5 s) */
+  replyTimeoutMs: number;
+  /** idle time after which unread pages and pending numbers are forgotten (default 30 min) */
+  sessionTtlMs?: number;
+  /** bytes per reply (default WeChat's 2048) */
+  maxReplyBytes?: number;
+}
+
+/** What one incoming message asks of the channel. */
+type Input =
+  | { kind: 'turn'; activity: Partial<Activity> }
+  | { kind: 'more' }
+  | { kind: 'unsupported' }
+  | { kind: 'silent' };
+
+/**
+ * Turns WeChat messages into bot turns and the turns' messages into WeChat's one
+ * text reply: numbered options instead of buttons, "1"/"2" mapped back to them,
+ * long replies split into pages read with 更多, and a deadline after which
+ * WeChat gets `success` (nothing shown) while the turn finishes; its reply then
+ * comes first in the person's next answer, since a passive reply cannot be sent later.
+ */
+export class WeChatChannel {
+  private readonly queue = new KeyedSerialQueue();
+  private readonly sessions: WeChatSessions;
+  private readonly maxReplyBytes: number;
+  private readonly log: Logger;
+
+  constructor(private readonly options: WeChatChannelOptions) {
+    this.sessions = new WeChatSessions(options.sessionTtlMs ?? 30 * 60_000);
+    this.maxReplyBytes = options.maxReplyBytes ?? WECHAT_TEXT_LIMIT;
+    this.log = options.logger.child({ component: 'wechat' });
+  }
+
+  /** The reply text for `message`, or undefined for `success` (nothing to say, or too late to say it). */
+  reply(message: WeChatMessage): Promise<string | undefined> {
+    const user = message.FromUserName;
+    let late = false;
+    const work = this.queue.run(user, () => this.answer(message, () => late));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        late = true;
+        this.log.warn({ msgType: message.MsgType, replyTimeoutMs: this.options.replyTimeoutMs }, 'bot turn missed the reply deadline; answering success');
+        resolve(undefined);
+      }, this.options.replyTimeoutMs);
+      work.then(
+        (text) => {
+          clearTimeout(timer);
+          resolve(text);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          this.log.error({ err, msgType: message.MsgType }, 'wechat message failed');
+          resolve(undefined);
+        },
+      );
+    });
+  }
+
+  /** Runs inside the user's queue, so pages and numbers always belong to the reply before. */
+  private async answer(message: WeChatMessage, isLate: () => boolean): Promise<string | undefined> {
+    const user = message.FromUserName;
+    const session = this.sessions.get(user);
+    const input = this.inputOf(message, session.actions);
+    switch (input.kind) {
+      case 'silent':
+        if (message.Event?.toLowerCase() === 'unsubscribe') this.sessions.forget(user);
+        return undefined;
+      case 'unsupported':
+        return this.options.localizer.t(session.lang, 'wechat:unsupported');
+      case 'more': {
+        const next = session.pages.shift();
+        return next ?? this.options.localizer.t(session.lang, 'wechat:noMore');
+      }
+      case 'turn': {
+        const outgoing = await this.options.adapter.processActivity(
+          { ...input.activity, from: { id: user, name: '', role: 'user' }, conversation: { id: user } as Activity['conversation'] },
+          this.options.logic,
+        );
+        const rendered = renderReply(outgoing);
+        if (rendered.text !== '') session.lang = Localizer.detect(rendered.text) ?? 'zh-CN';
+        if (isLate()) {
+          if (rendered.text !== '') session.late.push(rendered.text);
+          return undefined;
+        }
+        const earlier = session.late.splice(0).map((t) => `${this.options.localizer.t(session.lang, 'wechat:late')}\n${t}`);
+        const text = [...earlier, rendered.text].filter((t) => t !== '').join('\n\n');
+        session.actions = rendered.actions;
+        if (text === '') {
+          session.pages = [];
+          return undefined;
+        }
+        const [first, ...rest] = paginate(text, this.maxReplyBytes, this.options.localizer.t(session.lang, 'wechat:more'));
+        session.pages = rest;
+        return first;
+      }
+    }
+  }
+
+  private inputOf(message: WeChatMessage, actions: readonly string[]): Input {
+    const type = message.MsgType.toLowerCase();
+    if (type === 'event') return this.eventInput(message);
+    const said = type === 'text' ? message.Content : type === 'voice' ? message.Recognition : undefined;
+    const text = said?.trim();
+    if (text === undefined || text === '') return { kind: 'unsupported' };
+    if (this.isMoreWord(text)) return { kind: 'more' };
+    // A bare number answers the numbered options of the last reply; prompts' own numbered choices reach the bot as typed.
+    const picked = /^\d{1,2}$/.test(text) ? actions[Number(text) - 1] : undefined;
+    return { kind: 'turn', activity: { type: 'message', text: picked ?? text, locale: 'zh-CN' } };
+  }
+
+  private eventInput(message: WeChatMessage): Input {
+    switch (message.Event?.toLowerCase()) {
+      case 'subscribe':
+        return { kind: 'turn', activity: { type: 'conversationUpdate', membersAdded: [{ id: message.FromUserName, name: '' }] } };
+      case 'click': {
+        const category = this.options.categories.find((c) => c.id === message.EventKey);
+        if (!category) {
+          this.log.warn({ reason: 'unknown_menu_key' }, 'a menu click with a key no category has');
+          return { kind: 'unsupported' };
+        }
+        return { kind: 'turn', activity: { type: 'event', name: START_QUERY_EVENT, value: category.query } };
+      }
+      default:
+        // unsubscribe (no reply is possible), VIEW, SCAN, LOCATION reports …: nothing to say.
+        return { kind: 'silent' };
+    }
+  }
+
+  private isMoreWord(text: string): boolean {
+    const cleaned = text.replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
+    return LANGS.some((lang: Lang) =>
+      this.options.localizer.words(lang, 'more', 'wechat').some((w) => w.replace(/[།་]+$/u, '').toLowerCase() === cleaned),
+    );
+  }
+}

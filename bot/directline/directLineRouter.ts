@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Activity } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
+import { maskActivity } from '../privacy/piiMaskingMiddleware.js';
 import { activityId, type ConversationInfo, type ConversationStore } from './conversationStore.js';
 import type { BotLogic, DirectLineAdapter } from './directLineAdapter.js';
 import { DirectLineError, type DirectLineErrorCode } from './directLineError.js';
@@ -150,7 +151,8 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
 
   router.post('/conversations/:conversationId/activities', json, async (req: Request<{ conversationId: string }>, res) => {
     const { conversation } = await authorizedConversation(req);
-    const body = parseActivity(req.body);
+    // Masked before it is stored in the conversation's log, not only before the bot sees it.
+    const body = maskActivity(parseActivity(req.body));
     const now = new Date();
     const stored = await store.append(conversation.id, {
       ...body,

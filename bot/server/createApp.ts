@@ -3,9 +3,12 @@ import express, { type Express, type RequestHandler } from 'express';
 import { createDirectLineRouter, type DirectLineRouterDeps } from '../directline/directLineRouter.js';
 import type { Logger } from '../logging/logger.js';
 import { createWeChatRouter, type WeChatRouterDeps } from '../wechat/wechatRouter.js';
+import { createAdminRouter, type AdminDeps } from './adminRouter.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { helmetPolicy } from './helmetPolicy.js';
 import { errorHandler, notFound } from './httpErrors.js';
+import { clientRateLimits } from './rateLimit.js';
+import { requestLog } from './requestLog.js';
 import type { StaffAuth } from './staffAuth.js';
 import { createWebRouter, type WebDeps } from './webRouter.js';
 
@@ -19,6 +22,12 @@ export interface AppDeps extends ApiDeps {
   wechat?: Omit<WeChatRouterDeps, 'logger'>;
   /** staff sign-in (/staff/login, /staff/logout); its `requireStaff` guards staff-only routes */
   staffAuth?: StaffAuth;
+  /** the review queue API at /api/admin (mounted only with staffAuth, which guards it) */
+  admin?: Omit<AdminDeps, 'requireStaff'>;
+  /** requests per minute per client on chat and search endpoints; 0 or absent: no limit */
+  rateLimitPerMinute?: number;
+  /** express "trust proxy" (TRUST_PROXY) */
+  trustProxy?: boolean | number | string[];
   /** the web chat widget, kiosk and agent console (/, /chat, /kiosk, /agent) and their assets */
   web?: Pick<WebDeps, 'localesDir' | 'kioskIdleSeconds'> & { embedOrigins: readonly string[]; production: boolean };
 }
@@ -31,6 +40,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(requestLog(deps.logger));
+  const limits = clientRateLimits(deps.rateLimitPerMinute ?? 0);
   app.use(helmetPolicy({ embedOrigins: deps.web?.embedOrigins ?? [], production: deps.web?.production ?? false }));
   // Dynamic answers (JSON, Direct Line polls); static files arrive already compressed and are skipped.
   app.use(compression());
@@ -38,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  if (deps.messages) app.post('/api/messages', express.json({ limit: ACTIVITY_LIMIT }), deps.messages);
+  if (deps.messages) app.post('/api/messages', limits.chat, express.json({ limit: ACTIVITY_LIMIT }), deps.messages);
   if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
   if (deps.web) {
     app.use(
@@ -50,11 +62,13 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
+  if (deps.admin && deps.staffAuth) app.use('/api/admin', createAdminRouter({ ...deps.admin, requireStaff: deps.staffAuth.requireStaff }));
+  app.use(['/api/search', '/api/offices'], limits.chat);
   app.use('/api', createApiRouter(deps));
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
-  if (deps.directLine) app.use('/v3/directline', createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
+  if (deps.directLine) app.use('/v3/directline', limits.chat, createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
   // Its own raw-text body parser (64 kB) and error answers, like Direct Line.
-  if (deps.wechat) app.use('/wechat', createWeChatRouter({ ...deps.wechat, logger: deps.logger }));
+  if (deps.wechat) app.use('/wechat', limits.wechat, createWeChatRouter({ ...deps.wechat, logger: deps.logger }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

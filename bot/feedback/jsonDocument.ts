@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { DataFileCorruptError } from '../errors/dataFileCorruptError.js';
+import { DurableJsonFile, keepCorruptCopy } from '../storage/durableJsonFile.js';
+
+interface Pending<T> {
+  change: (doc: T) => void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * One JSON file under DATA_DIR, kept in memory and changed through `update`. Writes are atomic
+ * and durable (DurableJsonFile) and group-committed: changes that arrive while a write is on
+ * its way are applied together in the next write, so many concurrent writers cost a few fsyncs,
+ * not one each, and none is lost. `update` resolves only once its change is on disk.
+ *
+ * A file that is not valid JSON or not in `schema` throws DataFileCorruptError (after keeping a
+ * copy) on every use; it is never replaced by an empty document.
+ */
+export class JsonDocument<T> {
+  readonly #file: DurableJsonFile<T>;
+  #doc: T | undefined;
+  #pending: Array<Pending<T>> = [];
+  #flushing: Promise<void> | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly schema: z.ZodType<T>,
+    private readonly empty: () => T,
+  ) {
+    this.#file = new DurableJsonFile<T>(path, (value) => schema.parse(value));
+  }
+
+  /** The current document (loaded on first use). Treat it as read-only; change it through `update`. */
+  async read(): Promise<T> {
+    if (this.#doc === undefined) {
+      let loaded: T | null;
+      try {
+        loaded = await this.#file.read();
+      } catch (err) {
+        if (!(err instanceof SyntaxError || err instanceof z.ZodError)) throw err;
+        throw new DataFileCorruptError(this.path, await keepCorruptCopy(this.path), describe(err), err);
+      }
+      this.#doc ??= loaded ?? this.empty();
+    }
+    return this.#doc;
+  }
+
+  update(change: (doc: T) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ change, resolve, reject });
+      this.#flushing ??= this.#flush().finally(() => {
+        this.#flushing = undefined;
+      });
+    });
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0);
+      try {
+        const doc = structuredClone(await this.read());
+        for (const p of batch) p.change(doc);
+        await this.#file.write(doc);
+        this.#doc = doc;
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof z.ZodError) {
+    return `not in the expected format: ${err.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`;
+  }
+  return `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
+}

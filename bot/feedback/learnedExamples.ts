@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { JsonDocument } from './jsonDocument.js';
+
+const LearnedFile = z.object({
+  version: z.literal(1),
+  examples: z.array(
+    z.object({
+      matter: z.number().int().positive(),
+      text: z.string().min(1).max(500),
+      /** ISO time it was taught */
+      at: z.string(),
+    }),
+  ),
+});
+type LearnedFile = z.infer<typeof LearnedFile>;
+
+/**
+ * Example phrases editors taught from the review queue ("should match matter N"), kept in
+ * DATA_DIR/learned/examples.json because knowledge/ is source-controlled and read-only at run
+ * time. They are merged into the matters' `examples` when the knowledge loads and on reload.
+ */
+export class LearnedExamples {
+  readonly #doc: JsonDocument<LearnedFile>;
+
+  constructor(dataDir: string, private readonly now: () => number = Date.now) {
+    this.#doc = new JsonDocument(path.join(dataDir, 'learned', 'examples.json'), LearnedFile, () => ({ version: 1 as const, examples: [] }));
+  }
+
+  get path(): string {
+    return this.#doc.path;
+  }
+
+  /** Adds a phrase for a matter; false when the matter already had it. */
+  async add(matter: number, text: string): Promise<boolean> {
+    const phrase = text.trim();
+    let added = false;
+    await this.#doc.update((d) => {
+      if (d.examples.some((e) => e.matter === matter && e.text === phrase)) return;
+      d.examples.push({ matter, text: phrase, at: new Date(this.now()).toISOString() });
+      added = true;
+    });
+    return added;
+  }
+
+  async byMatter(): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    for (const e of (await this.#doc.read()).examples) out.set(e.matter, [...(out.get(e.matter) ?? []), e.text]);
+    return out;
+  }
+
+  async count(): Promise<number> {
+    return (await this.#doc.read()).examples.length;
+  }
+}

@@ -1,0 +1,114 @@
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { DataFileCorruptError } from '../errors/dataFileCorruptError.js';
+import { InputError } from '../errors/inputError.js';
+import type { LearnedExamples } from '../feedback/learnedExamples.js';
+import { dayOf, type ReviewLog } from '../feedback/reviewLog.js';
+import type { ReviewReport } from '../feedback/reviewReport.js';
+import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
+import { maskPii } from '../privacy/piiMasker.js';
+import { sendError } from './httpErrors.js';
+
+export interface AdminDeps {
+  requireStaff: RequestHandler;
+  knowledge: KnowledgeBase;
+  reviewLog: ReviewLog;
+  learned: LearnedExamples;
+  report: ReviewReport;
+  /** rebuilds the understanding with the learned examples; returns how many there are */
+  reload: () => Promise<{ learnedExamples: number }>;
+  now?: () => number;
+}
+
+const MAX_DAYS = 90;
+
+/**
+ * Staff-only API of the review page, to mount at /api/admin:
+ * GET  /review?days=N            open review items grouped by similar wording
+ * POST /review/resolve           {"ids":[…], "matter": N | null, "example"?: text} — "should match matter N"
+ *                                (saved as a learned example phrase) or null to dismiss
+ * GET  /summary?days=N           per day: questions, matches, fallbacks, feedback, top unanswered
+ * POST /reload                   re-indexes the matters with the learned examples, no restart
+ */
+export function createAdminRouter(deps: AdminDeps): Router {
+  const { knowledge, reviewLog, learned, report } = deps;
+  const now = deps.now ?? Date.now;
+  const router = Router();
+  router.use(deps.requireStaff, (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  const json = express.json({ limit: '16kb' });
+  const title = (no: number): string => knowledge.matter(no)?.title ?? '';
+
+  router.get('/review', async (req, res) => {
+    const days = daysParam(req.query.days, 30);
+    const groups = report.groups(await reviewLog.events(days));
+    res.json({
+      days,
+      groups: groups.map((g) => ({ ...g, guesses: g.guesses.map((x) => ({ ...x, title: title(x.no) })) })),
+      matters: knowledge.matters.map((m) => ({ no: m.no, title: m.title })),
+    });
+  });
+
+  router.post('/review/resolve', json, async (req, res) => {
+    const body = req.body as { ids?: unknown; matter?: unknown; example?: unknown } | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputError('the body must be a JSON object {"ids": [...], "matter": N | null}');
+    const { ids, matter, example } = body;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((i) => typeof i === 'string' && i.length <= 64)) {
+      throw new InputError('"ids" must be a non-empty list of review item ids (at most 1000)');
+    }
+    if (matter !== null && !(typeof matter === 'number' && Number.isInteger(matter) && knowledge.matter(matter))) {
+      throw new InputError(`"matter" must be a matter number (1–${knowledge.matters.length}) or null to dismiss`);
+    }
+    if (example !== undefined && (typeof example !== 'string' || example.trim() === '' || example.length > 500)) {
+      throw new InputError('"example" must be the phrase to learn (1–500 characters)');
+    }
+    const events = (await reviewLog.events(MAX_DAYS)).filter((e) => (ids as string[]).includes(e.id));
+    if (events.length === 0) throw new InputError('none of these review items exists (they may have expired)', 404);
+    let learnedPhrase: string | undefined;
+    if (matter !== null) {
+      // The phrase is the editor's choice or the group's commonest wording; masked again in case an editor typed a number.
+      learnedPhrase = maskPii(typeof example === 'string' ? example.trim() : mostCommon(events.map((e) => e.question)), { landlines: true });
+      if (learnedPhrase === '') throw new InputError('these items have no question text to learn; give "example"');
+      await learned.add(matter, learnedPhrase);
+    }
+    const resolved = await reviewLog.resolve(events.map((e) => e.id), matter as number | null);
+    res.json({ resolved, matter, ...(learnedPhrase !== undefined ? { learned: learnedPhrase, title: title(matter as number) } : {}) });
+  });
+
+  router.get('/summary', async (req, res) => {
+    const days = daysParam(req.query.days, 14);
+    const to = dayOf(new Date(now()));
+    const from = dayOf(new Date(now() - (days - 1) * 86_400_000));
+    res.json({ days: report.summary(await reviewLog.events(days), from, to) });
+  });
+
+  router.post('/reload', async (_req, res) => {
+    res.json({ reloaded: true, matters: knowledge.matters.length, ...(await deps.reload()) });
+  });
+
+  // A broken data file is the staff's business: say which file and where its copy is.
+  router.use(((err, _req, res, next) => {
+    if (!(err instanceof DataFileCorruptError)) {
+      next(err);
+      return;
+    }
+    sendError(res, 500, 'data_file_corrupt', err.message);
+  }) satisfies ErrorRequestHandler);
+
+  return router;
+}
+
+function daysParam(raw: unknown, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_DAYS) {
+    throw new InputError(`query parameter "days" must be a whole number from 1 to ${MAX_DAYS}`);
+  }
+  return Number(raw);
+}
+
+function mostCommon(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v.trim() !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+}

@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectLineTestClient, messageKeys, staffCookie, startLiveService, type DlConversation, type LiveService } from '../support/liveService.js';
+
+let live: LiveService;
+let dl: DirectLineTestClient;
+let cookie: string;
+
+beforeAll(async () => {
+  live = await startLiveService();
+  dl = new DirectLineTestClient(live.base);
+  cookie = await staffCookie(live.base);
+});
+afterAll(() => live.close());
+
+const NEWBORN = '娃娃刚生下来咋办';
+
+async function admin(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(live.base + url, {
+    method,
+    headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function search(q: string): Promise<any> {
+  return (await fetch(`${live.base}/api/search?q=${encodeURIComponent(q)}`)).json();
+}
+
+/** Answers whatever the matter dialog asks (first option, or a county) until the checklist comes. */
+async function untilChecklist(conv: DlConversation, question: string): Promise<Array<Record<string, any>>> {
+  let replies = await dl.say(conv, question);
+  for (let i = 0; i < 12 && !messageKeys(replies).includes('checklist'); i++) {
+    const last = replies.at(-1);
+    const action = last?.suggestedActions?.actions?.[0];
+    const asksPlace = messageKeys(replies).some((k) => /^ask(County|Household|Prefecture)$/.test(k));
+    replies = await dl.say(conv, asksPlace ? '城关区' : action ? String(action.value) : '1');
+  }
+  expect(messageKeys(replies)).toContain('checklist');
+  return replies;
+}
+
+describe('feedback and the review queue, through real Direct Line conversations', () => {
+  it('queues unanswered and unpicked questions and 没帮助, counts 有帮助, and learns a marked question', async () => {
+    // Nothing matches this yet, in two wordings from two conversations.
+    expect((await search(NEWBORN)).outcome).toBe('none');
+    const a = await dl.open();
+    expect(messageKeys(await dl.say(a, NEWBORN))).toContain('notFound');
+    const b = await dl.open();
+    expect(messageKeys(await dl.say(b, `${NEWBORN}呢`))).toContain('notFound');
+
+    // Ambiguous, and the person picks 都不是.
+    const c = await dl.open();
+    const ambiguousQuestion = '异地就医备案';
+    expect(messageKeys(await dl.say(c, ambiguousQuestion))).toContain('ambiguous');
+    expect(messageKeys(await dl.say(c, '都不是'))).toContain('askWhat');
+
+    // A checklist, then 没帮助 by button (messageBack value) …
+    const d = await dl.open();
+    const answered = await untilChecklist(d, '我想查一下自己的参保信息');
+    const checklist = answered.find((r) => r.channelData?.messageKey === 'checklist')!;
+    const matter = checklist.channelData.checklist.no as number;
+    const ask = answered.find((r) => r.channelData?.messageKey === 'feedbackAsk')!;
+    expect(ask.channelData.matter).toBe(matter);
+    expect(ask.suggestedActions.actions.map((x: any) => x.value)).toEqual([{ feedback: 'up', matter }, { feedback: 'down', matter }]);
+    const down = await dl.say(d, { text: '没帮助', value: { feedback: 'down', matter } });
+    expect(messageKeys(down)).toEqual(['feedback:noted']);
+
+    // … and 有帮助 typed as words in another conversation.
+    const e = await dl.open();
+    await untilChecklist(e, '我想查一下自己的参保信息');
+    expect(messageKeys(await dl.say(e, '有帮助'))).toEqual(['feedback:thanks']);
+    // Without a checklist to rate, the same words are just a message for the bot.
+    expect(messageKeys(await dl.say(e, '有帮助'))).not.toContain('feedback:thanks');
+
+    // The review page's API needs a signed-in member of staff.
+    expect((await fetch(`${live.base}/api/admin/review`)).status).toBe(401);
+    const review = await admin('GET', '/api/admin/review');
+    expect(review.status).toBe(200);
+    const groups = review.body.groups as any[];
+    const newborn = groups.find((g) => g.variants.includes(NEWBORN));
+    expect(newborn).toMatchObject({ count: 2, reasons: { none: 2, ambiguous: 0, feedback: 0 } });
+    expect(newborn.variants).toContain(`${NEWBORN}呢`);
+    const unpicked = groups.find((g) => g.question === ambiguousQuestion);
+    expect(unpicked.reasons.ambiguous).toBe(1);
+    const expectedGuesses = (await search(ambiguousQuestion)).matches.map((m: any) => m.no);
+    expect(unpicked.guesses[0].no).toBe(expectedGuesses[0]);
+    const unhelpful = groups.find((g) => g.reasons.feedback === 1);
+    expect(unhelpful.guesses[0]).toMatchObject({ no: matter, title: checklist.channelData.checklist.title });
+    expect(unhelpful.question).toBe('我想查一下自己的参保信息');
+
+    const today = (await admin('GET', '/api/admin/summary?days=3')).body.days.at(-1);
+    // The second 有帮助 (nothing to rate) was a question the bot could not place: the third fallback.
+    expect(today).toMatchObject({ questions: 6, matches: 2, ambiguous: 1, fallbacks: 3, feedbackUp: 1, feedbackDown: 1 });
+    expect(today.topUnanswered[0]).toMatchObject({ count: 2 });
+
+    // Mark the group "should match matter 3" (城乡居民参保登记 covers a newborn), reload, and it matches.
+    const resolved = await admin('POST', '/api/admin/review/resolve', { ids: newborn.ids, matter: 3 });
+    expect(resolved.body).toMatchObject({ resolved: 2, matter: 3, learned: expect.stringContaining(NEWBORN) });
+    expect((await search(NEWBORN)).outcome).toBe('none');
+    expect((await admin('POST', '/api/admin/reload')).body).toMatchObject({ reloaded: true, learnedExamples: 1 });
+    const after = await search(NEWBORN);
+    expect(after.outcome).toBe('match');
+    expect(after.matches[0].no).toBe(3);
+
+    const stored = JSON.parse(await readFile(path.join(live.dataDir, 'learned', 'examples.json'), 'utf8'));
+    expect(stored.examples).toEqual([expect.objectContaining({ matter: 3, text: resolved.body.learned })]);
+    expect((await admin('GET', '/api/admin/review')).body.groups.some((g: any) => g.ids.some((id: string) => newborn.ids.includes(id)))).toBe(false);
+  });
+
+  it('refuses bad review requests with a clear 4xx', async () => {
+    expect((await admin('POST', '/api/admin/review/resolve', { ids: [], matter: 3 })).status).toBe(400);
+    expect((await admin('POST', '/api/admin/review/resolve', { ids: ['2020-01-01_x'], matter: 999 })).body.error.message).toMatch(/matter/);
+    expect((await admin('POST', '/api/admin/review/resolve', { ids: ['2020-01-01_x'], matter: 3 })).status).toBe(404);
+    expect((await admin('GET', '/api/admin/summary?days=abc')).status).toBe(400);
+    const big = await fetch(`${live.base}/api/admin/review/resolve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ ids: ['x'.repeat(20_000)] }) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as any).error.code).toBe('payload_too_large');
+  });
+});

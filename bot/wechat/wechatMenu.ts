@@ -20,15 +20,18 @@ const click = (maxNameBytes: number) =>
 
 const group = z.strictObject({
   name: name(16),
-  sub_button: z.array(click(60)).min(1).max(5),
+  sub_button: z.array(click(60)).min(1).max(5, 'WeChat allows at most 5 sub_button entries'),
 });
 
+const topClick = click(16);
+
 /** knowledge/wechatMenu.json: WeChat's own menu format (posted as is) and an `about` note for editors. */
-export const WeChatMenuFile = z.strictObject({
+const MenuFile = z.strictObject({
   about: z.string().optional(),
-  button: z.array(z.union([click(16), group])).min(1).max(3),
+  button: z.array(z.unknown()).min(1, 'the menu needs a button').max(3, 'WeChat allows at most 3 top-level buttons'),
 });
-export type WeChatMenu = { button: z.infer<typeof WeChatMenuFile>['button'] };
+type Button = z.infer<typeof topClick> | z.infer<typeof group>;
+export type WeChatMenu = { button: Button[] };
 
 /** Every key of the menu's click buttons. */
 export function menuKeys(menu: WeChatMenu): string[] {
@@ -48,12 +51,12 @@ export async function loadWeChatMenu(knowledgeDir: string, categories: readonly 
   } catch (cause) {
     throw new KnowledgeError(`cannot read the WeChat menu (${(cause as Error).message})`, { file: WECHAT_MENU_FILE });
   }
-  const parsed = WeChatMenuFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new KnowledgeError(issue.message, { file: WECHAT_MENU_FILE, field: issue.path.map(String).join('.') || undefined });
-  }
-  const menu: WeChatMenu = { button: parsed.data.button };
+  const menuFile = parse(MenuFile, raw, []);
+  // A button with sub_button is a group, anything else a click: each checked with its own schema, for clear messages.
+  const button = menuFile.button.map((b, i): Button =>
+    typeof b === 'object' && b !== null && 'sub_button' in b ? parse(group, b, ['button', i]) : parse(topClick, b, ['button', i]),
+  );
+  const menu: WeChatMenu = { button };
   const seen = new Set<string>();
   for (const key of menuKeys(menu)) {
     if (!categories.some((c) => c.id === key)) throw new KnowledgeError(`menu key "${key}" is not a category id (see categories.json)`, { file: WECHAT_MENU_FILE, field: 'key' });
@@ -61,4 +64,11 @@ export async function loadWeChatMenu(knowledgeDir: string, categories: readonly 
     seen.add(key);
   }
   return menu;
+}
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown, at: (string | number)[]): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new KnowledgeError(issue.message, { file: WECHAT_MENU_FILE, field: [...at, ...issue.path].map(String).join('.') || undefined });
 }

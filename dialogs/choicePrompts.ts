@@ -1,11 +1,29 @@
 import type { TurnContext } from 'botbuilder';
-import { ChoicePrompt, ListStyle } from 'botbuilder-dialogs';
+import { ChoicePrompt, ListStyle, type FoundChoice, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
 import { showsCards } from './channels.js';
 import { cjkTokenizer } from './cjkTokenizer.js';
 
-/** A ChoicePrompt that understands Chinese replies ("我是灵活就业的") and numbers. */
+/** Tibetan digits (༡ ༢ ༣), as Tibetan keyboards type them, read as the numbers they are. */
+export function foldTibetanDigits(text: string): string {
+  return text.replace(/[\u0F20-\u0F29]/g, (d) => String(d.charCodeAt(0) - 0x0f20));
+}
+
+/** The SDK's ChoicePrompt reading Tibetan digits as numbers ("༢" picks the second choice). */
+class NumberFoldingChoicePrompt extends ChoicePrompt {
+  protected override async onRecognize(context: TurnContext, state: object, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
+    const text = context.activity.text;
+    if (text) context.activity.text = foldTibetanDigits(text);
+    try {
+      return await super.onRecognize(context, state, options);
+    } finally {
+      context.activity.text = text;
+    }
+  }
+}
+
+/** A ChoicePrompt that understands Chinese replies ("我是灵活就业的"), Tibetan ones and numbers. */
 export function chineseChoicePrompt(id: string): ChoicePrompt {
-  const prompt = new ChoicePrompt(id, undefined, 'zh-cn');
+  const prompt = new NumberFoldingChoicePrompt(id, undefined, 'zh-cn');
   prompt.style = ListStyle.auto;
   prompt.recognizerOptions = { tokenizer: cjkTokenizer, allowPartialMatches: true };
   return prompt;

@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult, type PromptValidator } from 'botbuilder-dialogs';
 import { showsCards } from './channels.js';
+import { foldTibetanDigits } from './choicePrompts.js';
 
 export interface MultiChoiceOption {
   id: string;
@@ -68,7 +69,7 @@ export class MultiChoicePrompt extends Prompt<string[]> {
       return { succeeded: true, value: ids };
     }
     if (value && value.choices === undefined && 'multiChoice' in value) return { succeeded: true, value: [] };
-    const text = (context.activity.text ?? '').trim().toLowerCase();
+    const text = foldTibetanDigits(context.activity.text ?? '').trim().toLowerCase();
     if (text === '') return { succeeded: false };
     if (v.noneWords.some((w) => text === w.toLowerCase())) return { succeeded: true, value: [] };
     const picked = new Set<string>();

@@ -29,6 +29,7 @@ interface ChecklistData {
 }
 
 const HAN = /\p{Script=Han}/gu;
+const foldTibetan = (n: string): string => n.replace(/\d/g, (d) => String.fromCharCode(0x0f20 + Number(d)));
 const allowList = JSON.parse(await fs.readFile(path.join(import.meta.dirname, 'hanAllowList.json'), 'utf8')) as { entries: { text: string; reason: string }[] };
 
 /** Everything a person sees of a reply: its text, its buttons and its card. */
@@ -65,7 +66,8 @@ const tibetanName = (o: Office): string => (o.tibetan.find((t) => t.status === '
 
 /**
  * A whole conversation in Tibetan: opens with the matter's Tibetan title, answers
- * every question with a Tibetan label or the option's number (alternately),
+ * every question with a Tibetan label or the option's number (alternately, in
+ * Tibetan and in ASCII digits),
  * names a county in Tibetan, and returns the checklist and every reply seen.
  */
 async function converse(kb: KnowledgeBase, m: Matter, channelId: string) {
@@ -84,11 +86,15 @@ async function converse(kb: KnowledgeBase, m: Matter, channelId: string) {
     let reply: string;
     if (keys.includes('ambiguous')) reply = m.bo!.title.text;
     else if (q) {
+      // Asked twice would mean the previous answer was not understood.
+      expect(Object.keys(chosen), `matter ${m.no}: ${q} asked again`).not.toContain(q);
       const question = kb.questionsFor(m).find((x) => x.id === q)!;
       const options = question.multi ? question.options.filter((o) => o.id !== 'none') : question.options;
       const i = (m.no + turn) % options.length;
       chosen[q] = [options[i]!.id];
-      reply = turn % 2 === 0 ? options[i]!.bo!.label.text : String(i + 1);
+      // Alternately the Tibetan label, the number in Tibetan digits (༢) and in ASCII digits.
+      const number = String(i + 1);
+      reply = [options[i]!.bo!.label.text, foldTibetan(number), number][turn % 3]!;
     } else if (keys.includes('askCounty') || keys.includes('askHousehold') || keys.includes('askPrefecture')) reply = tibetanName(county);
     else if (keys.includes('confirmPlace')) reply = l10n.t('bo', 'yes');
     else if (keys.includes('whichPlace') || keys.includes('whichCounty')) {

@@ -80,7 +80,7 @@ async function load(file: string, transform?: (text: string) => string): Promise
   if (transform) identity = Buffer.from(transform(identity.toString('utf8')), 'utf8');
   const etag = `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`;
   const type = CONTENT_TYPES[ext] ?? 'application/octet-stream';
-  if (INCOMPRESSIBLE.has(ext) || identity.length < 512) return { type, etag, identity };
+  if (INCOMPRESSIBLE.has(ext)) return { type, etag, identity };
   const [gz, br] = await Promise.all([
     gzip(identity, { level: 9 }),
     brotli(identity, {
@@ -91,5 +91,7 @@ async function load(file: string, transform?: (text: string) => string): Promise
       },
     }),
   ]);
-  return { type, etag, identity, gzip: gz, br };
+  // An encoding that does not shrink the file is not offered.
+  const smaller = (b: Buffer): Buffer | undefined => (b.length < identity.length ? b : undefined);
+  return { type, etag, identity, gzip: smaller(gz), br: smaller(br) };
 }

@@ -1,0 +1,146 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { buildService, type Service } from '../../bot/index.js';
+import { ROOT_DIR } from '../../bot/config/config.js';
+import { createLogger } from '../../bot/logging/logger.js';
+
+export const SCREENSHOT_DIR = path.join(ROOT_DIR, 'test', 'screenshots');
+export const PHONE = { width: 360, height: 740 } as const;
+export const KIOSK = { width: 1080, height: 1920 } as const;
+export const STAFF_TOKEN = 'staff-token-for-browser-tests';
+
+export interface WebApp {
+  service: Service;
+  base: string;
+  close(): Promise<void>;
+}
+
+/** The real service (composition root, knowledge, lowdb in a temp DATA_DIR) on a loopback port. */
+export async function startWebApp(env: NodeJS.ProcessEnv = {}): Promise<WebApp> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'web-'));
+  const service = await buildService({ NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN, ...env }, createLogger('silent'));
+  const server: Server = service.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    service,
+    base,
+    close: async () => {
+      service.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Everything a page reported that a test must not ignore: CSP violations, script errors, failed requests. */
+export interface PageProblems {
+  csp: string[];
+  errors: string[];
+}
+
+/** A page in a fresh context that records CSP violations (both the event and Chromium's console report). */
+export async function openPage(browser: Browser, viewport: { width: number; height: number } = PHONE): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems: PageProblems = { csp: [], errors: [] };
+  await page.exposeFunction('__reportCsp', (text: string) => problems.csp.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { __reportCsp: (t: string) => void }).__reportCsp(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) problems.csp.push(m.text());
+    else if (m.type() === 'error') problems.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.errors.push(e.message));
+  return { context, page, problems };
+}
+
+export type SeenActivity = {
+  id?: string;
+  type: string;
+  text?: string;
+  from: { id: string; role?: string };
+  attachments?: { contentType: string; content: unknown }[];
+  suggestedActions?: { actions: { title: string; value: string }[] };
+  channelData?: Record<string, any>;
+};
+
+/** Every activity the page's Direct Line client receives, read from its own poll responses. */
+export function recordActivities(page: Page): SeenActivity[] {
+  const seen: SeenActivity[] = [];
+  const ids = new Set<string>();
+  page.on('response', async (res) => {
+    if (res.request().method() !== 'GET' || !/\/v3\/directline\/conversations\/[^/]+\/activities/.test(res.url())) return;
+    try {
+      const body = (await res.json()) as { activities: SeenActivity[] };
+      for (const a of body.activities) {
+        if (a.id && ids.has(a.id)) continue;
+        if (a.id) ids.add(a.id);
+        seen.push(a);
+      }
+    } catch {
+      // a poll cut short by navigation
+    }
+  });
+  return seen;
+}
+
+const fromBot = (a: SeenActivity): boolean => a.from.role !== 'user' && a.type === 'message';
+
+/** Waits for a bot message after index `after` that satisfies `test`. */
+export async function waitForBot(seen: SeenActivity[], after: number, test: (a: SeenActivity) => boolean, what: string, timeoutMs = 15_000): Promise<SeenActivity> {
+  let found: SeenActivity | undefined;
+  await expect
+    .poll(() => (found = seen.slice(after).find((a) => fromBot(a) && test(a))), { timeout: timeoutMs, interval: 50, message: `waiting for ${what}` })
+    .toBeDefined();
+  return found!;
+}
+
+/**
+ * Answers the bot's questions by pressing the first suggested action, in the page, until a
+ * checklist arrives. Returns the checklist activity.
+ */
+export async function answerUntilChecklist(page: Page, seen: SeenActivity[], after: number): Promise<SeenActivity> {
+  let mark = after;
+  for (let turn = 0; turn < 8; turn++) {
+    const next = await waitForBot(seen, mark, (a) => a.channelData?.messageKey === 'checklist' || (a.suggestedActions?.actions.length ?? 0) > 0, 'a question or the checklist');
+    if (next.channelData?.messageKey === 'checklist') return next;
+    mark = seen.indexOf(next) + 1;
+    const first = next.suggestedActions!.actions[0]!;
+    await page.locator('.webchat__suggested-actions button', { hasText: first.title }).last().click();
+  }
+  throw new Error('no checklist after 8 answers');
+}
+
+/** Saves a screenshot and asserts nothing overflows sideways. */
+export async function screenshotAndCheck(page: Page, name: string): Promise<void> {
+  await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `${name}: page wider than the viewport`).toBeLessThanOrEqual(innerWidth);
+}
+
+/** True when the Tibetan web font is loaded and used (so stacks render from it, not as boxes). */
+export function tibetanFontLoaded(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    await document.fonts.ready;
+    return document.fonts.check("16px 'Noto Serif Tibetan'", 'བོད་ཡིག') && [...document.fonts].some((f) => f.family.includes('Noto Serif Tibetan') && f.status === 'loaded');
+  });
+}

@@ -1,0 +1,167 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QR_MAX_BYTES } from '../../bot/server/webRouter.js';
+import { KIOSK, PHONE, answerUntilChecklist, launchBrowser, openPage, recordActivities, screenshotAndCheck, startWebApp, tibetanFontLoaded, waitForBot, type SeenActivity, type WebApp } from './browserHarness.js';
+
+/** The service-hall kiosk on /kiosk, touch only, in real Chromium. */
+let app: WebApp;
+let browser: Browser;
+
+type WebConfig = { kioskIdleSeconds: number; categories: { id: string; label: Record<string, string>; query: Record<string, string> }[] };
+let webConfig: WebConfig;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startWebApp(), launchBrowser()]);
+  webConfig = (await (await fetch(`${app.base}/web/config.json`)).json()) as WebConfig;
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const TIBETAN = /[\u0F00-\u0FFF]/;
+
+async function openKiosk(page: Page, query = ''): Promise<SeenActivity[]> {
+  const seen = recordActivities(page);
+  await page.goto(`${app.base}/kiosk${query}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
+  return seen;
+}
+
+/** The conversation the page's Direct Line client polls, from the page's own resource timings. */
+function pollingConversation(page: Page): Promise<string | undefined> {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => /\/conversations\/([^/]+)\/activities/.exec(e.name)?.[1])
+      .find((id) => id !== undefined),
+  );
+}
+
+describe('the kiosk', () => {
+  it('shows every category as a button, and a button starts the dialog of its matter', async () => {
+    const { context, page, problems } = await openPage(browser, KIOSK);
+    try {
+      const seen = await openKiosk(page);
+      const labels = await page.locator('#categories button').allTextContents();
+      expect(labels).toEqual(app.service.knowledge.categories.map((c) => c.label));
+      await screenshotAndCheck(page, 'kiosk-zh-1080');
+
+      // A category whose query the assistant resolves to one matter: the button must start that matter.
+      const category = app.service.knowledge.categories.find((c) => app.service.understanding.understand(c.query).outcome === 'match')!;
+      const matter = app.service.understanding.understand(category.query).matches[0]!.matter;
+      const mark = seen.length;
+      await page.locator(`#categories button[data-category="${category.id}"]`).click();
+      expect(await page.locator('#home').isHidden()).toBe(true);
+      const started = await waitForBot(seen, mark, (a) => a.channelData?.matter !== undefined || a.channelData?.messageKey === 'checklist', 'the matter dialog');
+      expect(started.channelData!.matter ?? started.channelData!.checklist.no).toBe(matter.no);
+      expect(matter.group).toBe(category.id);
+      expect(problems.csp).toEqual([]);
+      expect(problems.errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('switches the page and the bot to Tibetan with the always-visible switch', async () => {
+    const { context, page, problems } = await openPage(browser, KIOSK);
+    try {
+      const seen = await openKiosk(page);
+      const bo = (await (await fetch(`${app.base}/locales/bo/web.json`)).json()) as { kiosk: { homeHeading: string } };
+      const mark = seen.length;
+      await page.locator('.lang-switch [data-lang="bo"]').click();
+      await expect.poll(() => page.locator('#home h2').textContent()).toBe(bo.kiosk.homeHeading);
+      expect(await page.locator('#categories button').allTextContents()).toEqual(webConfig.categories.map((c) => c.label.bo));
+      await waitForBot(seen, mark, (a) => TIBETAN.test(a.text ?? ''), 'a Tibetan reply to the switch');
+      expect(await tibetanFontLoaded(page)).toBe(true);
+      await screenshotAndCheck(page, 'kiosk-bo-1080');
+      await page.setViewportSize(PHONE);
+      await screenshotAndCheck(page, 'kiosk-bo-360');
+
+      // The bot keeps answering in Tibetan once a category is pressed.
+      const mark2 = seen.length;
+      await page.locator('#categories button').first().click();
+      const reply = await waitForBot(seen, mark2, (a) => (a.text ?? '') !== '', 'a reply to the category');
+      expect(reply.text).toMatch(TIBETAN);
+      expect(await page.locator('.lang-switch').isVisible()).toBe(true);
+      await screenshotAndCheck(page, 'kiosk-bo-360-conversation');
+      expect(problems.csp).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('prints only the checklist on one A4 page and shows a QR code carrying its text', async () => {
+    const { context, page, problems } = await openPage(browser, KIOSK);
+    try {
+      const seen = await openKiosk(page);
+      await page.setViewportSize(PHONE);
+      await screenshotAndCheck(page, 'kiosk-zh-360');
+      await page.setViewportSize(KIOSK);
+      const mark = seen.length;
+      await page.fill('#ask-input', '我退休了要去成都跟儿子住，医保要备案吗');
+      await page.locator('#ask button[type="submit"]').click();
+      const checklist = await answerUntilChecklist(page, seen, mark);
+      const { plainText, checklist: data } = checklist.channelData as { plainText: string; checklist: { title: string; materials: { text: string }[]; officePhones: string[] } };
+      await page.waitForSelector('#checklist-actions:not([hidden])');
+      await screenshotAndCheck(page, 'kiosk-zh-1080-checklist');
+
+      // QR: the checklist's own text when it fits, else the shortened text with its title, materials and phone.
+      await page.locator('#qr-button').click();
+      await page.waitForSelector('#qr-dialog[open]');
+      await expect.poll(() => page.locator('#qr-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      const qrText = (await page.locator('#qr-image').getAttribute('data-qr-text'))!;
+      if (Buffer.byteLength(plainText, 'utf8') <= QR_MAX_BYTES) {
+        expect(qrText).toBe(plainText);
+        expect(await page.locator('#qr-shortened').isHidden()).toBe(true);
+      } else {
+        expect(qrText).toContain(data.title);
+        expect(qrText).toContain(data.materials[0]!.text);
+        for (const phone of data.officePhones) expect(qrText).toContain(phone);
+        expect(Buffer.byteLength(qrText, 'utf8')).toBeLessThanOrEqual(QR_MAX_BYTES);
+        expect(await page.locator('#qr-shortened').isVisible()).toBe(true);
+      }
+      await screenshotAndCheck(page, 'kiosk-zh-1080-qr');
+      await page.locator('#qr-dialog button').click();
+
+      // Print: only the checklist is visible, and it is one A4 page.
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('#print-area').isVisible()).toBe(true);
+      for (const hidden of ['.kiosk-bar', '#conversation', '#webchat', '#checklist-actions']) expect(await page.locator(hidden).isVisible(), hidden).toBe(false);
+      expect((await page.locator('#print-text').textContent())!.trim()).toBe(plainText.trim());
+      const pdf = await page.pdf({ format: 'A4' });
+      expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+      await page.emulateMedia({ media: 'screen' });
+      expect(problems.csp).toEqual([]);
+      expect(problems.errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('after the idle time clears the conversation and returns home with a new one', async () => {
+    const { context, page } = await openPage(browser, KIOSK);
+    try {
+      const seen = await openKiosk(page, '?idle=2');
+      const firstConversation = await pollingConversation(page);
+      expect(firstConversation).toBeDefined();
+      const mark = seen.length;
+      await page.locator('#categories button').first().click();
+      await waitForBot(seen, mark, (a) => (a.text ?? '') !== '', 'a reply');
+      expect(await page.locator('#conversation').isVisible()).toBe(true);
+      // No touch for 2 s: the page reloads itself.
+      await page.waitForEvent('load', { timeout: 15_000 });
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.locator('#home').isVisible()).toBe(true);
+      expect(await page.locator('#conversation').isHidden()).toBe(true);
+      expect(await page.locator('#checklist-actions').isHidden()).toBe(true);
+      await expect.poll(() => pollingConversation(page), { timeout: 10_000 }).toBeDefined();
+      expect(await pollingConversation(page)).not.toBe(firstConversation);
+      // Nothing of the last visitor's conversation is on the new page.
+      expect(await page.locator('.webchat__bubble--from-user').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});

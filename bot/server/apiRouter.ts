@@ -6,6 +6,8 @@ import { matterMatchJson, officeJson } from './apiJson.js';
 import { sendError } from './httpErrors.js';
 import { optionalChoice, requiredText } from './queryParams.js';
 
+const LANGS = ['zh', 'bo'] as const;
+
 export interface ApiDeps {
   knowledge: KnowledgeBase;
   understanding: Understanding;
@@ -17,18 +19,21 @@ export function createApiRouter({ knowledge, understanding }: ApiDeps): Router {
 
   router.get('/search', (req, res) => {
     const q = requiredText(req, 'q');
-    optionalChoice(req, 'lang', ['zh'] as const, 'zh');
-    const found = understanding.understand(q);
+    const lang = optionalChoice(req, 'lang', LANGS, 'zh');
+    const found = understanding.understand(q, { lang });
     res.json({
       query: q,
       outcome: found.outcome,
-      matches: found.matches.map(matterMatchJson),
+      // lang=bo: the Tibetan title (the Chinese one until a matter has its Tibetan), and the Chinese beside it
+      matches: found.matches.map((m) =>
+        lang === 'bo' ? { ...matterMatchJson(m), title: m.matter.bo?.title.text ?? m.matter.title, titleZh: m.matter.title } : matterMatchJson(m),
+      ),
     });
   });
 
   router.get('/offices', (req, res) => {
     const q = requiredText(req, 'q');
-    const found = understanding.offices.resolve(understanding.normalizer.normalize(q));
+    const found = understanding.findOffices(q, { lang: optionalChoice(req, 'lang', LANGS, 'zh') });
     res.json({ outcome: found.outcome, matches: found.matches.map((m) => officeJson(m.office)) });
   });
 

@@ -10,16 +10,23 @@ const TSHEG = '\u0F0B';
 const MAX_NGRAM = 4;
 /** a whole field of at most this many syllables is also a term of its own */
 const MAX_WHOLE = 8;
-/**
- * A glossary term found through the matter's Chinese counts a little less than the
- * matter's own Tibetan: the translator may have chosen another word on purpose.
- */
-const GLOSSARY_FACTOR = 0.8;
-/**
- * Weight of a question syllable no matter knows. A Tibetan word is often two
- * syllables where the Chinese matcher counts one unknown word, so a syllable counts less.
- */
-const UNKNOWN_SYLLABLE_WEIGHT = 0.6;
+export interface TibetanTuning {
+  /**
+   * A glossary term found through the matter's Chinese counts a little less than the
+   * matter's own Tibetan: the translator may have chosen another word on purpose.
+   */
+  glossaryFactor: number;
+  /** weight of a question syllable no matter knows, against the Chinese matcher's unknown word */
+  unknownSyllableWeight: number;
+  /** a syllable found alone, not inside a longer known n-gram: as weak as a single Chinese character */
+  loneSyllableSimilarity: number;
+}
+
+export const DEFAULT_TIBETAN_TUNING: TibetanTuning = {
+  glossaryFactor: 0.8,
+  unknownSyllableWeight: 1,
+  loneSyllableSimilarity: 0.5,
+};
 
 /** county, district, city, prefecture: a name without them is still the place (ལྷ་ས) */
 const PLACE_SUFFIXES = [`${TSHEG}གྲོང${TSHEG}ཁྱེར`, `${TSHEG}གྲོང${TSHEG}ཆུས`, `${TSHEG}ས${TSHEG}ཁུལ`, `${TSHEG}རྫོང`, `${TSHEG}ཆུས`];
@@ -65,6 +72,7 @@ export class TibetanMatcher {
     private readonly sources: TibetanMatcherSources,
     private readonly normalizer: TibetanNormalizer,
     private readonly tuning: MatcherTuning = DEFAULT_TUNING,
+    private readonly bo: TibetanTuning = DEFAULT_TIBETAN_TUNING,
   ) {
     const { matters, glossary, normalizeZh } = sources;
     this.scorer = new MatchScorer(matters, tuning);
@@ -75,13 +83,14 @@ export class TibetanMatcher {
     const known = new Set<string>();
     for (const list of fields) for (const f of list) for (const t of f.texts) for (const s of this.segmenter.syllables(this.normalizer.normalize(t))) known.add(s.text);
     for (const b of bridges) for (const s of this.segmenter.syllables(this.normalizer.normalize(b.bo))) known.add(s.text);
+    for (const o of sources.offices) for (const t of o.tibetan) for (const s of this.segmenter.syllables(this.normalizer.normalize(t.script))) known.add(s.text);
     this.segmenter.setVocabulary(known);
 
     matters.forEach((m, i) => {
       for (const f of fields[i]!) for (const t of f.texts) this.index(i, f.weight, t, f.keepWhole);
       for (const f of chineseFields(m)) {
         const zh = f.texts.map(normalizeZh).join('\n');
-        for (const b of bridges) if (b.zh !== '' && zh.includes(b.zh)) this.index(i, f.weight * GLOSSARY_FACTOR, b.bo, true);
+        for (const b of bridges) if (b.zh !== '' && zh.includes(b.zh)) this.index(i, f.weight * bo.glossaryFactor, b.bo, true);
       }
     });
     this.vocabulary.seal(matters.length);
@@ -89,11 +98,14 @@ export class TibetanMatcher {
     this.titleSyllables = matters.map((m) => (m.bo ? this.meaningful(this.contentOf(m.bo.title.text)).map((s) => s.text) : []));
     this.titleMass = this.titleSyllables.map((t) => t.reduce((sum, s) => sum + this.vocabulary.idf(s), 0));
     this.qualifiers = matters.map((m) => {
-      const bo = m.qualifiers.flatMap((q) => bridges.filter((b) => sameOrLonger(b.zh, normalizeZh(q))).map((b) => this.joined(b.bo)));
-      return bo.length > 0 ? bo : null;
+      const translated = m.qualifiers.map((q) => bridges.filter((b) => sameOrLonger(b.zh, normalizeZh(q))).map((b) => this.joined(b.bo)));
+      // with most qualifiers untranslated, a question naming none of the known ones says little
+      const known = translated.filter((t) => t.length > 0).length;
+      return known > 0 && known * 2 >= m.qualifiers.length ? translated.flat() : null;
     });
     const oos = new Set(sources.outOfScope.map(normalizeZh));
-    this.outOfScope = bridges.filter((b) => oos.has(b.zh)).map((b) => this.joined(b.bo));
+    // one syllable alone is too often part of an ordinary word
+    this.outOfScope = bridges.filter((b) => oos.has(b.zh)).map((b) => this.joined(b.bo)).filter((p) => p.includes(TSHEG));
     this.places = new Set(
       sources.offices
         .flatMap((o) => o.tibetan.map((t) => this.joined(t.script)))
@@ -121,18 +133,24 @@ export class TibetanMatcher {
   evidence(normalized: string): MatterEvidence {
     const content = this.contentOf(normalized);
     const grams = this.segmenter.ngrams(content, MAX_WHOLE);
-    const hits: Hit[] = grams.filter((g) => this.vocabulary.has(g.text)).map((g) => ({ term: g.text, similarity: 1, start: g.start, end: g.end }));
     const neutral = grams.filter((g) => this.places.has(g.text));
+    // syllables of a place name are the place, not words of a matter (the གཞི of གཞིས་ཀ་རྩེ)
+    const known = grams.filter((g) => this.vocabulary.has(g.text) && !neutral.some((p) => p.start <= g.start && p.end >= g.end));
+    const hits: Hit[] = known.map((g) => {
+      const alone = g.end - g.start === 1 && !known.some((k) => k.end - k.start > 1 && k.start <= g.start && k.end >= g.end);
+      return { term: g.text, similarity: alone ? this.bo.loneSyllableSimilarity : 1, start: g.start, end: g.end };
+    });
 
     let unexplained = 0;
     content.forEach((s, k) => {
       const covered = (list: readonly { start: number; end: number }[]): boolean => list.some((h) => h.start <= k && h.end > k);
       if (TIBETAN_STOPWORDS.has(s.text) || /^\d+$/u.test(s.text) || covered(hits) || covered(neutral)) return;
-      unexplained += UNKNOWN_SYLLABLE_WEIGHT * this.tuning.unknownWordWeight;
+      unexplained += this.bo.unknownSyllableWeight * this.tuning.unknownWordWeight;
     });
 
     const evidence = this.scorer.empty();
-    evidence.mass = hits.reduce((sum, h) => sum + this.vocabulary.idf(h.term) * h.similarity, 0) + unexplained;
+    // a lone syllable explains only part of itself: the rest weighs like an unknown word
+    evidence.mass = hits.reduce((sum, h) => sum + this.vocabulary.idf(h.term), 0) + unexplained;
     if (evidence.mass === 0 || hits.length === 0) return evidence;
 
     const found = new Set(hits.map((h) => h.term));

@@ -2,15 +2,16 @@
  * Grammatical particles written as syllables of their own: case markers, connectives,
  * nominalisers. They carry no meaning for search and are dropped on both sides, so
  * "སྨན་བཅོས་འགན་བཅོལ་གྱི་ཐོ་འགོད" and "སྨན་བཅོས་འགན་བཅོལ་ཐོ་འགོད" give the same syllables.
- * ལས (ablative, but also "work" in ལས་ཁུངས) and ཞིང (also "field" in ཞིང་འབྲོག) are kept.
+ * ལས (ablative, but also "work" in ལས་ཁུངས), ཞིང (also "field" in ཞིང་འབྲོག) and ལམ
+ * (also "road" in ལམ་ཡིག) are kept.
  */
 const PARTICLES = new Set([
   'གི', 'ཀྱི', 'གྱི', 'འི', 'ཡི',
   'གིས', 'ཀྱིས', 'གྱིས', 'འིས', 'ཡིས',
   'ལ', 'ན', 'ར', 'རུ', 'སུ', 'ཏུ', 'དུ', 'ནས',
   'དང', 'ཏེ', 'སྟེ', 'ཅིང', 'ཤིང', 'ཀྱང', 'ཡང', 'འང',
-  'པ', 'བ', 'པོ', 'བོ',
-  'གམ', 'ངམ', 'དམ', 'ནམ', 'བམ', 'མམ', 'འམ', 'རམ', 'ལམ', 'སམ', 'ཏམ',
+  'པ', 'བ', 'པོ', 'བོ', 'པར', 'བར',
+  'གམ', 'ངམ', 'དམ', 'ནམ', 'བམ', 'མམ', 'འམ', 'རམ', 'སམ', 'ཏམ',
 ]);
 
 /**

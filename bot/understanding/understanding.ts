@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
-import { DEFAULT_TUNING, MatterMatcher, type MatcherTuning, type MatterScore, type Outcome } from './matterMatcher.js';
+import { DEFAULT_TUNING, MatterMatcher, type MatcherTuning, type MatterScore, type MatterSearch, type Outcome } from './matterMatcher.js';
 import { OfficeResolver, type OfficeResolution } from './officeResolver.js';
 import { Segmenter } from './segmenter.js';
 import { SynonymExpander } from './synonymExpander.js';
@@ -37,6 +37,16 @@ const WYLIE_GUESS_MIN_SYLLABLES = 2;
 const WYLIE_GUESS_MIN_KNOWN = 0.5;
 const TIBETAN_BLOCK = /[\u0F00-\u0FFF]+/gu;
 const CHINESE_OR_LATIN = /[\p{Script=Han}a-zA-Z]/u;
+
+interface Reading {
+  /** the Chinese (and other Latin) part, normalised and synonym-expanded; '' when there is none */
+  expanded: string;
+  /** the Tibetan part (Wylie converted), normalised; '' when there is none */
+  tibetan: string;
+  /** what the office resolver reads */
+  officeText: string;
+  scripts: Understood['scripts'];
+}
 
 /**
  * The one pipeline every channel uses: normalise → expand → segment → match, and find
@@ -96,38 +106,47 @@ export class Understanding {
   }
 
   understand(text: string, options: UnderstandOptions = {}): Understood {
-    const { written, wylie } = this.readWylie(text, options.lang ?? 'zh');
-    if (!hasTibetan(written)) {
-      const plain = this.normalizer.normalize(text);
-      const expanded = this.expander.expand(plain);
-      const found = this.matcher.search(expanded);
-      return {
-        query: text,
-        normalized: expanded,
-        outcome: found.outcome,
-        matches: found.matches,
-        terms: found.terms,
-        offices: this.offices.resolve(plain),
-        scripts: { zh: true, bo: false, wylie: false },
-      };
+    const read = this.read(text, options.lang ?? 'zh');
+    let found: MatterSearch;
+    if (!read.scripts.bo && !read.scripts.wylie) {
+      found = this.matcher.search(read.expanded);
+    } else {
+      // Each script's part through its own matcher, scored as one question.
+      let evidence: MatterEvidence = this.tibetan.evidence(read.tibetan);
+      if (read.scripts.zh) evidence = MatchScorer.combine(this.matcher.evidence(read.expanded), evidence);
+      found = this.scorer.decide(evidence);
     }
-
-    // Each script's part through its own matcher, scored as one question.
-    const chinese = written.replace(TIBETAN_BLOCK, ' ');
-    const bo = this.tibetanNormalizer.normalize(written.replace(/[^\u0F00-\u0FFF\s]+/gu, ' '));
-    const zh = CHINESE_OR_LATIN.test(chinese);
-    const plain = zh ? this.normalizer.normalize(chinese) : '';
-    const expanded = zh ? this.expander.expand(plain) : '';
-    let evidence: MatterEvidence = this.tibetan.evidence(bo);
-    if (zh) evidence = MatchScorer.combine(this.matcher.evidence(expanded), evidence);
-    const found = this.scorer.decide(evidence);
     return {
       query: text,
-      normalized: [expanded, bo].filter((s) => s !== '').join(' '),
+      normalized: [read.expanded, read.tibetan].filter((s) => s !== '').join(' '),
       outcome: found.outcome,
       matches: found.matches,
       terms: found.terms,
-      offices: this.offices.resolve([plain, this.tibetan.officeText(bo)].filter((s) => s !== '').join(' ')),
+      offices: this.offices.resolve(read.officeText),
+      scripts: read.scripts,
+    };
+  }
+
+  /** the offices named in `text`, in Chinese, Tibetan or (with lang=bo, or when it looks like it) Wylie */
+  findOffices(text: string, options: UnderstandOptions = {}): OfficeResolution {
+    return this.offices.resolve(this.read(text, options.lang ?? 'zh').officeText);
+  }
+
+  /** The message split by script and normalised: its Chinese part expanded, its Tibetan part with Wylie converted. */
+  private read(text: string, lang: Lang): Reading {
+    const { written, wylie } = this.readWylie(text, lang);
+    if (!hasTibetan(written)) {
+      const plain = this.normalizer.normalize(text);
+      return { expanded: this.expander.expand(plain), tibetan: '', officeText: plain, scripts: { zh: true, bo: false, wylie: false } };
+    }
+    const chinese = written.replace(TIBETAN_BLOCK, ' ');
+    const tibetan = this.tibetanNormalizer.normalize(written.replace(/[^\u0F00-\u0FFF\s]+/gu, ' '));
+    const zh = CHINESE_OR_LATIN.test(chinese);
+    const plain = zh ? this.normalizer.normalize(chinese) : '';
+    return {
+      expanded: zh ? this.expander.expand(plain) : '',
+      tibetan,
+      officeText: [plain, this.tibetan.officeText(tibetan)].filter((s) => s !== '').join(' '),
       scripts: { zh, bo: hasTibetan(text), wylie },
     };
   }

@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildService } from '../../bot/index.js';
 import { createLogger } from '../../bot/logging/logger.js';
+import jsEWTS from 'jsewts';
+import { knowledge } from '../support/services.js';
 
 let server: Server;
 let base: string;
@@ -47,6 +49,33 @@ describe('HTTP API', () => {
     expect(status).toBe(200);
     expect(body.outcome).toBe('match');
     expect(body.matches[0]).toEqual({ name: '江孜县', phone: '0892-8178480', phones: ['0892-8178480'], level: 'county', prefecture: '日喀则市' });
+  });
+
+  it('GET /api/search?lang=bo finds a matter by its Tibetan title and answers with Tibetan titles', async () => {
+    const matter = (await knowledge()).matters.find((m) => m.bo !== undefined);
+    expect(matter, 'no matter has Tibetan yet').toBeDefined();
+    const { status, body } = await get(`/api/search?q=${encodeURIComponent(matter!.bo!.title.text)}&lang=bo`);
+    expect(status).toBe(200);
+    expect(body.outcome).toBe('match');
+    expect(body.matches[0]).toMatchObject({ no: matter!.no, title: matter!.bo!.title.text, titleZh: matter!.title });
+    for (const m of body.matches) expect(Object.keys(m).sort()).toEqual(['code', 'no', 'score', 'title', 'titleZh']);
+  });
+
+  it('GET /api/search?lang=bo reads Wylie, and a Tibetan–Chinese message without lang', async () => {
+    const matter = (await knowledge()).matters.find((m) => m.no === 19)!;
+    const wylie = jsEWTS.toWylie(matter.bo!.title.text);
+    const { body } = await get(`/api/search?q=${encodeURIComponent(wylie)}&lang=bo`);
+    expect(body.matches[0]?.no).toBe(19);
+    const mixed = await get(`/api/search?q=${encodeURIComponent(`${matter.bo!.title.text} 怎么办`)}`);
+    expect(mixed.body.matches[0]).toMatchObject({ no: 19, title: matter.title });
+  });
+
+  it('GET /api/offices finds an office by its Tibetan name, with a particle fused to it', async () => {
+    const office = (await knowledge()).offices.find((o) => o.name === '江孜县')!;
+    const name = office.tibetan[0]!.script.replace(/[་།]+$/u, '');
+    const { status, body } = await get(`/api/offices?q=${encodeURIComponent(`ངའི་ཐེམ་ཐོ་${name}འི་ནང་ཡོད།`)}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ outcome: 'match', matches: [{ name: '江孜县' }] });
   });
 
   it('GET /api/matters/:no returns the stored matter', async () => {

@@ -13,7 +13,8 @@ export type WeChatRefusal =
   | 'encryption_required'
   | 'encryption_not_configured'
   | 'bad_encryption'
-  | 'appid_mismatch';
+  | 'appid_mismatch'
+  | 'method_not_allowed';
 
 /** A request WeChat's protocol does not allow: answered with its status and `{error:{code,message}}`, never processed. */
 export class WeChatRequestError extends InputError {

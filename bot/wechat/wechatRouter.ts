@@ -40,7 +40,7 @@ const SUCCESS: Reply = { type: 'text', body: 'success' };
 export function createWeChatRouter({ channel, token, crypto, logger, maxBodyBytes = 64 * 1024, maxClockSkewSeconds = 300, now = Date.now }: WeChatRouterDeps): Router {
   const log = logger.child({ component: 'wechat' });
   // A retry must find its first answer for as long as its timestamp is accepted.
-  const guard = new ReplayGuard<Reply>((maxClockSkewSeconds + 60) * 1000, 50_000, now);
+  const guard = new ReplayGuard<Reply>((maxClockSkewSeconds + 60) * 1000, 10_000, now);
   const router = Router();
   // Raw text: the body is XML and its exact bytes matter. Any content type, checked below with a clear answer.
   const body = express.text({ type: () => true, limit: maxBodyBytes });
@@ -124,7 +124,7 @@ export function createWeChatRouter({ channel, token, crypto, logger, maxBodyByte
   }
 
   router.use(((req, _res) => {
-    throw new WeChatRequestError(405, 'bad_message', `WeChat uses GET and POST /wechat, not ${req.method} ${req.originalUrl.split('?')[0]}`);
+    throw new WeChatRequestError(405, 'method_not_allowed', `WeChat uses GET and POST /wechat, not ${req.method} ${req.originalUrl.split('?')[0]}`);
   }) satisfies RequestHandler);
   router.use(wechatErrorHandler(log));
   return router;

@@ -149,11 +149,16 @@ describe.each([
     delete (image as Record<string, unknown>).Content;
     expect(content(await run.wechat.send(image))).toBe(l10n.t('zh-CN', 'wechat:unsupported'));
     expect(content(await run.wechat.send(run.wechat.event(user, 'CLICK', 'noSuchCategory')))).toBe(l10n.t('zh-CN', 'wechat:unsupported'));
+    // A voice message with WeChat's speech recognition on is read as its text.
+    const voice = { ...run.wechat.text(user, ''), MsgType: 'voice', MediaId: 'm2', Format: 'amr', Recognition: '帮助' };
+    delete (voice as Record<string, unknown>).Content;
+    expect(content(await run.wechat.send(voice))).toContain(l10n.t('zh-CN', 'help'));
+    expect(turns()).toBe(before + 1);
     for (const event of ['unsubscribe', 'VIEW', 'LOCATION']) {
       const a = await run.wechat.send(run.wechat.event(user, event, 'x', Math.floor(Date.now() / 1000) + userNo++));
       expect([a.status, a.body]).toEqual([200, 'success']);
     }
-    expect(turns()).toBe(before);
+    expect(turns()).toBe(before + 1);
   });
 
   it('refuses a forged signature with 401, logs the reason without the content, and runs nothing', async () => {
@@ -197,6 +202,8 @@ describe.each([
     const missing = await run.wechat.send(noSender);
     expect(missing.status).toBe(400);
     expect(missing.body).toContain('FromUserName');
+    const put = await fetch(`${run.base}/wechat`, { method: 'PUT', body: 'x' });
+    expect(put.status).toBe(405);
     expect(turns()).toBe(before);
   });
 

@@ -143,6 +143,7 @@ export class MatterDialog extends ComponentDialog {
     // Clients (kiosk print and QR) and tests read the checklist and its plain text, not the card.
     reply.channelData = {
       messageKey: 'checklist',
+      lang,
       plainText: r.toText(checklist, lang),
       checklist: { ...checklist, office: checklist.office?.name ?? null, officePhones: checklist.office?.phones ?? [] },
     };

@@ -151,6 +151,11 @@ describe('Tibetan on a card channel', () => {
   it.each(matters.filter(([no]) => no % 6 === 1))('matter %i %s: buttons and the Adaptive Card are Tibetan', async (_no, _title, m) => {
     const { seen } = await converse(kb, m, 'directline');
     const card = seen.find((r) => keyOf(r) === 'checklist')!;
+    // The kiosk prints plainText and reads the language beside it.
+    const data = card.channelData as { lang: string; plainText: string };
+    expect(data.lang).toBe('bo');
+    expect(data.plainText).toContain(m.bo!.title.text);
+    expect(hanIn([{ text: data.plainText }])).toEqual([]);
     expect(card.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect((card.attachments![0]!.content as { lang: string }).lang).toBe('bo');
     expect(hanIn(seen)).toEqual([]);

@@ -13,7 +13,7 @@ import { knowledge, understandingPipeline } from './services.js';
  * The whole bot (AssistantBot: language detection, main dialog, state saved
  * each turn) on the SDK's TestAdapter, one conversation per call.
  */
-export async function assistantClient(channelId = 'wechat'): Promise<{ send: (text: string) => Promise<Partial<Activity>[]>; services: DialogServices }> {
+export async function assistantClient(channelId = 'wechat'): Promise<{ send: (activity: string | Partial<Activity>) => Promise<Partial<Activity>[]>; services: DialogServices }> {
   const kb = await knowledge();
   const u = await understandingPipeline();
   const l10n = await localizer();
@@ -23,8 +23,8 @@ export async function assistantClient(channelId = 'wechat'): Promise<{ send: (te
   const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'));
   const bot = new AssistantBot(conversationState, userState, conversationState.createProperty<DialogState>('dialogState'), new MainDialog(services), services);
   const adapter = new TestAdapter(async (context) => bot.run(context), { channelId });
-  const send = async (text: string): Promise<Partial<Activity>[]> => {
-    await adapter.receiveActivity(text);
+  const send = async (activity: string | Partial<Activity>): Promise<Partial<Activity>[]> => {
+    await adapter.receiveActivity(activity);
     return adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
   };
   return { send, services };

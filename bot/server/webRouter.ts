@@ -73,9 +73,15 @@ export function createWebRouter(deps: WebDeps): Router {
   });
   router.get('/agent', ...(deps.staffAuth ? [deps.staffAuth.requireStaff] : []), page('agent'));
 
-  // The embed script's URL is fixed (pasted into other sites), so it is revalidated rather than versioned.
+  // The embed script's URL is fixed (pasted into other sites), so it is cached an hour rather than versioned;
+  // other sites load it, so it is exempt from the same-origin resource policy.
+  const embedStrings = Object.fromEntries(
+    LANGS.map((lang) => [lang, (JSON.parse(readFileSync(path.join(deps.localesDir, lang, 'web.json'), 'utf8')) as { embed: unknown }).embed]),
+  );
   router.get('/embed.js', async (req, res) => {
-    CompressedFiles.send(req, res, await files.get(path.join(WEB_DIR, 'embed.js'), fill), 'public, max-age=3600');
+    res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    const file = await files.get(path.join(WEB_DIR, 'embed.js'), (js) => js.replace('{{EMBED_STRINGS}}', JSON.stringify(embedStrings)));
+    CompressedFiles.send(req, res, file, 'public, max-age=3600');
   });
 
   router.get('/assets/:version/*file', async (req, res) => {

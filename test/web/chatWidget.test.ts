@@ -1,3 +1,5 @@
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KIOSK, PHONE, answerUntilChecklist, launchBrowser, openPage, recordActivities, screenshotAndCheck, startWebApp, tibetanFontLoaded, waitForBot, type WebApp } from './browserHarness.js';
@@ -5,13 +7,24 @@ import { KIOSK, PHONE, answerUntilChecklist, launchBrowser, openPage, recordActi
 /** The official Web Chat on /, through our own Direct Line, in real Chromium. */
 let app: WebApp;
 let browser: Browser;
+/** Another site (another origin) that embeds the widget with the README's snippet. */
+let host: Server;
+let hostOrigin: string;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchBrowser()]);
+  host = http.createServer((_req, res) => {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><title>host</title><p>医保局网站</p><script src="${app.base}/embed.js" async></script>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  [app, browser] = await Promise.all([startWebApp({ WIDGET_EMBED_ORIGINS: hostOrigin }), launchBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  host?.closeAllConnections();
+  await new Promise((resolve) => host?.close(resolve));
 });
 
 const TIBETAN = /[\u0F00-\u0FFF]/;
@@ -79,6 +92,26 @@ describe('the web chat widget', () => {
       await page.goto(`${app.base}/chat`);
       await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
       await screenshotAndCheck(page, 'chat-zh-1080');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is embedded in another site by the one-line snippet, which only the configured origins may frame', async () => {
+    const { context, page, problems } = await openPage(browser, { width: 1280, height: 800 });
+    try {
+      await page.goto(hostOrigin);
+      const open = page.locator('body > button');
+      await open.click();
+      const frame = page.frameLocator('iframe');
+      await expect.poll(() => frame.locator('.webchat__bubble').first().textContent(), { timeout: 15_000 }).toBeTruthy();
+      expect(await frame.locator('h1').textContent()).toBe(app.service.localizer.t('zh-CN', 'web:chat.title'));
+      expect(await open.getAttribute('aria-expanded')).toBe('true');
+      const csp = (await fetch(`${app.base}/chat`)).headers.get('content-security-policy')!;
+      expect(csp).toContain(`frame-ancestors 'self' ${hostOrigin}`);
+      // Other pages stay unframeable.
+      expect((await fetch(`${app.base}/kiosk`)).headers.get('content-security-policy')).toMatch(/frame-ancestors 'self'(;|$)/);
+      expect(problems.csp).toEqual([]);
     } finally {
       await context.close();
     }

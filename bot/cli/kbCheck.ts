@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     `  discrepancies recorded: ${discrepancies}`,
     `  offices: ${kb.offices.length} (region ${levels('region')}, prefecture ${levels('prefecture')}, county-level ${levels('county')})`,
     `  lexicon: ${kb.lexicon.terms.length} terms, ${kb.lexicon.synonyms.length} synonym groups, ${kb.lexicon.outOfScope.length} out-of-scope words`,
-    `Tibetan in the knowledge (shown to people): ${counts(total)}`,
+    `Tibetan strings in the knowledge (search words apart): ${counts(total)}`,
     ...[...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([k, c]) => `  ${k.padEnd(12)} ${counts(c)}`),
     'Tibetan in the interface (locales/bo, review status from locales/bo.review.json):',
     ...[...locales].map(([ns, c]) => `  ${ns.padEnd(12)} verified ${c.verified}, draft ${c.draft}`),

@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { createDirectLineRouter, type DirectLineRouterDeps } from '../directline/directLineRouter.js';
 import type { Logger } from '../logging/logger.js';
 import { createWeChatRouter, type WeChatRouterDeps } from '../wechat/wechatRouter.js';
+import { activityGuard } from './activityGuard.js';
 import { createAdminRouter, type AdminDeps } from './adminRouter.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { helmetPolicy } from './helmetPolicy.js';
@@ -50,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  if (deps.messages) app.post('/api/messages', limits.chat, express.json({ limit: ACTIVITY_LIMIT }), deps.messages);
+  if (deps.messages) app.post('/api/messages', limits.chat, express.json({ limit: ACTIVITY_LIMIT }), activityGuard, deps.messages);
   if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
   if (deps.web) {
     app.use(

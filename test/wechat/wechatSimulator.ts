@@ -1,11 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { buildService, type Service } from '../../bot/index.js';
-import { createLogger } from '../../bot/logging/logger.js';
+import { startLiveService, type LiveService } from '../support/liveService.js';
 import { WeChatCrypto } from '../../bot/wechat/wechatCrypto.js';
 import { wechatSignature } from '../../bot/wechat/wechatSignature.js';
 
@@ -108,49 +101,23 @@ export class WeChatServer {
   }
 }
 
-export interface Running {
-  service: Service;
-  server: Server;
-  base: string;
+export interface Running extends LiveService {
   wechat: WeChatServer;
   /** warn and error log lines written so far */
-  logs: Record<string, unknown>[];
-  close(): Promise<void>;
+  logs(): Record<string, unknown>[];
 }
 
-/** The whole service (real bot, lowdb storage in a temp DATA_DIR) on a loopback port. */
+/** The whole service (real bot, lowdb storage in a temp DATA_DIR) on a loopback port, with WeChat configured. */
 export async function startService(options: { safeMode: boolean; env?: Record<string, string> }): Promise<Running> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wechat-test-'));
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    WECHAT_TOKEN: TOKEN,
-    WECHAT_APP_ID: APP_ID,
-    RATE_LIMIT_PER_MINUTE: '0',
-    ...(options.safeMode ? { WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
-    ...options.env,
-  };
-  const service = await buildService(env, createLogger('warn', sink));
-  const server = service.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    service,
-    server,
-    base,
-    wechat: new WeChatServer(base, options.safeMode),
-    logs,
-    close: async () => {
-      service.close();
-      await new Promise<void>((r) => server.close(() => r()));
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const live = await startLiveService(
+    { WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, ...(options.safeMode ? { WECHAT_ENCODING_AES_KEY: AES_KEY } : {}), ...options.env },
+    'warn',
+  );
+  const logs = (): Record<string, unknown>[] =>
+    live
+      .logText()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { ...live, wechat: new WeChatServer(live.base, options.safeMode), logs };
 }

@@ -55,7 +55,8 @@ export class TibetanNormalizer {
         out += ch;
       } else if (BOUNDARY.test(ch)) {
         inSyllable = false;
-        out += ' ';
+        // a typed space may only wrap a line; shad and punctuation always end the phrase
+        out += /[\p{Z}\s]/u.test(ch) ? ' ' : '\n';
       } else {
         inSyllable = false;
         out += ch;
@@ -65,11 +66,11 @@ export class TibetanNormalizer {
       out
         // a tsheg followed by spaces continues the phrase (a line wrapped after a tsheg)
         .replace(/\u0F0B[ ]+(?=[\u0F40-\u0FBC])/gu, TSHEG)
+        .replace(/[ \n]+/gu, ' ')
         .replace(/\u0F0B{2,}/gu, TSHEG)
         // a tsheg before a boundary or another script ends nothing: ང་། → ང
         .replace(/\u0F0B+(?=[^\u0F40-\u0FBC]|$)/gu, '')
         .replace(/(^|[^\u0F40-\u0FBC])\u0F0B+/gu, '$1')
-        .replace(/ {2,}/gu, ' ')
         .trim()
     );
   }

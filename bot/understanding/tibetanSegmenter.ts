@@ -39,6 +39,8 @@ export const TIBETAN_STOPWORDS: ReadonlySet<string> = new Set([
 
 export interface TibetanSyllable {
   text: string;
+  /** a grammatical particle (written alone or split off the syllable before it) */
+  particle: boolean;
   /** phrase number: n-grams never span a boundary */
   phrase: number;
 }
@@ -62,8 +64,8 @@ export class TibetanSegmenter {
       for (const raw of phrase.split('\u0F0B')) {
         if (!/[\u0F40-\u0FBC]/u.test(raw)) continue;
         const { base, particle } = this.split(raw);
-        if (base !== '') out.push({ text: base, phrase: p });
-        if (particle !== undefined) out.push({ text: particle, phrase: p });
+        if (base !== '') out.push({ text: base, particle: PARTICLES.has(base), phrase: p });
+        if (particle !== undefined) out.push({ text: particle, particle: true, phrase: p });
       }
     });
     return out;
@@ -71,7 +73,7 @@ export class TibetanSegmenter {
 
   /** the syllables that carry meaning: particles dropped */
   content(normalized: string): TibetanSyllable[] {
-    return this.syllables(normalized).filter((s) => !PARTICLES.has(s.text));
+    return this.syllables(normalized).filter((s) => !s.particle);
   }
 
   /** n-grams of 1…max content syllables within a phrase, with their syllable span */

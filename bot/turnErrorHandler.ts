@@ -14,7 +14,8 @@ export function createTurnErrorHandler(logger: Logger, services: DialogServices,
     logger.error({ err: error, errorId, channel: context.activity.channelId, conversation: context.activity.conversation?.id }, 'turn failed');
     try {
       const region = services.understanding.offices.region();
-      await services.say(context, 'turnError', { id: errorId, name: region.name, phones: region.phones.join('，') });
+      const lang = await services.lang(context);
+      await services.say(context, 'turnError', { id: errorId, name: services.officeLabel(region, lang), phones: services.phones(region, lang) });
       await clearState(context);
     } catch (inner) {
       logger.error({ err: inner, errorId }, 'could not apologise after a failed turn');

@@ -33,7 +33,10 @@ describe('onTurnError', () => {
       expect(logged.msg).toBe('turn failed');
       expect(logged.err.message).toBe('boom');
       const region = u.offices.region();
-      expect(reply.text).toBe(l10n.t(lang, 'turnError', { id: logged.errorId, name: region.name, phones: region.phones.join('，') }));
+      // The region as the person reads it: its Tibetan name in Tibetan.
+      const name = lang === 'bo' ? region.tibetan[0]!.script : region.name;
+      const phones = region.phones.join(l10n.t(lang, 'phoneSeparator'));
+      expect(reply.text).toBe(l10n.t(lang, 'turnError', { id: logged.errorId, name, phones }));
     });
     expect(cleared).toBe(1);
   });

@@ -9,6 +9,7 @@ import { KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import { Understanding } from '../bot/understanding/understanding.js';
 import { storageBench } from './storageBench.js';
 import { turnBench } from './turnBench.js';
+import { webBench } from './webBench.js';
 import { percentile } from './stats.js';
 
 /** `npm run bench`: speed figures, never asserted in tests. */
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   process.stdout.write((await startupTime()) + '\n');
   for (const line of await storageBench()) process.stdout.write(line + '\n');
   for (const line of await turnBench()) process.stdout.write(line + '\n');
+  for (const line of await webBench()) process.stdout.write(line + '\n');
 }
 
 main().catch((err: unknown) => {

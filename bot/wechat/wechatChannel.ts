@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { START_QUERY_EVENT } from '../assistantBot.js';
 import { KeyedSerialQueue } from '../directline/keyedSerialQueue.js';
-import { LANGS, Localizer, type Lang } from '../i18n/localizer.js';
+import { LANGS, type Lang, type Localizer } from '../i18n/localizer.js';
 import type { Category } from '../knowledge/knowledgeBase.js';
 import type { Logger } from '../logging/logger.js';
 import type { BotLogic, WeChatAdapter } from './wechatAdapter.js';
@@ -95,7 +95,7 @@ export class WeChatChannel {
           this.options.logic,
         );
         const rendered = renderReply(outgoing);
-        if (rendered.text !== '') session.lang = Localizer.detect(rendered.text) ?? 'zh-CN';
+        if (rendered.text !== '') session.lang = languageOf(rendered.text);
         if (isLate()) {
           if (rendered.text !== '') session.late.push(rendered.text);
           return undefined;
@@ -150,4 +150,11 @@ export class WeChatChannel {
       this.options.localizer.words(lang, 'more', 'wechat').some((w) => w.replace(/[།་]+$/u, '').toLowerCase() === cleaned),
     );
   }
+}
+
+/** The reply's main script decides the channel's own hints: a Chinese help text naming བོད་ཡིག is still Chinese. */
+function languageOf(text: string): Lang {
+  const tibetan = text.match(/[\u0F00-\u0FFF]/gu)?.length ?? 0;
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  return tibetan > han ? 'bo' : 'zh-CN';
 }

@@ -154,6 +154,8 @@ describe.each([
     delete (voice as Record<string, unknown>).Content;
     expect(content(await run.wechat.send(voice))).toContain(l10n.t('zh-CN', 'help'));
     expect(turns()).toBe(before + 1);
+    // The help text names བོད་ཡིག, yet it is Chinese: the channel's own replies stay Chinese.
+    expect(content(await run.wechat.send({ ...image, MsgId: run.wechat.nextMsgId() }))).toBe(l10n.t('zh-CN', 'wechat:unsupported'));
     for (const event of ['unsubscribe', 'VIEW', 'LOCATION']) {
       const a = await run.wechat.send(run.wechat.event(user, event, 'x', Math.floor(Date.now() / 1000) + userNo++));
       expect([a.status, a.body]).toEqual([200, 'success']);

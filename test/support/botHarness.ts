@@ -15,15 +15,20 @@ export function localizer(): Promise<Localizer> {
   return l10n;
 }
 
-/** A DialogTestClient on the real MainDialog with the real knowledge, per conversation. */
-export async function mainDialogClient(channelId = 'wechat'): Promise<{ client: DialogTestClient; services: DialogServices }> {
+/** DialogServices on the real knowledge and locales, keeping the user profile in `userState`. */
+export async function dialogServices(userState: UserState): Promise<DialogServices> {
   const kb = await knowledge();
   const u = await understandingPipeline();
   const loc = await localizer();
+  return new DialogServices(kb, u, loc, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(loc), userState.createProperty<UserProfile>('profile'));
+}
+
+/** A DialogTestClient on the real MainDialog with the real knowledge, per conversation. */
+export async function mainDialogClient(channelId = 'wechat'): Promise<{ client: DialogTestClient; services: DialogServices }> {
   const storage = new MemoryStorage();
   const userState = new UserState(storage);
   const conversationState = new ConversationState(storage);
-  const services = new DialogServices(kb, u, loc, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(loc), userState.createProperty<UserProfile>('profile'));
+  const services = await dialogServices(userState);
   const dialog = new MainDialog(services);
   // Save user state at the end of each turn, as the bot does.
   const saveUser = { onTurn: async (ctx: any, next: () => Promise<void>) => { await next(); await userState.saveChanges(ctx, false); } };

@@ -67,6 +67,7 @@ export class TibetanMatcher {
   /** office names as content syllables */
   private readonly places: Set<string>;
   private readonly scorer: MatchScorer;
+  private readonly segmented = new Map<string, TibetanSyllable[]>();
 
   constructor(
     private readonly sources: TibetanMatcherSources,
@@ -95,10 +96,10 @@ export class TibetanMatcher {
     });
     this.vocabulary.seal(matters.length);
 
-    this.titleSyllables = matters.map((m) => (m.bo ? this.meaningful(this.contentOf(m.bo.title.text)).map((s) => s.text) : []));
+    this.titleSyllables = matters.map((m) => (m.bo ? this.meaningful(this.syllablesOf(m.bo.title.text)).map((s) => s.text) : []));
     this.titleMass = this.titleSyllables.map((t) => t.reduce((sum, s) => sum + this.vocabulary.idf(s), 0));
     this.qualifiers = matters.map((m) => {
-      const translated = m.qualifiers.map((q) => bridges.filter((b) => sameOrLonger(b.zh, normalizeZh(q))).map((b) => this.joined(b.bo)));
+      const translated = m.qualifiers.map(normalizeZh).map((q) => bridges.filter((b) => sameOrLonger(b.zh, q)).map((b) => this.joined(b.bo)));
       // with most qualifiers untranslated, a question naming none of the known ones says little
       const known = translated.filter((t) => t.length > 0).length;
       return known > 0 && known * 2 >= m.qualifiers.length ? translated.flat() : null;
@@ -112,6 +113,7 @@ export class TibetanMatcher {
         .flatMap((name) => [name, ...PLACE_SUFFIXES.filter((x) => name.endsWith(x)).map((x) => name.slice(0, -x.length))])
         .filter((p) => p.includes(TSHEG)),
     );
+    this.segmented.clear();
   }
 
   /** how many matters carry a Tibetan title */
@@ -178,7 +180,7 @@ export class TibetanMatcher {
   }
 
   private index(matterIndex: number, weight: number, text: string, keepWhole: boolean): void {
-    const content = this.contentOf(this.normalizer.normalize(text));
+    const content = this.syllablesOf(text);
     const terms = this.segmenter
       .ngrams(content, MAX_NGRAM)
       .filter((g) => g.end - g.start > 1 || !TIBETAN_STOPWORDS.has(g.text))
@@ -187,6 +189,13 @@ export class TibetanMatcher {
       terms.push(content.map((s) => s.text).join(TSHEG));
     }
     for (const t of terms) this.vocabulary.add(t, matterIndex, weight);
+  }
+
+  /** content syllables of a knowledge text; the same texts recur (glossary terms), so they are segmented once */
+  private syllablesOf(text: string): TibetanSyllable[] {
+    let content = this.segmented.get(text);
+    if (!content) this.segmented.set(text, (content = this.contentOf(this.normalizer.normalize(text))));
+    return content;
   }
 
   private contentOf(normalized: string): TibetanSyllable[] {
@@ -198,7 +207,7 @@ export class TibetanMatcher {
   }
 
   private joined(text: string): string {
-    return this.contentOf(this.normalizer.normalize(text))
+    return this.syllablesOf(text)
       .map((s) => s.text)
       .join(TSHEG);
   }

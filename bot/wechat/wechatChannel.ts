@@ -122,8 +122,11 @@ export class WeChatChannel {
     if (text === undefined || text === '') return { kind: 'unsupported' };
     if (this.isMoreWord(text)) return { kind: 'more' };
     // A bare number answers the numbered options of the last reply; prompts' own numbered choices reach the bot as typed.
-    const picked = /^\d{1,2}$/.test(text) ? actions[Number(text) - 1] : undefined;
-    return { kind: 'turn', activity: { type: 'message', text: picked ?? text, locale: 'zh-CN' } };
+    const digits = asciiDigits(text);
+    const picked = /^\d{1,2}$/.test(digits) ? actions[Number(digits) - 1] : undefined;
+    // Chinese and Tibetan keyboards type ２ and ༢: prompts get the numbers they understand.
+    const typed = /^[\d\s,，、;；]+$/.test(digits) ? digits : text;
+    return { kind: 'turn', activity: { type: 'message', text: picked ?? typed, locale: 'zh-CN' } };
   }
 
   private eventInput(message: WeChatMessage): Input {
@@ -157,4 +160,9 @@ function languageOf(text: string): Lang {
   const tibetan = text.match(/[\u0F00-\u0FFF]/gu)?.length ?? 0;
   const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
   return tibetan > han ? 'bo' : 'zh-CN';
+}
+
+/** Full-width (１２) and Tibetan (༡༢) digits as ASCII, for matching a typed number to an option. */
+function asciiDigits(text: string): string {
+  return text.normalize('NFKC').replace(/[\u0F20-\u0F29]/gu, (d) => String(d.charCodeAt(0) - 0x0f20));
 }

@@ -89,6 +89,13 @@ describe('WeChat channel over HTTP (scripted bot)', () => {
     // The numbers at the end of the last page answer its options.
     content(await wechat.send(wechat.text('oLong', '2')));
     expect(script.received).toEqual(['long', 'value-乙']);
+    // Full-width and Tibetan digits count as numbers too; anything else reaches the bot as typed.
+    content(await wechat.send(wechat.text('oLong', 'long')));
+    content(await wechat.send(wechat.text('oLong', '༡')));
+    content(await wechat.send(wechat.text('oLong', 'long')));
+    content(await wechat.send(wechat.text('oLong', '２')));
+    content(await wechat.send(wechat.text('oLong', '３ ༤')));
+    expect(script.received.slice(2)).toEqual(['long', 'value-甲', 'long', 'value-乙', '3 4']);
   });
 
   it('hints in Tibetan when the reply is Tibetan, and takes the Tibetan word for more', async () => {

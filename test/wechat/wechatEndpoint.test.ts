@@ -87,7 +87,9 @@ describe.each([
     const second = content(await run.wechat.send(run.wechat.text(user, String(filing.options.findIndex((o) => o.id === 'new') + 1))));
     delegate.options.forEach((o, i) => expect(second).toMatch(new RegExp(`${i + 1}\\. ${o.label}`)));
 
-    const last = await run.wechat.send(run.wechat.text(user, String(delegate.options.findIndex((o) => o.id === 'self') + 1)));
+    // Typed with a Chinese keyboard in full-width mode: ２ rather than 2.
+    const fullWidth = String.fromCharCode(0xff10 + delegate.options.findIndex((o) => o.id === 'self') + 1);
+    const last = await run.wechat.send(run.wechat.text(user, fullWidth));
     const checklist = await readAll(user, last);
     expect(checklist).toContain(l10n.t('zh-CN', 'checklistTitle', { title: matter.title }));
     for (const m of matter.materials.filter((x) => x.when?.filingAction?.includes('new'))) expect(checklist).toContain(m.name);

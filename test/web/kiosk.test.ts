@@ -39,6 +39,27 @@ function pollingConversation(page: Page): Promise<string | undefined> {
   );
 }
 
+type ChecklistData = { plainText: string; checklist: { title: string; materials: { text: string }[]; officePhones: string[] } };
+
+/** Opens the QR dialog; its text is the checklist's own when it fits, else title, materials and phone, and the page says so. */
+async function checkQr(page: Page, { plainText, checklist: data }: ChecklistData): Promise<'full' | 'shortened'> {
+  await page.locator('#qr-button').click();
+  await page.waitForSelector('#qr-dialog[open]');
+  await expect.poll(() => page.locator('#qr-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  const qrText = (await page.locator('#qr-image').getAttribute('data-qr-text'))!;
+  if (Buffer.byteLength(plainText, 'utf8') <= QR_MAX_BYTES) {
+    expect(qrText).toBe(plainText);
+    expect(await page.locator('#qr-shortened').isHidden()).toBe(true);
+    return 'full';
+  }
+  expect(qrText).toContain(data.title);
+  expect(qrText).toContain(data.materials[0]!.text);
+  for (const phone of data.officePhones) expect(qrText).toContain(phone);
+  expect(Buffer.byteLength(qrText, 'utf8')).toBeLessThanOrEqual(QR_MAX_BYTES);
+  expect(await page.locator('#qr-shortened').isVisible()).toBe(true);
+  return 'shortened';
+}
+
 describe('the kiosk', () => {
   it('shows every category as a button, and a button starts the dialog of its matter', async () => {
     const { context, page, problems } = await openPage(browser, KIOSK);
@@ -86,6 +107,23 @@ describe('the kiosk', () => {
       expect(reply.text).toMatch(TIBETAN);
       expect(await page.locator('.lang-switch').isVisible()).toBe(true);
       await screenshotAndCheck(page, 'kiosk-bo-360-conversation');
+
+      // A Tibetan checklist is longer than a QR code holds: the code carries the shortened text.
+      await page.locator('.kiosk-home').click();
+      await page.waitForEvent('load');
+      await page.waitForSelector('body[data-ready="true"]');
+      const seenAfter = seen.length;
+      await page.locator('.lang-switch [data-lang="bo"]').click();
+      await waitForBot(seen, seenAfter, (a) => TIBETAN.test(a.text ?? ''), 'a Tibetan reply to the switch');
+      const mark3 = seen.length;
+      await page.fill('#ask-input', '我退休了要去成都跟儿子住，医保要备案吗');
+      await page.locator('#ask button[type="submit"]').click();
+      const checklist = await answerUntilChecklist(page, seen, mark3);
+      expect((checklist.channelData as ChecklistData).plainText).toMatch(TIBETAN);
+      await page.waitForSelector('#checklist-actions:not([hidden])');
+      expect(await checkQr(page, checklist.channelData as ChecklistData)).toBe('shortened');
+      await page.setViewportSize(KIOSK);
+      await screenshotAndCheck(page, 'kiosk-bo-1080-qr');
       expect(problems.csp).toEqual([]);
     } finally {
       await context.close();
@@ -103,25 +141,12 @@ describe('the kiosk', () => {
       await page.fill('#ask-input', '我退休了要去成都跟儿子住，医保要备案吗');
       await page.locator('#ask button[type="submit"]').click();
       const checklist = await answerUntilChecklist(page, seen, mark);
-      const { plainText, checklist: data } = checklist.channelData as { plainText: string; checklist: { title: string; materials: { text: string }[]; officePhones: string[] } };
+      const { plainText } = checklist.channelData as ChecklistData;
       await page.waitForSelector('#checklist-actions:not([hidden])');
       await screenshotAndCheck(page, 'kiosk-zh-1080-checklist');
 
       // QR: the checklist's own text when it fits, else the shortened text with its title, materials and phone.
-      await page.locator('#qr-button').click();
-      await page.waitForSelector('#qr-dialog[open]');
-      await expect.poll(() => page.locator('#qr-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-      const qrText = (await page.locator('#qr-image').getAttribute('data-qr-text'))!;
-      if (Buffer.byteLength(plainText, 'utf8') <= QR_MAX_BYTES) {
-        expect(qrText).toBe(plainText);
-        expect(await page.locator('#qr-shortened').isHidden()).toBe(true);
-      } else {
-        expect(qrText).toContain(data.title);
-        expect(qrText).toContain(data.materials[0]!.text);
-        for (const phone of data.officePhones) expect(qrText).toContain(phone);
-        expect(Buffer.byteLength(qrText, 'utf8')).toBeLessThanOrEqual(QR_MAX_BYTES);
-        expect(await page.locator('#qr-shortened').isVisible()).toBe(true);
-      }
+      await checkQr(page, checklist.channelData as ChecklistData);
       await screenshotAndCheck(page, 'kiosk-zh-1080-qr');
       await page.locator('#qr-dialog button').click();
 
@@ -130,6 +155,7 @@ describe('the kiosk', () => {
       expect(await page.locator('#print-area').isVisible()).toBe(true);
       for (const hidden of ['.kiosk-bar', '#conversation', '#webchat', '#checklist-actions']) expect(await page.locator(hidden).isVisible(), hidden).toBe(false);
       expect((await page.locator('#print-text').textContent())!.trim()).toBe(plainText.trim());
+      await screenshotAndCheck(page, 'kiosk-zh-print');
       const pdf = await page.pdf({ format: 'A4' });
       expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
       await page.emulateMedia({ media: 'screen' });

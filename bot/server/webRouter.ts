@@ -23,7 +23,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /** The HTML pages and the file each serves. */
-const PAGES = { chat: 'chat.html', kiosk: 'kiosk.html', agent: 'agent.html', signin: 'signin.html' } as const;
+const PAGES = { chat: 'chat.html', kiosk: 'kiosk.html', agent: 'agent.html', signin: 'signin.html', review: 'review.html' } as const;
 
 export interface WebDeps {
   knowledge: KnowledgeBase;
@@ -72,6 +72,8 @@ export function createWebRouter(deps: WebDeps): Router {
     res.set('Cache-Control', 'public, max-age=86400').status(204).end();
   });
   router.get('/agent', ...(deps.staffAuth ? [deps.staffAuth.requireStaff] : []), page('agent'));
+  // The review queue (questions the bot could not place, 没帮助) and the daily summary.
+  router.get('/agent/review', ...(deps.staffAuth ? [deps.staffAuth.requireStaff] : []), page('review'));
 
   // The embed script's URL is fixed (pasted into other sites), so it is cached an hour rather than versioned;
   // other sites load it, so it is exempt from the same-origin resource policy.
@@ -100,13 +102,13 @@ export function createWebRouter(deps: WebDeps): Router {
     CompressedFiles.send(req, res, found, IMMUTABLE);
   });
 
-  router.get('/locales/:lang/web.json', async (req, res) => {
+  router.get(['/locales/:lang/web.json', '/locales/:lang/review.json'], async (req, res) => {
     const lang = req.params.lang;
-    if (!(LANGS as readonly string[]).includes(lang)) {
-      sendError(res, 404, 'not_found', `no locale "${lang.slice(0, 20)}" (have ${LANGS.join(', ')})`);
+    if (typeof lang !== 'string' || !(LANGS as readonly string[]).includes(lang)) {
+      sendError(res, 404, 'not_found', `no locale "${String(lang).slice(0, 20)}" (have ${LANGS.join(', ')})`);
       return;
     }
-    CompressedFiles.send(req, res, await files.get(path.join(deps.localesDir, lang, 'web.json')), REVALIDATE);
+    CompressedFiles.send(req, res, await files.get(path.join(deps.localesDir, lang, path.basename(req.path))), REVALIDATE);
   });
 
   router.get('/web/config.json', (_req, res) => {

@@ -1,0 +1,176 @@
+// The review page: the daily summary (inline SVG bars) and the queue of questions the bot could not place.
+import { applyStrings, bindLangSwitch, langFromQuery, loadStrings, markLang, t } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const STORAGE_KEY = 'xzyb.agent.lang';
+const SUMMARY_DAYS = 14;
+const SVG = 'http://www.w3.org/2000/svg';
+
+const state = { lang: 'zh-CN', strings: {}, summary: [], groups: [], matters: [] };
+const s = (key, vars) => t(state.strings, key, vars);
+
+async function strings(lang) {
+  const review = await fetch(`/locales/${encodeURIComponent(lang)}/review.json`).then((r) => r.json());
+  return { ...(await loadStrings(lang)), ...review };
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+  return node;
+}
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function toast(message) {
+  const box = $('toast');
+  box.textContent = message;
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (box.hidden = true), 6000);
+}
+
+async function api(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 401) {
+    toast(s('review.signedOut'));
+    location.href = `/agent/signin?next=${encodeURIComponent(location.pathname)}`;
+    throw new Error('signed out');
+  }
+  const json = await res.json();
+  if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+  return json;
+}
+
+function renderChart() {
+  const rows = state.summary;
+  const box = $('chart');
+  box.replaceChildren();
+  const width = 700;
+  const height = 180;
+  const bottom = 20;
+  const max = Math.max(1, ...rows.map((r) => r.questions));
+  const slot = width / Math.max(1, rows.length);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': s('review.chartLabel') });
+  rows.forEach((r, i) => {
+    let y = height - bottom;
+    for (const [cls, n] of [['bar-match', r.matches], ['bar-ambiguous', r.ambiguous], ['bar-none', r.fallbacks]]) {
+      const h = ((height - bottom - 10) * n) / max;
+      y -= h;
+      if (n > 0) {
+        const bar = svg('rect', { class: cls, x: i * slot + slot * 0.15, y, width: slot * 0.7, height: h });
+        bar.append(svg('title', {}, `${r.day}: ${n}`));
+        chart.append(bar);
+      }
+    }
+    chart.append(svg('text', { class: 'axis', x: i * slot + slot / 2, y: height - 6, 'text-anchor': 'middle' }, r.day.slice(5)));
+    if (r.questions > 0) chart.append(svg('text', { class: 'axis', x: i * slot + slot / 2, y: y - 2, 'text-anchor': 'middle' }, String(r.questions)));
+  });
+  box.append(chart);
+  $('summary-days').textContent = s('review.days', { days: rows.length });
+  $('summary-table').tBodies[0].replaceChildren(
+    ...[...rows].reverse().map((r) =>
+      el('tr', {}, ...[r.day, r.questions, r.matches, r.fallbacks, r.feedbackUp, r.feedbackDown].map((v) => el('td', {}, String(v))),
+        el('td', {}, r.topUnanswered.map((q) => `${q.question} (${q.count})`).join('；'))),
+    ),
+  );
+}
+
+function renderGroups() {
+  const list = $('groups');
+  list.replaceChildren(...state.groups.map(groupItem));
+  $('queue-empty').hidden = state.groups.length > 0;
+}
+
+function groupItem(g) {
+  const guess = g.guesses[0];
+  const select = el('select', { name: 'matter' }, ...state.matters.map((m) => {
+    const option = el('option', { value: String(m.no) }, `${m.no} ${m.title}`);
+    if (guess && guess.no === m.no) option.setAttribute('selected', '');
+    return option;
+  }));
+  const phrase = el('input', { name: 'phrase', type: 'text', maxlength: '500' });
+  phrase.value = g.question;
+  const reasons = [
+    g.reasons.none && s('review.reasonNone', { n: g.reasons.none }),
+    g.reasons.ambiguous && s('review.reasonAmbiguous', { n: g.reasons.ambiguous }),
+    g.reasons.feedback && s('review.reasonFeedback', { n: g.reasons.feedback }),
+  ].filter(Boolean);
+  const resolve = async (matter) => {
+    try {
+      const body = { ids: g.ids, matter, ...(matter !== null ? { example: phrase.value } : {}) };
+      const done = await api('POST', '/api/admin/review/resolve', body);
+      toast(matter === null ? s('review.dismissed') : s('review.saved', { title: done.title, phrase: done.learned }));
+      await refresh();
+    } catch (err) {
+      toast(s('review.failed', { message: err.message }));
+    }
+  };
+  return el('li', { class: 'group' },
+    el('div', {}, el('span', { class: 'question' }, g.question), el('span', { class: 'count' }, s('review.count', { count: g.count }))),
+    el('p', { class: 'meta' }, [...reasons, guess ? `${s('review.guess')}${guess.no} ${guess.title}` : s('review.noGuess'), g.channels.join(', '), g.lastAt.slice(0, 16).replace('T', ' ')].join(' · ')),
+    g.variants.length > 1 ? el('p', { class: 'variants' }, `${s('review.variants')}：${g.variants.slice(1).join('；')}`) : null,
+    el('form', { onsubmit: (e) => { e.preventDefault(); resolve(Number(select.value)); } },
+      el('label', {}, s('review.shouldMatch'), select),
+      el('label', {}, s('review.phrase'), phrase),
+      el('button', { type: 'submit', class: 'btn' }, s('review.save')),
+      el('button', { type: 'button', class: 'btn secondary', onclick: () => resolve(null) }, s('review.dismiss'))),
+  );
+}
+
+async function refresh() {
+  const [summary, review] = await Promise.all([api('GET', `/api/admin/summary?days=${SUMMARY_DAYS}`), api('GET', '/api/admin/review')]);
+  state.summary = summary.days;
+  state.groups = review.groups;
+  state.matters = review.matters;
+  renderChart();
+  renderGroups();
+}
+
+async function setLanguage(lang) {
+  state.lang = lang;
+  state.strings = await strings(lang);
+  applyStrings(state.strings, lang);
+  markLang(document.querySelector('.lang-switch'), lang);
+}
+
+let saved;
+try {
+  saved = localStorage.getItem(STORAGE_KEY) ?? undefined;
+} catch {
+  saved = undefined;
+}
+await setLanguage(langFromQuery(saved ?? 'zh-CN'));
+bindLangSwitch(document.querySelector('.lang-switch'), async (lang) => {
+  await setLanguage(lang);
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // private mode
+  }
+  renderChart();
+  renderGroups();
+});
+$('reload').addEventListener('click', async () => {
+  try {
+    const done = await api('POST', '/api/admin/reload');
+    toast(s('review.reloaded', { n: done.learnedExamples }));
+  } catch (err) {
+    toast(s('review.failed', { message: err.message }));
+  }
+});
+await refresh();

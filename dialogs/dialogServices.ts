@@ -1,7 +1,7 @@
 import { MessageFactory, type Activity, type CardAction, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { ChecklistBuilder } from '../bot/answers/checklistBuilder.js';
 import type { ChecklistRenderer } from '../bot/answers/checklistRenderer.js';
-import { localize, officeName } from '../bot/answers/knowledgeText.js';
+import { joinItems, localize, officeName } from '../bot/answers/knowledgeText.js';
 import { DEFAULT_LANG, type Lang, type Localizer } from '../bot/i18n/localizer.js';
 import type { KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import type { Office } from '../bot/knowledge/schema.js';
@@ -60,7 +60,7 @@ export class DialogServices {
   }
 
   phones(office: Office, lang: Lang): string {
-    return office.phones.join(this.l10n.t(lang, 'phoneSeparator'));
+    return joinItems(office.phones, this.l10n.t(lang, 'phoneSeparator'));
   }
 
   office(name: string | undefined): Office | undefined {

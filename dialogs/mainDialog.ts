@@ -9,7 +9,7 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { localize } from '../bot/answers/knowledgeText.js';
+import { asName, joinItems, localize } from '../bot/answers/knowledgeText.js';
 import type { Lang } from '../bot/i18n/localizer.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
 import type { DialogServices } from './dialogServices.js';
@@ -132,7 +132,7 @@ export class MainDialog extends ComponentDialog {
         retryPrompt: MessageFactory.text(await this.services.t(step.context, 'chooseRetry')),
         choices: [
           // Titles in the person's language; the Chinese title is still understood.
-          ...found.matches.map((m) => ({ value: localize(m.matter, 'title', lang).text, synonyms: [m.matter.title] })),
+          ...found.matches.map((m) => ({ value: asName(localize(m.matter, 'title', lang)).text, synonyms: [m.matter.title] })),
           { value: none },
         ],
         style: choiceStyle(step.context),
@@ -161,7 +161,7 @@ export class MainDialog extends ComponentDialog {
   private async notFound(context: TurnContext, text: string, guess: string | undefined): Promise<void> {
     const s = this.services;
     const lang = await s.lang(context);
-    const categories = s.knowledge.categories.map((c) => localize(c, 'label', lang).text).join(s.l10n.t(lang, 'listSeparator'));
+    const categories = joinItems(s.knowledge.categories.map((c) => localize(c, 'label', lang).text), s.l10n.t(lang, 'listSeparator'));
     await s.say(context, 'notFound', { text: text.slice(0, 40), categories });
     const profile = await s.getProfile(context);
     const office = s.office(guess ?? profile.office) ?? s.understanding.offices.region();

@@ -8,7 +8,7 @@ import {
 } from 'botbuilder-dialogs';
 import { optionWords } from '../bot/answers/checklistBuilder.js';
 import type { Answers } from '../bot/answers/conditions.js';
-import { localize } from '../bot/answers/knowledgeText.js';
+import { asName, localize } from '../bot/answers/knowledgeText.js';
 import type { Question } from '../bot/knowledge/schema.js';
 import { showsCards } from './channels.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
@@ -71,7 +71,7 @@ export class MatterDialog extends ComponentDialog {
     let answers = o.answers ?? {};
     const lang = await this.services.lang(step.context);
     if (!o.started) {
-      await this.services.say(step.context, 'matterStart', { title: localize(matter, 'title', lang).text });
+      await this.services.say(step.context, 'matterStart', { title: asName(localize(matter, 'title', lang)).text });
       answers = this.services.checklists.answersIn(matter, o.opening ?? '', (t) => this.services.understanding.normalizer.normalize(t));
     }
     const question = this.services.checklists.nextQuestion(matter, answers);

@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import type { Matter, Office, Question } from '../knowledge/schema.js';
 import type { OfficeResolver } from '../understanding/officeResolver.js';
 import { dependsOn, holds, type Answers } from './conditions.js';
-import { localize, localizeAll, officeName, type Localized } from './knowledgeText.js';
+import { asName, localize, localizeAll, officeName, type Localized } from './knowledgeText.js';
 
 export interface ChecklistLine {
   text: string;
@@ -136,7 +136,7 @@ export class ChecklistBuilder {
       .filter((r) => holds(r.when, answers))
       .map((r) => {
         const other = this.knowledge.matter(r.no);
-        return { no: r.no, title: other ? use(localize(other, 'title', lang)) : '', reason: use(localize(r, 'reason', lang)) };
+        return { no: r.no, title: other ? use(asName(localize(other, 'title', lang))) : '', reason: use(localize(r, 'reason', lang)) };
       });
 
     const needed = this.placeNeeded(matter);
@@ -146,7 +146,7 @@ export class ChecklistBuilder {
     return {
       lang,
       no: matter.no,
-      title: use(localize(matter, 'title', lang)),
+      title: use(asName(localize(matter, 'title', lang))),
       materials: materials.map(strip),
       timeLimit: use(variant ? localize(variant, 'text', lang) : localize(matter.timeLimit, 'text', lang)),
       process: localizeAll(matter.process, 'steps', lang).map(use),

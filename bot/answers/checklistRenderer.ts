@@ -1,6 +1,7 @@
 import type { Attachment } from 'botbuilder';
 import type { Lang, Localizer } from '../i18n/localizer.js';
 import type { Checklist, ChecklistLine } from './checklistBuilder.js';
+import { joinItems, withoutClosingShad } from './knowledgeText.js';
 
 /** Numbers the guide uses for its 30 items; matter 31 exists only in the list. */
 const GUIDE_ITEMS = 30;
@@ -16,14 +17,14 @@ export class ChecklistRenderer {
     const parts: string[] = [];
     if (c.no <= GUIDE_ITEMS) parts.push(this.l10n.t(lang, 'sourceGuide', { no: c.no }));
     if (c.no > GUIDE_ITEMS || [...c.materials, ...c.notes].some((l) => l.fromList)) parts.push(this.l10n.t(lang, 'sourceList'));
-    return this.l10n.t(lang, 'sourceLine', { sources: parts.join('；') });
+    return this.l10n.t(lang, 'sourceLine', { sources: joinItems(parts, this.l10n.t(lang, 'partSeparator')) });
   }
 
   officeLines(c: Checklist, lang: Lang): string[] {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const lines: string[] = [];
     const name = this.marked(c, c.officeName ?? '', lang);
-    if (c.office) lines.push(t('officeLine', { name, phones: c.office.phones.join(t('phoneSeparator')) }));
+    if (c.office) lines.push(t('officeLine', { name, phones: joinItems(c.office.phones, t('phoneSeparator')) }));
     if (c.officeLevel === 'region' && c.office && !c.office.prefecture) lines.push(t('officeRegionOnly'));
     if (c.officeLevel === 'prefecture' && c.office) lines.push(t('officePrefectureOnly', { prefecture: name }));
     return lines;
@@ -44,12 +45,12 @@ export class ChecklistRenderer {
   private facts(c: Checklist, lang: Lang): { timeLimit: string; process: string; channels: string; unit: string } {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const m = (s: string): string => this.marked(c, s, lang);
-    const later = c.channelsLater.length > 0 ? `（${t('laterChannels', { channels: c.channelsLater.map(m).join(t('listSeparator')) })}）` : '';
+    const later = c.channelsLater.length > 0 ? `（${t('laterChannels', { channels: joinItems(c.channelsLater.map(m), t('listSeparator')) })}）` : '';
     return {
       timeLimit: m(c.timeLimit),
-      process: c.process.map(m).join('—'),
-      channels: `${c.channelsNow.map(m).join(t('listSeparator'))}${later}`,
-      unit: [c.unit, ...c.otherUnits].map(m).join(t('partSeparator')),
+      process: c.process.map((x) => m(withoutClosingShad(x))).join('—'),
+      channels: `${joinItems(c.channelsNow.map(m), t('listSeparator'))}${later}`,
+      unit: joinItems([c.unit, ...c.otherUnits].map(m), t('partSeparator')),
     };
   }
 

@@ -32,9 +32,25 @@ export function localizeAll(owner: WithBo, field: string, lang: Lang): Localized
   return Array.isArray(items) ? items.map((_, i) => localize(owner, field, lang, i)) : [];
 }
 
+/** Without the shad that closes a Tibetan text as a sentence of its own. */
+export function withoutClosingShad(text: string): string {
+  return text.replace(/[\u0F0D-\u0F12\s]+$/u, '');
+}
+
+/** A name set inside a sentence or on a button. */
+export function asName(l: Localized): Localized {
+  return { ...l, text: withoutClosingShad(l.text) };
+}
+
 /** An office's name in `lang`: its Tibetan name (a verified one first), else the directory's Chinese label. */
 export function officeName(office: Office, lang: Lang): Localized {
   if (lang !== 'bo') return { text: office.name, draft: false, missing: false };
   const name = office.tibetan.find((t) => t.status === 'verified') ?? office.tibetan[0];
-  return name ? { text: name.script, draft: name.status === 'draft', missing: false } : { text: office.name, draft: false, missing: true };
+  return name ? asName({ text: name.script, draft: name.status === 'draft', missing: false }) : { text: office.name, draft: false, missing: true };
+}
+
+/** Joins items with a separator, not doubling a shad the item already ends with ("ཀ།། ཁ" → "ཀ། ཁ"). */
+export function joinItems(items: readonly string[], separator: string): string {
+  const mark = separator.trimEnd();
+  return items.map((x, i) => (i === items.length - 1 ? x : mark !== '' && x.endsWith(mark) ? x + separator.slice(mark.length) : x + separator)).join('');
 }

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { ROOT_DIR } from '../bot/config/config.js';
+import { percentile } from './stats.js';
+
+/**
+ * Over real HTTP, each figure beside its baseline in the same run:
+ * - /api/search throughput and p50/p99 under autocannon at 50 connections, as a ratio to a bare
+ *   express JSON endpoint (bench/bareServer.ts), both servers as their own processes;
+ * - a whole Direct Line bot turn (POST the activity, GET the replies) at 50 concurrent conversations;
+ * - the server's RSS before and after the load; its start-up time to a healthy /healthz.
+ */
+const CONNECTIONS = 50;
+const SECONDS = 5;
+const TURN_ROUNDS = 6;
+const SCRIPT = ['我要办异地安置退休人员备案', '新办备案', '本人办理'];
+const QUERIES = ['退休了去外地养老，医保要备案吗', '住院费用怎么报销', '生孩子的钱能报吗', '医保卡丢了', '门诊慢特病怎么认定', '异地就医备案', '公积金怎么取', '低保户参加城乡居民医保'];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function spawnHealthy(script: string, env: Record<string, string>, probe: string): Promise<{ child: ChildProcess; ms: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  for (;;) {
+    if (performance.now() - started > 60_000) throw new Error(`${script} not healthy after 60 s`);
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    const ok = await fetch(probe).then((r) => r.ok, () => false);
+    if (ok) return { child, ms: performance.now() - started };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function rssMiB(pid: number | undefined): Promise<string> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return `${(kb / 1024).toFixed(0)} MiB`;
+  } catch {
+    return 'n/a (no /proc)';
+  }
+}
+
+async function cannon(url: string, paths: string[]): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration: SECONDS, requests: paths.map((p) => ({ method: 'GET', path: p })) });
+}
+
+/** One conversation's script, repeated: POST each message (it answers once the turn is done), then GET the replies. */
+async function conversationTurns(base: string, times: number[]): Promise<void> {
+  const open = await fetch(`${base}/v3/directline/conversations`, { method: 'POST' });
+  const { conversationId, token } = (await open.json()) as { conversationId: string; token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  let watermark = '';
+  for (let round = 0; round < TURN_ROUNDS; round++) {
+    for (const text of [...SCRIPT, '重新开始']) {
+      const t = performance.now();
+      const posted = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'bench' }, text }) });
+      if (!posted.ok) throw new Error(`turn failed: ${posted.status} ${await posted.text()}`);
+      await posted.arrayBuffer();
+      const page = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities?watermark=${watermark}`, { headers });
+      const body = (await page.json()) as { activities: Array<{ from: { role?: string } }>; watermark: string };
+      watermark = body.watermark;
+      if (!body.activities.some((a) => a.from.role !== 'user')) throw new Error(`no reply to "${text}"`);
+      times.push(performance.now() - t);
+    }
+  }
+}
+
+export async function httpBench(): Promise<string[]> {
+  const lines: string[] = [];
+  const barePort = await freePort();
+  const bare = await spawnHealthy(path.join(ROOT_DIR, 'bench', 'bareServer.ts'), { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/json`);
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-'));
+  const real = await spawnHealthy(
+    path.join(ROOT_DIR, 'bot', 'index.ts'),
+    { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'test' },
+    `http://127.0.0.1:${port}/healthz`,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    lines.push(`server start-up to a healthy /healthz (tsx, knowledge, jieba, OpenCC, review files): ${Math.round(real.ms)} ms; bare express: ${Math.round(bare.ms)} ms`);
+    const rssIdle = await rssMiB(real.child.pid);
+    // Warm both up, then measure the baseline first and the real endpoint right after.
+    await cannon(`http://127.0.0.1:${barePort}`, ['/json']).then(() => undefined);
+    const baseline = await cannon(`http://127.0.0.1:${barePort}`, ['/json']);
+    const search = await cannon(base, QUERIES.map((q) => `/api/search?q=${encodeURIComponent(q)}`));
+    const row = (name: string, r: autocannon.Result): string =>
+      `${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors)`;
+    lines.push(`autocannon, ${CONNECTIONS} connections × ${SECONDS} s each:`);
+    lines.push(`  ${row('bare express JSON (baseline)', baseline)}`);
+    lines.push(`  ${row('/api/search (8 questions in turn)', search)}`);
+    lines.push(
+      `  /api/search ÷ baseline: throughput ${(search.requests.average / baseline.requests.average).toFixed(3)}×, p50 ${(search.latency.p50 / Math.max(baseline.latency.p50, 1)).toFixed(1)}×, p99 ${(search.latency.p99 / Math.max(baseline.latency.p99, 1)).toFixed(1)}×`,
+    );
+
+    const times: number[] = [];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CONNECTIONS }, () => conversationTurns(base, times)));
+    const seconds = (performance.now() - started) / 1000;
+    times.sort((a, b) => a - b);
+    lines.push(
+      `Direct Line bot turn (POST + GET replies), ${CONNECTIONS} concurrent conversations, ${times.length} turns: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ${(times.length / seconds).toFixed(0)} turns/s`,
+    );
+    lines.push(`server RSS: ${rssIdle} idle after start-up, ${await rssMiB(real.child.pid)} after the load`);
+  } finally {
+    real.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return lines;
+}

@@ -57,7 +57,7 @@ export interface TibetanMatcherSources {
  * MatchScorer as Chinese.
  */
 export class TibetanMatcher {
-  readonly segmenter = new TibetanSegmenter();
+  private readonly segmenter = new TibetanSegmenter();
   private readonly vocabulary = new TermIndex();
   private readonly titleSyllables: string[][];
   private readonly titleMass: number[];
@@ -114,11 +114,6 @@ export class TibetanMatcher {
         .filter((p) => p.includes(TSHEG)),
     );
     this.segmented.clear();
-  }
-
-  /** how many matters carry a Tibetan title */
-  get translated(): number {
-    return this.titleSyllables.filter((t) => t.length > 0).length;
   }
 
   /** the share of the text's meaningful syllables the index knows (0 when it has none) */

@@ -1,3 +1,4 @@
+import { el, toast } from './dom.js';
 import { t } from './i18n.js';
 import { setUpLanguage } from './staffLang.js';
 
@@ -27,27 +28,7 @@ function pick(obj, field) {
   return obj?.[field];
 }
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') node.className = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
-  return node;
-}
-
 // ---- copy -----------------------------------------------------------------
-
-function toast(message) {
-  const box = $('toast');
-  box.textContent = message;
-  box.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (box.hidden = true), 1800);
-}
 
 /** Clipboard API where allowed (HTTPS or localhost); a hidden textarea and execCommand elsewhere. */
 async function copy(text) {

@@ -1,4 +1,5 @@
 // The review page: the daily summary (inline SVG bars) and the queue of questions the bot could not place.
+import { el, toast } from './dom.js';
 import { applyStrings, bindLangSwitch, langFromQuery, loadStrings, markLang, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -8,21 +9,12 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 const state = { lang: 'zh-CN', strings: {}, summary: [], groups: [], matters: [] };
 const s = (key, vars) => t(state.strings, key, vars);
+/** Review messages stay a while: they name what was saved. */
+const say = (message) => toast(message, 6000);
 
 async function strings(lang) {
   const review = await fetch(`/locales/${encodeURIComponent(lang)}/review.json`).then((r) => r.json());
   return { ...(await loadStrings(lang)), ...review };
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
-  return node;
 }
 
 function svg(tag, attrs = {}, text) {
@@ -32,14 +24,6 @@ function svg(tag, attrs = {}, text) {
   return node;
 }
 
-function toast(message) {
-  const box = $('toast');
-  box.textContent = message;
-  box.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (box.hidden = true), 6000);
-}
-
 async function api(method, url, body) {
   const res = await fetch(url, {
     method,
@@ -47,7 +31,7 @@ async function api(method, url, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 401) {
-    toast(s('review.signedOut'));
+    say(s('review.signedOut'));
     location.href = `/agent/signin?next=${encodeURIComponent(location.pathname)}`;
     throw new Error('signed out');
   }
@@ -114,10 +98,10 @@ function groupItem(g) {
     try {
       const body = { ids: g.ids, matter, ...(matter !== null ? { example: phrase.value } : {}) };
       const done = await api('POST', '/api/admin/review/resolve', body);
-      toast(matter === null ? s('review.dismissed') : s('review.saved', { title: done.title, phrase: done.learned }));
+      say(matter === null ? s('review.dismissed') : s('review.saved', { title: done.title, phrase: done.learned }));
       await refresh();
     } catch (err) {
-      toast(s('review.failed', { message: err.message }));
+      say(s('review.failed', { message: err.message }));
     }
   };
   return el('li', { class: 'group' },
@@ -168,9 +152,9 @@ bindLangSwitch(document.querySelector('.lang-switch'), async (lang) => {
 $('reload').addEventListener('click', async () => {
   try {
     const done = await api('POST', '/api/admin/reload');
-    toast(s('review.reloaded', { n: done.learnedExamples }));
+    say(s('review.reloaded', { n: done.learnedExamples }));
   } catch (err) {
-    toast(s('review.failed', { message: err.message }));
+    say(s('review.failed', { message: err.message }));
   }
 });
 await refresh();

@@ -82,7 +82,8 @@ function renderGroups() {
 
 function groupItem(g) {
   const guess = g.guesses[0];
-  const select = el('select', { name: 'matter' }, ...state.matters.map((m) => {
+  // With no guess nothing is preselected, so a hasty click cannot teach the wrong matter.
+  const select = el('select', { name: 'matter', required: '' }, el('option', { value: '' }, s('review.pickMatter')), ...state.matters.map((m) => {
     const option = el('option', { value: String(m.no) }, `${m.no} ${m.title}`);
     if (guess && guess.no === m.no) option.setAttribute('selected', '');
     return option;

@@ -79,6 +79,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   });
   const botFramework = createBotFrameworkChannel(config, bot, onTurnError);
   const reviewLog = new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs });
+  await reviewLog.sweep();
   await reviewLog.check();
   const feedback = new FeedbackMiddleware(conversationState, services, understanding, reviewLog, log);
   /** Every channel's adapter: personal numbers masked first, then feedback and the review queue. */

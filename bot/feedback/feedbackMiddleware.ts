@@ -66,7 +66,8 @@ export class FeedbackMiddleware implements Middleware {
       }
     }
 
-    const text = incomingQuestion(a);
+    // 有帮助 with nothing to rate goes on to the bot, but it is not a question for the review queue.
+    const text = vote ? '' : incomingQuestion(a);
     let checklistMatter: number | undefined;
     context.onSendActivities(async (ctx, activities, sendNext) => {
       const keys = activities.map((x) => (x.channelData as { messageKey?: unknown } | undefined)?.messageKey);

@@ -92,8 +92,9 @@ describe('feedback and the review queue, through real Direct Line conversations'
     expect(unhelpful.question).toBe('我想查一下自己的参保信息');
 
     const today = (await admin('GET', '/api/admin/summary?days=3')).body.days.at(-1);
-    // The second 有帮助 (nothing to rate) was a question the bot could not place: the third fallback.
-    expect(today).toMatchObject({ questions: 6, matches: 2, ambiguous: 1, fallbacks: 3, feedbackUp: 1, feedbackDown: 1 });
+    // The second 有帮助 (nothing to rate) is neither counted as a question nor queued.
+    expect(today).toMatchObject({ questions: 5, matches: 2, ambiguous: 1, fallbacks: 2, feedbackUp: 1, feedbackDown: 1 });
+    expect(groups.some((g) => g.question === '有帮助')).toBe(false);
     expect(today.topUnanswered[0]).toMatchObject({ count: 2 });
 
     // Mark the group "should match matter 3" (城乡居民参保登记 covers a newborn), reload, and it matches.

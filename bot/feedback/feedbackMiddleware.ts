@@ -110,6 +110,8 @@ export class FeedbackMiddleware implements Middleware {
     }
     const matter = checklist ? matterOf(checklist) : undefined;
     if (matter !== undefined) state.awaiting = { matter, question: state.opening?.question ?? '' };
+    // A new question started: 有帮助 from now on would rate something the person has moved on from.
+    else if (has('matterStart') || has('ambiguous') || has('notFound')) delete state.awaiting;
     await this.state.set(context, state);
   }
 

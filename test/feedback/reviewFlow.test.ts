@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReviewLog } from '../../bot/feedback/reviewLog.js';
+import { APP_ID, TOKEN, WeChatServer } from '../wechat/wechatSimulator.js';
 import { DirectLineTestClient, messageKeys, staffCookie, startLiveService, type DlConversation, type LiveService } from '../support/liveService.js';
 
 let live: LiveService;
@@ -119,5 +121,29 @@ describe('feedback and the review queue, through real Direct Line conversations'
     const big = await fetch(`${live.base}/api/admin/review/resolve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ ids: ['x'.repeat(20_000)] }) });
     expect(big.status).toBe(413);
     expect(((await big.json()) as any).error.code).toBe('payload_too_large');
+  });
+});
+
+describe('feedback on the text channels', () => {
+  it('WeChat shows the words after the checklist and records 没帮助 typed back, with the channel', async () => {
+    const wxLive = await startLiveService({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID }, 'silent');
+    try {
+      const wx = new WeChatServer(wxLive.base, false);
+      const zh = JSON.parse(await readFile(path.join(wxLive.service.config.localesDir, 'zh-CN', 'feedback.json'), 'utf8')) as Record<string, string>;
+      const user = 'oFeedbackUser00001';
+      let reply = (await wx.send(wx.text(user, '我想查一下自己的参保信息'))).reply?.Content ?? '';
+      for (let i = 0; i < 6 && !reply.includes(zh.askText!); i++) reply = (await wx.send(wx.text(user, '城关区'))).reply?.Content ?? '';
+      expect(reply).toContain(zh.askText);
+      expect((await wx.send(wx.text(user, zh.down!))).reply?.Content).toBe(zh.noted);
+      // A new question after that: the words are no longer a rating.
+      await wx.send(wx.text(user, '住院费用怎么报销'));
+      expect((await wx.send(wx.text(user, zh.up!))).reply?.Content).not.toBe(zh.thanks);
+      const log = new ReviewLog({ dir: path.join(wxLive.dataDir, 'review'), retentionMs: 86_400_000 });
+      const feedback = (await log.events(1)).filter((e) => e.kind === 'feedback');
+      const matter = wxLive.service.understanding.understand('我想查一下自己的参保信息').matches[0]!.matter.no;
+      expect(feedback).toEqual([expect.objectContaining({ channel: 'wechat', value: 'down', matter, question: '我想查一下自己的参保信息' })]);
+    } finally {
+      await wxLive.close();
+    }
   });
 });

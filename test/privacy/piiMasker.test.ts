@@ -60,5 +60,10 @@ describe('the logger', () => {
     expect(out).toContain('138****5678');
     expect(out).toContain('**************1234');
     expect(out).toContain('***************0128');
+    out = '';
+    log.child({ phone: '13812345678' }).error({ err: new Error('cannot place 540102199001011234') }, 'failed');
+    expect(out).not.toMatch(/13812345678|540102199001011234/);
+    expect(out).toContain('cannot place **************1234');
+    expect(JSON.parse(out).err.stack).toContain('**************1234');
   });
 });

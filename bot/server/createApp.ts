@@ -53,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   });
   if (deps.messages) app.post('/api/messages', limits.chat, express.json({ limit: ACTIVITY_LIMIT }), activityGuard, deps.messages);
   if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
+  // Before the web router: its Direct Line token endpoint opens a conversation per call.
+  app.use(['/api/search', '/api/offices', '/api/directline/token', '/web/qr'], limits.chat);
   if (deps.web) {
     app.use(
       createWebRouter({
@@ -64,7 +66,6 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   if (deps.admin && deps.staffAuth) app.use('/api/admin', createAdminRouter({ ...deps.admin, requireStaff: deps.staffAuth.requireStaff }));
-  app.use(['/api/search', '/api/offices'], limits.chat);
   app.use('/api', createApiRouter(deps));
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
   if (deps.directLine) app.use('/v3/directline', limits.chat, createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));

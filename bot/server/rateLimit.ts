@@ -3,7 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { sendError } from './httpErrors.js';
 
 export interface ClientRateLimits {
-  /** POST /api/messages, /api/search, /api/offices and Direct Line writes share one budget per client address */
+  /** POST /api/messages, /api/search, /api/offices, Direct Line writes and the pages' token and QR endpoints share one budget per client address */
   chat: RequestHandler;
   /** /wechat: every request comes from WeChat's servers, so the budget is per WeChat user (openid) */
   wechat: RequestHandler;

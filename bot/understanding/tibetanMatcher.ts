@@ -2,7 +2,7 @@ import type { Glossary, Matter, Office } from '../knowledge/schema.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
 import { DEFAULT_TUNING, FIELD_WEIGHTS, type MatcherTuning, type MatterSearch } from './matterMatcher.js';
 import { TermIndex } from './termIndex.js';
-import type { TibetanNormalizer } from './tibetanNormalizer.js';
+import { hasTibetan, type TibetanNormalizer } from './tibetanNormalizer.js';
 import { TIBETAN_STOPWORDS, TibetanSegmenter, type TibetanSyllable } from './tibetanSegmenter.js';
 
 const TSHEG = '\u0F0B';
@@ -220,6 +220,8 @@ function tibetanFields(m: Matter): Field[] {
   return [
     { weight: FIELD_WEIGHTS.title, texts: m.bo ? [m.bo.title.text] : [], keepWhole: true },
     { weight: FIELD_WEIGHTS.keywords, texts: (m.bo?.searchTerms ?? []).map((t) => t.text), keepWhole: true },
+    // examples taught from the review queue may be Tibetan questions
+    { weight: FIELD_WEIGHTS.examples, texts: m.examples.filter(hasTibetan), keepWhole: false },
     { weight: FIELD_WEIGHTS.category, texts: m.bo ? [m.bo.category.text] : [], keepWhole: false },
     { weight: FIELD_WEIGHTS.summary, texts: m.bo ? [m.bo.summary.text] : [], keepWhole: false },
     {

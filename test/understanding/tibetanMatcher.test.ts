@@ -91,6 +91,18 @@ describe('TibetanMatcher on synthetic matters', () => {
     expect(placed.matches.map((m) => [m.matter.no, m.score])).toEqual(plain.matches.map((m) => [m.matter.no, m.score]));
   });
 
+  it('learns a Tibetan example question taught to a matter', async () => {
+    const { matcher, matters } = await synthetic();
+    const question = 'ཨ་མའི་སྨན་ཁྲ་བརླག་སོང་།';
+    expect(matcher.search(question).outcome).toBe('none');
+    const taught = matters.map((m) => (m.no === 3 ? { ...m, examples: [question] } : m));
+    const relearned = new TibetanMatcher(
+      { matters: taught, glossary: { terms: [{ zh: '门诊', bo: bo('ཕྱི་ནད།') }] }, outOfScope: [], offices: [], normalizeZh: (s) => s },
+      new TibetanNormalizer(),
+    );
+    expect(top(relearned.search(question))).toBe('match [3]');
+  });
+
   it('scores in [0, 1], best first, at most five', async () => {
     const { matcher } = await synthetic();
     const { matches } = matcher.search('འགྲོ་སོང་ཕྱིར་སྤྲོད་ཐོ་འགོད་སྨན་བཅོས');

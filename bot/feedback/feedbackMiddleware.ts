@@ -147,7 +147,8 @@ export class FeedbackMiddleware implements Middleware {
   }
 
   private guesses(text: string): number[] {
-    return this.understanding.understand(text).matches.slice(0, 3).map((m) => m.matter.no);
+    const found = this.understanding.understand(text);
+    return (found.matches.length > 0 ? found.matches : found.nearest).slice(0, 3).map((m) => m.matter.no);
   }
 
   private async event(context: TurnContext, event: Omit<NewReviewEvent, 'channel' | 'conversationId' | 'lang'>): Promise<NewReviewEvent> {

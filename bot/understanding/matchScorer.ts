@@ -74,7 +74,7 @@ export class MatchScorer {
     const terms = e.terms;
     const strip = (list: typeof scored): MatterScore[] => list.map(({ matter, score }) => ({ matter, score }));
     if (!best || best.score < tuning.minScore || (e.strongest[best.index] ?? 0) < tuning.minFieldWeight) {
-      return { outcome: 'none', matches: [], terms };
+      return { outcome: 'none', matches: [], terms, nearest: strip(scored.filter((s) => s.score > 0).slice(0, 3)) };
     }
     const close = scored.filter((s) => s.score >= best.score * tuning.ambiguityRatio);
     if (close.length > 1) return { outcome: 'ambiguous', matches: strip(close.slice(0, MAX_MATCHES)), terms };

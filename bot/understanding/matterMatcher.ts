@@ -18,6 +18,8 @@ export interface MatterSearch {
   matches: MatterScore[];
   /** the vocabulary terms found in the question, for the staff CLI and the review queue */
   terms: string[];
+  /** for `none` with some evidence: the closest matters all the same (the review queue shows them as the bot's guess) */
+  nearest?: MatterScore[];
 }
 
 export interface MatcherTuning {

@@ -24,6 +24,8 @@ export interface Understood {
   outcome: Outcome;
   matches: MatterScore[];
   terms: string[];
+  /** for `none`: the closest matters all the same, best first (empty when nothing at all was recognised) */
+  nearest: MatterScore[];
   offices: OfficeResolution;
   /** what the message was written in: Chinese (or other Latin text), Tibetan script, Wylie */
   scripts: { zh: boolean; bo: boolean; wylie: boolean };
@@ -122,6 +124,7 @@ export class Understanding {
       outcome: found.outcome,
       matches: found.matches,
       terms: found.terms,
+      nearest: found.nearest ?? [],
       offices: this.offices.resolve(read.officeText),
       scripts: read.scripts,
     };

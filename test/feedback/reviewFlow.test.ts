@@ -85,6 +85,9 @@ describe('feedback and the review queue, through real Direct Line conversations'
     const newborn = groups.find((g) => g.variants.includes(NEWBORN));
     expect(newborn).toMatchObject({ count: 2, reasons: { none: 2, ambiguous: 0, feedback: 0 } });
     expect(newborn.variants).toContain(`${NEWBORN}呢`);
+    // For a question it could not place, the bot's guess is the closest matter all the same.
+    const nearest = live.service.understanding.understand(NEWBORN).nearest[0]!.matter;
+    expect(newborn.guesses[0]).toMatchObject({ no: nearest.no, title: nearest.title });
     const unpicked = groups.find((g) => g.question === ambiguousQuestion);
     expect(unpicked.reasons.ambiguous).toBe(1);
     const expectedGuesses = (await search(ambiguousQuestion)).matches.map((m: any) => m.no);

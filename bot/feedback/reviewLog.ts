@@ -86,9 +86,10 @@ export class ReviewLog {
   async resolve(ids: readonly string[], matter: number | null): Promise<number> {
     const at = new Date(this.#now()).toISOString();
     const byDay = new Map<string, Set<string>>();
+    const known = new Set(await this.#dayNames());
     for (const id of ids) {
       const day = /^(\d{4}-\d{2}-\d{2})_/.exec(id)?.[1];
-      if (day && (await this.#dayNames()).includes(day)) {
+      if (day && known.has(day)) {
         if (!byDay.has(day)) byDay.set(day, new Set());
         byDay.get(day)!.add(id);
       }

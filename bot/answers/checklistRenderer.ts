@@ -92,7 +92,7 @@ export class ChecklistRenderer {
     const body: object[] = [
       text(t('checklistTitle', { title: this.marked(c, c.title, lang) }), { size: 'Large', weight: 'Bolder' }),
       heading(t('materials')),
-      ...c.materials.map((m, i) => text(`${i + 1}. ${this.line(c, m, lang)}`)),
+      ...c.materials.map((m, i) => text(`${numbered(i)}${this.line(c, m, lang)}`)),
       {
         type: 'FactSet',
         spacing: 'Medium',
@@ -105,7 +105,7 @@ export class ChecklistRenderer {
         ],
       },
     ];
-    if (c.notes.length > 0) body.push(heading(t('notes')), ...c.notes.map((n, i) => text(`${i + 1}. ${this.line(c, n, lang)}`)));
+    if (c.notes.length > 0) body.push(heading(t('notes')), ...c.notes.map((n, i) => text(`${numbered(i)}${this.line(c, n, lang)}`)));
     if (c.related.length > 0) body.push(heading(t('related')), ...this.relatedLines(c, lang).map((l) => text(l)));
     body.push(...this.closing(c, lang).map((l) => text(l, { isSubtle: true, size: 'Small', spacing: 'Medium' })));
     return {
@@ -113,4 +113,9 @@ export class ChecklistRenderer {
       content: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.3', lang: lang === 'bo' ? 'bo' : 'zh-CN', body },
     };
   }
+}
+
+/** A card's TextBlock reads "2. …" as a markdown list of its own and shows "1."; the escaped dot keeps the number. */
+function numbered(i: number): string {
+  return `${i + 1}\\. `;
 }

@@ -49,10 +49,11 @@ describe('the web chat widget', () => {
       expect(checklist.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
       const card = page.locator('.ac-adaptiveCard').last();
       await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain(expected.title);
-      // Every material of the personal checklist is on the card.
-      for (const m of checklist.channelData!.checklist.materials as { text: string }[]) {
-        expect(await card.textContent()).toContain(m.text);
-      }
+      // Every material of the personal checklist is on the card, under its own number (not a "1." markdown list each).
+      const shown = await card.textContent();
+      (checklist.channelData!.checklist.materials as { text: string }[]).forEach((m, i) => {
+        expect(shown).toContain(`${i + 1}. ${m.text}`);
+      });
       await card.scrollIntoViewIfNeeded();
       await screenshotAndCheck(page, 'chat-zh-360-checklist');
       await page.setViewportSize(KIOSK);

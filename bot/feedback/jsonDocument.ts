@@ -1,3 +1,4 @@
+import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DataFileCorruptError } from '../errors/dataFileCorruptError.js';
 import { DurableJsonFile, keepCorruptCopy } from '../storage/durableJsonFile.js';
@@ -9,7 +10,7 @@ interface Pending<T> {
 }
 
 /**
- * One JSON file under DATA_DIR, kept in memory and changed through `update`. Writes are atomic
+ * One lowdb JSON file under DATA_DIR, kept in memory and changed through `update`. Writes are atomic
  * and durable (DurableJsonFile) and group-committed: changes that arrive while a write is on
  * its way are applied together in the next write, so many concurrent writers cost a few fsyncs,
  * not one each, and none is lost. `update` resolves only once its change is on disk.
@@ -18,32 +19,32 @@ interface Pending<T> {
  * copy) on every use; it is never replaced by an empty document.
  */
 export class JsonDocument<T> {
-  readonly #file: DurableJsonFile<T>;
-  #doc: T | undefined;
+  readonly #db: Low<T>;
+  #loaded = false;
   #pending: Array<Pending<T>> = [];
   #flushing: Promise<void> | undefined;
 
   constructor(
     readonly path: string,
-    private readonly schema: z.ZodType<T>,
-    private readonly empty: () => T,
+    schema: z.ZodType<T>,
+    empty: () => T,
   ) {
-    this.#file = new DurableJsonFile<T>(path, (value) => schema.parse(value));
+    this.#db = new Low<T>(new DurableJsonFile<T>(path, (value) => schema.parse(value)), empty());
   }
 
   /** The current document (loaded on first use). Treat it as read-only; change it through `update`. */
   async read(): Promise<T> {
-    if (this.#doc === undefined) {
-      let loaded: T | null;
+    if (!this.#loaded) {
       try {
-        loaded = await this.#file.read();
+        // A missing file leaves the empty document; a broken one throws.
+        await this.#db.read();
       } catch (err) {
         if (!(err instanceof SyntaxError || err instanceof z.ZodError)) throw err;
         throw new DataFileCorruptError(this.path, await keepCorruptCopy(this.path), describe(err), err);
       }
-      this.#doc ??= loaded ?? this.empty();
+      this.#loaded = true;
     }
-    return this.#doc;
+    return this.#db.data;
   }
 
   update(change: (doc: T) => void): Promise<void> {
@@ -59,10 +60,16 @@ export class JsonDocument<T> {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0);
       try {
-        const doc = structuredClone(await this.read());
+        const before = await this.read();
+        const doc = structuredClone(before);
         for (const p of batch) p.change(doc);
-        await this.#file.write(doc);
-        this.#doc = doc;
+        this.#db.data = doc;
+        try {
+          await this.#db.write();
+        } catch (err) {
+          this.#db.data = before;
+          throw err;
+        }
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err);

@@ -116,6 +116,13 @@ describe('feedback and the review queue, through real Direct Line conversations'
     expect((await admin('GET', '/api/admin/review')).body.groups.some((g: any) => g.ids.some((id: string) => newborn.ids.includes(id)))).toBe(false);
   });
 
+  it('takes the Tibetan words as a rating too, whatever the language of the conversation', async () => {
+    const bo = JSON.parse(await readFile(path.join(live.service.config.localesDir, 'bo', 'feedback.json'), 'utf8')) as Record<string, string>;
+    const conv = await dl.open();
+    await untilChecklist(conv, '住院费用怎么报销');
+    expect(messageKeys(await dl.say(conv, `${bo.down}།`))).toEqual(['feedback:noted']);
+  });
+
   it('refuses bad review requests with a clear 4xx', async () => {
     expect((await admin('POST', '/api/admin/review/resolve', { ids: [], matter: 3 })).status).toBe(400);
     expect((await admin('POST', '/api/admin/review/resolve', { ids: ['2020-01-01_x'], matter: 999 })).body.error.message).toMatch(/matter/);

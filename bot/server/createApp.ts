@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
   if (deps.directLine) app.use('/v3/directline', limits.chat, createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
   // Its own raw-text body parser (64 kB) and error answers, like Direct Line.
-  if (deps.wechat) app.use('/wechat', limits.wechat, createWeChatRouter({ ...deps.wechat, logger: deps.logger }));
+  if (deps.wechat) app.use('/wechat', limits.wechatRefused, createWeChatRouter({ ...deps.wechat, limit: limits.wechat, logger: deps.logger }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

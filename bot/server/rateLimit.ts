@@ -5,8 +5,14 @@ import { sendError } from './httpErrors.js';
 export interface ClientRateLimits {
   /** POST /api/messages, /api/search, /api/offices, Direct Line writes and the pages' token and QR endpoints share one budget per client address */
   chat: RequestHandler;
-  /** /wechat: every request comes from WeChat's servers, so the budget is per WeChat user (openid) */
+  /**
+   * /wechat, after the signature is verified: every request comes from WeChat's servers, so the
+   * budget is per WeChat user (openid); counting before verification would let a forger spend a
+   * real user's budget by naming their openid.
+   */
   wechat: RequestHandler;
+  /** /wechat, before verification: only refused requests count, per address, so forgers are slowed and WeChat never is */
+  wechatRefused: RequestHandler;
 }
 
 const WINDOW_MS = 60_000;
@@ -21,7 +27,7 @@ const WINDOW_MS = 60_000;
 export function clientRateLimits(perMinute: number): ClientRateLimits {
   if (perMinute <= 0) {
     const off: RequestHandler = (_req, _res, next) => next();
-    return { chat: off, wechat: off };
+    return { chat: off, wechat: off, wechatRefused: off };
   }
   const common = {
     windowMs: WINDOW_MS,
@@ -47,6 +53,11 @@ export function clientRateLimits(perMinute: number): ClientRateLimits {
         const openid = req.query.openid;
         return typeof openid === 'string' && /^[\w-]{1,64}$/.test(openid) ? `wx:${openid}` : ipKeyGenerator(req.ip ?? 'unknown');
       },
+    }),
+    wechatRefused: rateLimit({
+      ...common,
+      skipSuccessfulRequests: true,
+      keyGenerator: (req) => `wx-refused:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     }),
   };
 }

@@ -22,6 +22,8 @@ export interface WeChatRouterDeps {
   /** how far a request's timestamp may be from our clock (default 300 s); older requests are replays */
   maxClockSkewSeconds?: number;
   now?: () => number;
+  /** the per-user rate limit, applied once the signature is verified */
+  limit?: RequestHandler;
 }
 
 interface Reply {
@@ -37,7 +39,16 @@ const SUCCESS: Reply = { type: 'text', body: 'success' };
  * anything else, refuses XML with declarations, answers a retried message with
  * its first answer, and replies with one passive text message.
  */
-export function createWeChatRouter({ channel, token, crypto, logger, maxBodyBytes = 64 * 1024, maxClockSkewSeconds = 300, now = Date.now }: WeChatRouterDeps): Router {
+export function createWeChatRouter({
+  channel,
+  token,
+  crypto,
+  logger,
+  maxBodyBytes = 64 * 1024,
+  maxClockSkewSeconds = 300,
+  now = Date.now,
+  limit = (_req, _res, next) => next(),
+}: WeChatRouterDeps): Router {
   const log = logger.child({ component: 'wechat' });
   // A retry must find its first answer for as long as its timestamp is accepted.
   const guard = new ReplayGuard<Reply>((maxClockSkewSeconds + 60) * 1000, 10_000, now);
@@ -62,14 +73,14 @@ export function createWeChatRouter({ channel, token, crypto, logger, maxBodyByte
     next();
   };
 
-  router.get('/', verifyQuery, (req, res) => {
+  router.get('/', verifyQuery, limit, (req, res) => {
     const echostr = queryValue(req, 'echostr');
     if (echostr === undefined) throw new WeChatRequestError(400, 'missing_signature', 'echostr is required to verify the URL');
     log.info('WeChat server URL verified');
     res.type('text/plain').send(echostr);
   });
 
-  router.post('/', verifyQuery, body, async (req, res) => {
+  router.post('/', verifyQuery, limit, body, async (req, res) => {
     const contentType = req.get('content-type');
     if (contentType !== undefined && !/^(text|application)\/(xml|plain)\b/i.test(contentType)) {
       throw new WeChatRequestError(415, 'unsupported_media_type', 'the body must be XML (Content-Type: text/xml)');

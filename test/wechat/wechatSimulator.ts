@@ -43,6 +43,8 @@ export interface SendOptions {
   encryptFor?: string;
   /** send plaintext even in safe mode */
   plaintext?: boolean;
+  /** extra request headers (X-Forwarded-For behind a trusted proxy) */
+  headers?: Record<string, string>;
 }
 
 /** WeChat's server, as far as this endpoint sees it: signs, encrypts in safe mode, posts, checks the reply. */
@@ -83,7 +85,7 @@ export class WeChatServer {
       query.set('encrypt_type', 'aes');
       query.set('msg_signature', wechatSignature(o.forgeMsgSignature ? 'forged' : TOKEN, timestamp, nonce, encrypt));
     }
-    const res = await fetch(`${this.base}/wechat?${query}`, { method: 'POST', headers: { 'content-type': o.contentType ?? 'text/xml' }, body });
+    const res = await fetch(`${this.base}/wechat?${query}`, { method: 'POST', headers: { 'content-type': o.contentType ?? 'text/xml', ...o.headers }, body });
     const text = await res.text();
     const answer: Answer = { status: res.status, body: text, contentType: res.headers.get('content-type') };
     if (res.status === 200 && text !== 'success') answer.reply = this.open(text);

@@ -3,7 +3,7 @@ import type { ChecklistBuilder } from '../bot/answers/checklistBuilder.js';
 import type { ChecklistRenderer } from '../bot/answers/checklistRenderer.js';
 import { joinItems, localize, officeName } from '../bot/answers/knowledgeText.js';
 import { DEFAULT_LANG, type Lang, type Localizer } from '../bot/i18n/localizer.js';
-import type { KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
+import type { Category, KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import type { Office } from '../bot/knowledge/schema.js';
 import type { Understanding } from '../bot/understanding/understanding.js';
 import type { UserProfile } from './userProfile.js';
@@ -54,6 +54,18 @@ export class DialogServices {
     }));
   }
 
+  /**
+   * The category a message names as a whole (a kiosk button, a menu click, a typed category name),
+   * in either language; its matters are then offered as a choice rather than guessed from the words.
+   */
+  categoryNamed(text: string): Category | undefined {
+    const cleaned = wholeMessage(text);
+    if (cleaned === '') return undefined;
+    return this.knowledge.categories.find((c) =>
+      [c.query, c.label, c.bo?.label.text, c.bo?.query?.text].some((name) => name !== undefined && wholeMessage(name) === cleaned),
+    );
+  }
+
   /** An office's name as the person reads it (its Tibetan name in Tibetan; the directory label otherwise). */
   officeLabel(office: Office, lang: Lang): string {
     return officeName(office, lang).text;
@@ -69,9 +81,14 @@ export class DialogServices {
 
   /** Interruption words are whole messages ("帮助"), never words inside a question. */
   async isWord(context: TurnContext, key: string, text: string): Promise<boolean> {
-    const cleaned = text.trim().replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
+    const cleaned = wholeMessage(text);
     if (cleaned === '') return false;
     const langs: Lang[] = ['zh-CN', 'bo'];
     return langs.some((l) => this.l10n.words(l, key).some((w) => w.replace(/[།་]+$/u, '').toLowerCase() === cleaned));
   }
+}
+
+/** A whole message as compared with a word list: trimmed, closing punctuation (。！？། ་) dropped, lower case. */
+function wholeMessage(text: string): string {
+  return text.trim().replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
 }

@@ -1,4 +1,4 @@
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   DialogTurnStatus,
@@ -11,6 +11,8 @@ import {
 } from 'botbuilder-dialogs';
 import { asName, joinItems, localize } from '../bot/answers/knowledgeText.js';
 import type { Lang } from '../bot/i18n/localizer.js';
+import type { Category } from '../bot/knowledge/knowledgeBase.js';
+import type { Matter } from '../bot/knowledge/schema.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
 import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog } from './locationDialog.js';
@@ -112,6 +114,8 @@ export class MainDialog extends ComponentDialog {
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const text = String(step.result ?? '').trim();
+    const category = this.services.categoryNamed(text);
+    if (category) return this.offerCategory(step, category);
     const found = this.services.understanding.understand(text);
     const guess = found.offices.outcome === 'match' ? found.offices.matches[0]?.office.name : undefined;
     (step.values as MainValues).placeGuess = guess;
@@ -122,24 +126,40 @@ export class MainDialog extends ComponentDialog {
       return step.beginDialog(MATTER_DIALOG, options);
     }
     if (found.outcome === 'ambiguous') {
-      (step.values as MainValues).phase = 'pick';
-      (step.values as MainValues).candidates = found.matches.map((m) => m.matter.no);
-      const prompt = await this.services.message(step.context, 'ambiguous');
-      const none = await this.services.t(step.context, 'noneOfThese');
-      const lang = await this.services.lang(step.context);
-      return step.prompt(PICK, {
-        prompt,
-        retryPrompt: MessageFactory.text(await this.services.t(step.context, 'chooseRetry')),
-        choices: [
-          // Titles in the person's language; the Chinese title is still understood.
-          ...found.matches.map((m) => ({ value: asName(localize(m.matter, 'title', lang)).text, synonyms: [m.matter.title] })),
-          { value: none },
-        ],
-        style: choiceStyle(step.context),
-      });
+      return this.pick(step, found.matches.map((m) => m.matter), await this.services.message(step.context, 'ambiguous'));
     }
     await this.notFound(step.context, text, guess);
     return step.endDialog();
+  }
+
+  /** A category button or menu click: its only matter starts at once; several are offered, in the data's order. */
+  private async offerCategory(step: WaterfallStepContext, category: Category): Promise<DialogTurnResult> {
+    const matters = this.services.knowledge.matters.filter((m) => m.group === category.id);
+    const [only] = matters;
+    if (matters.length === 1 && only) {
+      (step.values as MainValues).phase = 'matter';
+      return step.beginDialog(MATTER_DIALOG, { no: only.no } satisfies MatterOptions);
+    }
+    const lang = await this.services.lang(step.context);
+    const prompt = await this.services.message(step.context, 'categoryPick', { label: localize(category, 'label', lang).text });
+    return this.pick(step, matters, prompt);
+  }
+
+  private async pick(step: WaterfallStepContext, matters: readonly Matter[], prompt: Partial<Activity>): Promise<DialogTurnResult> {
+    (step.values as MainValues).phase = 'pick';
+    (step.values as MainValues).candidates = matters.map((m) => m.no);
+    const none = await this.services.t(step.context, 'noneOfThese');
+    const lang = await this.services.lang(step.context);
+    return step.prompt(PICK, {
+      prompt,
+      retryPrompt: MessageFactory.text(await this.services.t(step.context, 'chooseRetry')),
+      choices: [
+        // Titles in the person's language; the Chinese title is still understood.
+        ...matters.map((m) => ({ value: asName(localize(m, 'title', lang)).text, synonyms: [m.title] })),
+        { value: none },
+      ],
+      style: choiceStyle(step.context),
+    });
   }
 
   private async chosen(step: WaterfallStepContext): Promise<DialogTurnResult> {

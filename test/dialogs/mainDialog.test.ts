@@ -185,6 +185,25 @@ describe('MainDialog conversations (text channel)', () => {
     expect(replies.map(keyOf)).toEqual(['ambiguous']);
   });
 
+  it.each(['query', 'label'] as const)('a category named by its %s (kiosk button, menu, typed) offers exactly its matters, and a number picks one', async (field) => {
+    const kb = await knowledge();
+    for (const category of kb.categories) {
+      const group = kb.matters.filter((m) => m.group === category.id);
+      const { client } = await mainDialogClient('wechat');
+      const replies = await turn(client, `${category[field]}。`);
+      if (group.length === 1) {
+        expect(replies.map(keyOf)[0], category.id).toBe('matterStart');
+        expect(replies[0]!.text).toContain(group[0]!.title);
+        continue;
+      }
+      expect(replies.map(keyOf), category.id).toEqual(['categoryPick']);
+      // Numbered on a text channel: every matter of the group in the data's order, then 都不是.
+      for (const [i, m] of group.entries()) expect(replies[0]!.text, category.id).toContain(`${i + 1}. ${m.title}`);
+      const started = await turn(client, '2');
+      expect(started[0]!.text).toBe((await localizer()).t('zh-CN', 'matterStart', { title: group[1]!.title }));
+    }
+  });
+
   it('says what we do and gives the region phone for an out-of-scope question', async () => {
     const kb = await knowledge();
     const { client } = await mainDialogClient('wechat');

@@ -55,7 +55,7 @@ describe('feedback and the review queue, through real Direct Line conversations'
 
     // Ambiguous, and the person picks 都不是.
     const c = await dl.open();
-    const ambiguousQuestion = '异地就医备案';
+    const ambiguousQuestion = '我要办异地就医备案';
     expect(messageKeys(await dl.say(c, ambiguousQuestion))).toContain('ambiguous');
     expect(messageKeys(await dl.say(c, '都不是'))).toContain('askWhat');
 

@@ -69,15 +69,21 @@ describe('the kiosk', () => {
       expect(labels).toEqual(app.service.knowledge.categories.map((c) => c.label));
       await screenshotAndCheck(page, 'kiosk-zh-1080');
 
-      // A category whose query the assistant resolves to one matter: the button must start that matter.
-      const category = app.service.knowledge.categories.find((c) => app.service.understanding.understand(c.query).outcome === 'match')!;
-      const matter = app.service.understanding.understand(category.query).matches[0]!.matter;
+      // A button offers exactly its category's matters, in the data's order; tapping one starts it.
+      const kb = app.service.knowledge;
+      const category = kb.categories.find((c) => kb.matters.filter((m) => m.group === c.id).length > 1)!;
+      const group = kb.matters.filter((m) => m.group === category.id);
       const mark = seen.length;
       await page.locator(`#categories button[data-category="${category.id}"]`).click();
       expect(await page.locator('#home').isHidden()).toBe(true);
-      const started = await waitForBot(seen, mark, (a) => a.channelData?.matter !== undefined || a.channelData?.messageKey === 'checklist', 'the matter dialog');
-      expect(started.channelData!.matter ?? started.channelData!.checklist.no).toBe(matter.no);
-      expect(matter.group).toBe(category.id);
+      const offer = await waitForBot(seen, mark, (a) => a.channelData?.messageKey === 'categoryPick', "the category's matters");
+      const offered = offer.suggestedActions!.actions.map((a) => a.title);
+      expect(offered.slice(0, -1)).toEqual(group.map((m) => m.title));
+      const chosen = group[1]!;
+      const picked = seen.length;
+      await page.locator('.webchat__suggested-actions button', { hasText: chosen.title }).last().click();
+      const started = await waitForBot(seen, picked, (a) => a.channelData?.matter !== undefined || a.channelData?.messageKey === 'checklist', 'the matter dialog');
+      expect(started.channelData!.matter ?? started.channelData!.checklist.no).toBe(chosen.no);
       expect(problems.csp).toEqual([]);
       expect(problems.errors).toEqual([]);
     } finally {

@@ -1,12 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import { ChoicePrompt, ListStyle, type FoundChoice, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
+import { foldTibetanDigits } from '../bot/i18n/digits.js';
 import { showsCards } from './channels.js';
 import { cjkTokenizer } from './cjkTokenizer.js';
-
-/** Tibetan digits (༡ ༢ ༣), as Tibetan keyboards type them, read as the numbers they are. */
-export function foldTibetanDigits(text: string): string {
-  return text.replace(/[\u0F20-\u0F29]/g, (d) => String(d.charCodeAt(0) - 0x0f20));
-}
 
 /** The SDK's ChoicePrompt reading Tibetan digits as numbers ("༢" picks the second choice). */
 class NumberFoldingChoicePrompt extends ChoicePrompt {

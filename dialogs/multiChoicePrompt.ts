@@ -1,7 +1,7 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult, type PromptValidator } from 'botbuilder-dialogs';
 import { showsCards } from './channels.js';
-import { foldTibetanDigits } from './choicePrompts.js';
+import { foldTibetanDigits } from '../bot/i18n/digits.js';
 
 export interface MultiChoiceOption {
   id: string;

@@ -1,3 +1,5 @@
+import { foldTibetanDigits } from '../i18n/digits.js';
+
 /** Tibetan letters and signs that need a base letter (vowel signs, subjoined letters, marks). */
 const COMBINING = /[\u0F18\u0F19\u0F35\u0F37\u0F39\u0F3E\u0F3F\u0F71-\u0F84\u0F86\u0F87\u0F8D-\u0FBC\u0FC6]/u;
 /** a Tibetan base letter (a combining sign may follow it) */
@@ -34,7 +36,7 @@ export class TibetanNormalizer {
   normalize(text: string): string {
     let s = text.replace(ZERO_WIDTH, '').replace(/\u0F0C/gu, TSHEG);
     s = s.replace(/[\u0F77\u0F79]/gu, (c) => DISCOURAGED[c] ?? c).normalize('NFC');
-    s = s.replace(DROPPED_MARKS, '').replace(/[\u0F20-\u0F29]/gu, (d) => String(d.charCodeAt(0) - 0x0f20));
+    s = foldTibetanDigits(s.replace(DROPPED_MARKS, ''));
 
     let out = '';
     // the last base letter seen in the current syllable, and the signs attached since

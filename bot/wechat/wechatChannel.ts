@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { START_QUERY_EVENT } from '../assistantBot.js';
 import { KeyedSerialQueue } from '../directline/keyedSerialQueue.js';
+import { foldTibetanDigits } from '../i18n/digits.js';
 import { LANGS, type Lang, type Localizer } from '../i18n/localizer.js';
 import type { Category } from '../knowledge/knowledgeBase.js';
 import type { Logger } from '../logging/logger.js';
@@ -164,5 +165,5 @@ function languageOf(text: string): Lang {
 
 /** Full-width (１２) and Tibetan (༡༢) digits as ASCII, for matching a typed number to an option. */
 function asciiDigits(text: string): string {
-  return text.normalize('NFKC').replace(/[\u0F20-\u0F29]/gu, (d) => String(d.charCodeAt(0) - 0x0f20));
+  return foldTibetanDigits(text.normalize('NFKC'));
 }

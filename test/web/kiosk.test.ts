@@ -149,6 +149,9 @@ describe('the kiosk', () => {
       const checklist = await answerUntilChecklist(page, seen, mark);
       const { plainText } = checklist.channelData as ChecklistData;
       await page.waitForSelector('#checklist-actions:not([hidden])');
+      // Large type on the card as in the bubbles (Web Chat's default card text is 14 px).
+      const cardText = page.locator('.ac-adaptiveCard .ac-textBlock').nth(1);
+      expect(await cardText.evaluate((e) => Number.parseFloat(getComputedStyle(e).fontSize))).toBeGreaterThanOrEqual(20);
       await screenshotAndCheck(page, 'kiosk-zh-1080-checklist');
 
       // QR: the checklist's own text when it fits, else the shortened text with its title, materials and phone.

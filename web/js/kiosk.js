@@ -1,6 +1,13 @@
 import { applyStrings, bindLangSwitch, loadStrings, markLang, t } from './i18n.js';
 import { mountWebChat } from './webChat.js';
 
+/** Adaptive Cards host config for the kiosk: type sizes in px, larger than Web Chat's defaults. */
+const KIOSK_CARD = {
+  fontFamily: "'Noto Serif Tibetan', system-ui, 'Noto Sans CJK SC', sans-serif",
+  fontSizes: { small: 18, default: 22, medium: 26, large: 30, extraLarge: 34 },
+  spacing: { small: 6, default: 10, medium: 18, large: 24, extraLarge: 32, padding: 16 },
+};
+
 const $ = (id) => document.getElementById(id);
 const langSwitch = document.querySelector('.lang-switch');
 const params = new URLSearchParams(location.search);
@@ -145,6 +152,8 @@ async function main() {
       lang,
       strings,
       styleOptions: { suggestedActionHeight: 56, sendBoxHeight: 60, bubbleMaxWidth: 900 },
+      // Large type on the checklist card too, read standing at arm's length.
+      adaptiveCardsHostConfig: KIOSK_CARD,
       onActivity,
     });
     document.body.dataset.ready = 'true';

@@ -15,7 +15,7 @@ async function newToken() {
  * (checklists carry channelData.messageKey === 'checklist'). Returns controls to
  * send text, switch language and end the conversation.
  */
-export async function mountWebChat({ element, lang, strings, styleOptions = {}, onActivity = () => {} }) {
+export async function mountWebChat({ element, lang, strings, styleOptions = {}, adaptiveCardsHostConfig, onActivity = () => {} }) {
   const { WebChat } = window;
   const token = await newToken();
   const directLine = WebChat.createDirectLine({ token, domain: `${location.origin}/v3/directline`, webSocket: false });
@@ -42,6 +42,7 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
         locale: current.lang === 'bo' ? 'bo' : 'zh-CN',
         overrideLocalizedStrings: current.strings.webchat,
         styleOptions: baseStyle,
+        ...(adaptiveCardsHostConfig ? { adaptiveCardsHostConfig } : {}),
       },
       element,
     );

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { officeName } from '../answers/knowledgeText.js';
 import { InputError } from '../errors/inputError.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import type { Understanding } from '../understanding/understanding.js';
@@ -33,8 +34,17 @@ export function createApiRouter({ knowledge, understanding }: ApiDeps): Router {
 
   router.get('/offices', (req, res) => {
     const q = requiredText(req, 'q');
-    const found = understanding.findOffices(q, { lang: optionalChoice(req, 'lang', LANGS, 'zh') });
-    res.json({ outcome: found.outcome, matches: found.matches.map((m) => officeJson(m.office)) });
+    const lang = optionalChoice(req, 'lang', LANGS, 'zh');
+    const found = understanding.findOffices(q, { lang });
+    res.json({
+      outcome: found.outcome,
+      // lang=bo: the office's Tibetan name beside the directory's Chinese label (the label stays the office's key)
+      matches: found.matches.map((m) => {
+        if (lang !== 'bo') return officeJson(m.office);
+        const bo = officeName(m.office, 'bo');
+        return { ...officeJson(m.office), nameBo: bo.missing ? null : bo.text, nameBoStatus: bo.missing ? null : bo.draft ? 'draft' : 'verified' };
+      }),
+    });
   });
 
   router.get('/matters', (_req, res) => {

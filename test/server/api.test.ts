@@ -76,6 +76,10 @@ describe('HTTP API', () => {
     const { status, body } = await get(`/api/offices?q=${encodeURIComponent(`ངའི་ཐེམ་ཐོ་${name}འི་ནང་ཡོད།`)}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ outcome: 'match', matches: [{ name: '江孜县' }] });
+    expect(body.matches[0].nameBo).toBeUndefined();
+    // lang=bo adds the office's Tibetan name and its review status beside the Chinese label.
+    const bo = await get(`/api/offices?q=${encodeURIComponent(name)}&lang=bo`);
+    expect(bo.body.matches[0]).toMatchObject({ name: '江孜县', nameBo: name, nameBoStatus: office.tibetan[0]!.status });
   });
 
   it('GET /api/matters/:no returns the stored matter', async () => {

@@ -97,8 +97,16 @@ describe('the agent console', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe(bo.agent.title);
     expect(await page.locator('label[for="q"]').textContent()).toBe(bo.agent.searchLabel);
     await search('江孜 异地就医备案');
+    // Results and the office in Tibetan, the Chinese beside them (from the knowledge's bo fields).
+    const kb = app.service.knowledge;
+    const firstNo = Number(await page.locator('#matter-list li').first().getAttribute('data-no'));
+    expect(await page.locator('#matter-list li .title').first().textContent()).toBe(kb.matter(firstNo)!.bo!.title.text + kb.matter(firstNo)!.title);
+    const gyantse = kb.offices.find((o) => o.division.startsWith('江孜'))!;
+    await expect.poll(() => page.locator('#office-list li .office-name').first().textContent()).toBe(gyantse.tibetan[0]!.script.replace(/།$/u, '') + gyantse.name);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#detail[data-no]');
+    // Legal citations stay Chinese, and say so.
+    expect(await page.locator('#detail .chinese-original').textContent()).toBe(app.service.localizer.t('bo', 'web:agent.chineseOriginal'));
     expect(await tibetanFontLoaded(page)).toBe(true);
     for (const [size, name] of [
       [PHONE, 'agent-bo-360'],

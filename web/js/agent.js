@@ -74,7 +74,8 @@ async function search(q) {
   }
   const controller = new AbortController();
   pending = controller;
-  const query = encodeURIComponent(q);
+  // In Tibetan the API answers with Tibetan titles and office names, the Chinese beside them.
+  const query = `${encodeURIComponent(q)}${state.lang === 'bo' ? '&lang=bo' : ''}`;
   try {
     const [found, offices] = await Promise.all([
       getJson(`/api/search?q=${query}`, controller.signal),
@@ -107,7 +108,7 @@ function renderMatters() {
           },
         },
         el('span', { class: 'no' }, String(m.no)),
-        el('span', { class: 'title' }, m.title),
+        el('span', { class: 'title' }, m.title, m.titleZh ? el('small', { class: 'title-zh', lang: 'zh-CN' }, m.titleZh) : ''),
         el('span', { class: 'score' }, s('agent.score', { score: Math.round(m.score * 100) })),
       ),
     ),
@@ -130,7 +131,7 @@ function renderOffices() {
       el(
         'li',
         { dataset: { office: o.name } },
-        el('span', { class: 'office-name' }, o.name),
+        el('span', { class: 'office-name' }, o.nameBo ?? o.name, o.nameBo ? el('small', { class: 'title-zh', lang: 'zh-CN' }, o.name) : ''),
         el('span', { class: 'level' }, s(`agent.level.${o.level}`)),
         el('span', { class: 'phones' }, o.phones.map(phoneLine)),
       ),
@@ -244,7 +245,12 @@ function renderDetail(matter) {
           el('ul', {}, matter.notes.map((n) => el('li', {}, pick(n, 'text'), n.when ? el('span', { class: 'when' }, conditionWords(matter, n.when)) : undefined))),
         )
       : undefined,
-    section('agent.legalBasis', el('ul', { class: 'legal' }, matter.legalBasis.items.map((item) => el('li', {}, item)))),
+    section(
+      'agent.legalBasis',
+      // Legal citations stay in Chinese; in Tibetan they say so.
+      state.lang === 'bo' ? el('p', { class: 'note chinese-original' }, s('agent.chineseOriginal')) : '',
+      el('ul', { class: 'legal', lang: 'zh-CN' }, matter.legalBasis.items.map((item) => el('li', {}, item))),
+    ),
     matter.related.length > 0
       ? section(
           'agent.related',

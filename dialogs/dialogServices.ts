@@ -2,7 +2,7 @@ import { MessageFactory, type Activity, type CardAction, type StatePropertyAcces
 import type { ChecklistBuilder } from '../bot/answers/checklistBuilder.js';
 import type { ChecklistRenderer } from '../bot/answers/checklistRenderer.js';
 import { joinItems, localize, officeName } from '../bot/answers/knowledgeText.js';
-import { DEFAULT_LANG, type Lang, type Localizer } from '../bot/i18n/localizer.js';
+import { DEFAULT_LANG, wholeMessage, type Lang, type Localizer } from '../bot/i18n/localizer.js';
 import type { Category, KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import type { Office } from '../bot/knowledge/schema.js';
 import type { Understanding } from '../bot/understanding/understanding.js';
@@ -78,17 +78,4 @@ export class DialogServices {
   office(name: string | undefined): Office | undefined {
     return name ? this.understanding.offices.byName(name) : undefined;
   }
-
-  /** Interruption words are whole messages ("帮助"), never words inside a question. */
-  async isWord(context: TurnContext, key: string, text: string): Promise<boolean> {
-    const cleaned = wholeMessage(text);
-    if (cleaned === '') return false;
-    const langs: Lang[] = ['zh-CN', 'bo'];
-    return langs.some((l) => this.l10n.words(l, key).some((w) => w.replace(/[།་]+$/u, '').toLowerCase() === cleaned));
-  }
-}
-
-/** A whole message as compared with a word list: trimmed, closing punctuation (。！？། ་) dropped, lower case. */
-function wholeMessage(text: string): string {
-  return text.trim().replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
 }

@@ -64,7 +64,7 @@ export class MainDialog extends ComponentDialog {
     if (text === '') return undefined;
     const s = this.services;
     for (const lang of ['zh', 'bo'] as const) {
-      if (await s.isWord(context, lang, text)) {
+      if (s.l10n.isWord(text, lang)) {
         const profile = await s.getProfile(context);
         profile.lang = (lang === 'zh' ? 'zh-CN' : 'bo') satisfies Lang;
         await s.profile.set(context, profile);
@@ -72,18 +72,18 @@ export class MainDialog extends ComponentDialog {
         return this.resume(inner);
       }
     }
-    if (await s.isWord(context, 'help', text)) {
+    if (s.l10n.isWord(text, 'help')) {
       await context.sendActivity(await this.withCategories(context, 'help'));
       return this.resume(inner);
     }
-    if (await s.isWord(context, 'restart', text)) {
+    if (s.l10n.isWord(text, 'restart')) {
       await inner.cancelAllDialogs();
       await s.say(context, 'restarted');
       await context.sendActivity(await this.withCategories(context, 'askWhat'));
       // Ending here means the next message starts a fresh conversation turn.
       return { status: DialogTurnStatus.complete };
     }
-    if (await s.isWord(context, 'human', text)) {
+    if (s.l10n.isWord(text, 'human')) {
       await inner.cancelAllDialogs();
       return inner.beginDialog(HUMAN);
     }

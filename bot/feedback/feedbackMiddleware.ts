@@ -1,7 +1,7 @@
 import { ActivityTypes, type Activity, type BotState, type CardAction, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { showsCards } from '../../dialogs/channels.js';
+import { START_QUERY_EVENT } from '../assistantBot.js';
 import type { DialogServices } from '../../dialogs/dialogServices.js';
-import type { Lang } from '../i18n/localizer.js';
 import type { Logger } from '../logging/logger.js';
 import type { Understanding } from '../understanding/understanding.js';
 import type { NewReviewEvent, ReviewLog } from './reviewLog.js';
@@ -20,9 +20,6 @@ type Vote = 'up' | 'down';
 
 /** Replies that end an ambiguous question without a pick: 都不是, 重新开始, 转人工, a new question the bot could not place. */
 const GAVE_UP = new Set(['askWhat', 'restarted', 'notFound', 'humanNeedsPlace', 'human']);
-
-/** Events that start a question the way a message does (WeChat menu clicks). */
-const START_QUERY_EVENT = 'startQuery';
 
 /**
  * Feedback and knowledge gaps, watched from outside the dialogs by the message keys of the
@@ -51,7 +48,7 @@ export class FeedbackMiddleware implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const a = context.activity;
-    const vote = a.type === ActivityTypes.Message ? await this.voteIn(a) : undefined;
+    const vote = a.type === ActivityTypes.Message ? this.voteIn(a) : undefined;
     if (vote) {
       const state = await this.state.get(context, {});
       const matter = vote.matter ?? state.awaiting?.matter;
@@ -129,21 +126,14 @@ export class FeedbackMiddleware implements Middleware {
     return reply;
   }
 
-  private async voteIn(a: Partial<Activity>): Promise<{ value: Vote; matter?: number } | undefined> {
+  private voteIn(a: Partial<Activity>): { value: Vote; matter?: number } | undefined {
     const v = a.value as { feedback?: unknown; matter?: unknown } | undefined;
     if (v && typeof v === 'object' && (v.feedback === 'up' || v.feedback === 'down')) {
       const matter = typeof v.matter === 'number' && this.services.knowledge.matter(v.matter) ? v.matter : undefined;
       return { value: v.feedback, matter };
     }
-    const said = comparable(a.text ?? '');
-    if (said === '' || said.length > 20) return undefined;
-    for (const value of ['up', 'down'] as const) {
-      for (const lang of ['zh-CN', 'bo'] as Lang[]) {
-        const words = this.services.l10n.t(lang, `feedback:${value}Words`).split('|').map(comparable);
-        if (words.includes(said)) return { value };
-      }
-    }
-    return undefined;
+    const value = (['up', 'down'] as const).find((v) => this.services.l10n.isWord(a.text ?? '', v, 'feedback'));
+    return value ? { value } : undefined;
   }
 
   private guesses(text: string): number[] {
@@ -181,8 +171,4 @@ function matterOf(checklist: Partial<Activity>): number | undefined {
   const no = (checklist.channelData as { checklist?: { no?: unknown; matter?: unknown } } | undefined)?.checklist;
   const value = no?.no ?? no?.matter;
   return typeof value === 'number' ? value : undefined;
-}
-
-function comparable(text: string): string {
-  return text.trim().replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
 }

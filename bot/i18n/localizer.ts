@@ -71,6 +71,15 @@ export class Localizer {
     return Array.isArray(value) ? value.map(String) : [];
   }
 
+  /**
+   * Whether a whole message is one of a word list's words (`words.<key>` in locales/<lang>/<ns>.json),
+   * in either language, so 中文 works in Tibetan mode: "帮助。" is 帮助, "我要帮助" is not.
+   */
+  isWord(text: string, key: string, ns = 'bot'): boolean {
+    const said = wholeMessage(text);
+    return said !== '' && LANGS.some((l) => this.words(l, key, ns).some((w) => wholeMessage(w) === said));
+  }
+
   /** Tibetan script anywhere in a message means the person reads Tibetan. */
   static detect(text: string): Lang | undefined {
     return TIBETAN.test(text) ? 'bo' : undefined;
@@ -84,4 +93,9 @@ export class Localizer {
 export function keysOf(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return prefix ? [prefix] : [];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** A whole message as compared with a word list: trimmed, closing punctuation (。！？། ་) dropped, lower case. */
+export function wholeMessage(text: string): string {
+  return text.trim().replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
 }

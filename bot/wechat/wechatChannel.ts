@@ -2,7 +2,7 @@ import type { Activity } from 'botbuilder';
 import { START_QUERY_EVENT } from '../assistantBot.js';
 import { KeyedSerialQueue } from '../directline/keyedSerialQueue.js';
 import { foldTibetanDigits } from '../i18n/digits.js';
-import { LANGS, type Lang, type Localizer } from '../i18n/localizer.js';
+import { type Lang, type Localizer } from '../i18n/localizer.js';
 import type { Category } from '../knowledge/knowledgeBase.js';
 import type { Logger } from '../logging/logger.js';
 import type { BotLogic, WeChatAdapter } from './wechatAdapter.js';
@@ -121,7 +121,7 @@ export class WeChatChannel {
     const said = type === 'text' ? message.Content : type === 'voice' ? message.Recognition : undefined;
     const text = said?.trim();
     if (text === undefined || text === '') return { kind: 'unsupported' };
-    if (this.isMoreWord(text)) return { kind: 'more' };
+    if (this.options.localizer.isWord(text, 'more', 'wechat')) return { kind: 'more' };
     // A bare number answers the numbered options of the last reply; prompts' own numbered choices reach the bot as typed.
     const digits = asciiDigits(text);
     const picked = /^\d{1,2}$/.test(digits) ? actions[Number(digits) - 1] : undefined;
@@ -148,12 +148,6 @@ export class WeChatChannel {
     }
   }
 
-  private isMoreWord(text: string): boolean {
-    const cleaned = text.replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
-    return LANGS.some((lang: Lang) =>
-      this.options.localizer.words(lang, 'more', 'wechat').some((w) => w.replace(/[།་]+$/u, '').toLowerCase() === cleaned),
-    );
-  }
 }
 
 /** The reply's main script decides the channel's own hints: a Chinese help text naming བོད་ཡིག is still Chinese. */

@@ -81,7 +81,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const reviewLog = new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs });
   await reviewLog.sweep();
   await reviewLog.check();
-  const feedback = new FeedbackMiddleware(conversationState, services, understanding, reviewLog, log);
+  const feedback = new FeedbackMiddleware(conversationState, services, reviewLog, log);
   /** Every channel's adapter: personal numbers masked first, then feedback and the review queue. */
   const useTurnMiddleware = (adapter: BotAdapter): void => {
     adapter.use(new PiiMaskingMiddleware(), feedback);

@@ -5,8 +5,10 @@ import { joinItems, localize, officeName } from '../bot/answers/knowledgeText.js
 import { DEFAULT_LANG, wholeMessage, type Lang, type Localizer } from '../bot/i18n/localizer.js';
 import type { Category, KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import type { Office } from '../bot/knowledge/schema.js';
-import type { Understanding } from '../bot/understanding/understanding.js';
+import type { Understanding, Understood } from '../bot/understanding/understanding.js';
 import type { UserProfile } from './userProfile.js';
+
+const UNDERSTOOD = Symbol('understood');
 
 /** What every dialog needs, injected once by the composition root. */
 export class DialogServices {
@@ -43,6 +45,18 @@ export class DialogServices {
 
   async say(context: TurnContext, key: string, vars?: Record<string, unknown>): Promise<void> {
     await context.sendActivity(await this.message(context, key, vars));
+  }
+
+  /**
+   * What a message means, worked out once per turn: the main dialog routes on it and the
+   * feedback middleware records its guesses from the same result.
+   */
+  understand(context: TurnContext, text: string): Understood {
+    const cached = context.turnState.get(UNDERSTOOD) as { text: string; found: Understood } | undefined;
+    if (cached?.text === text) return cached.found;
+    const found = this.understanding.understand(text);
+    context.turnState.set(UNDERSTOOD, { text, found });
+    return found;
   }
 
   /** The main categories as buttons that start them (welcome, help, fallback), in the person's language. */

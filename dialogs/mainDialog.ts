@@ -116,7 +116,7 @@ export class MainDialog extends ComponentDialog {
     const text = String(step.result ?? '').trim();
     const category = this.services.categoryNamed(text);
     if (category) return this.offerCategory(step, category);
-    const found = this.services.understanding.understand(text);
+    const found = this.services.understand(step.context, text);
     const guess = found.offices.outcome === 'match' ? found.offices.matches[0]?.office.name : undefined;
     (step.values as MainValues).placeGuess = guess;
     const first = found.matches[0];

@@ -3,7 +3,6 @@ import { showsCards } from '../../dialogs/channels.js';
 import { START_QUERY_EVENT } from '../assistantBot.js';
 import type { DialogServices } from '../../dialogs/dialogServices.js';
 import type { Logger } from '../logging/logger.js';
-import type { Understanding } from '../understanding/understanding.js';
 import type { NewReviewEvent, ReviewLog } from './reviewLog.js';
 
 /** What the middleware remembers of a conversation, in its conversation state. */
@@ -39,7 +38,6 @@ export class FeedbackMiddleware implements Middleware {
   constructor(
     private readonly conversationState: BotState,
     private readonly services: DialogServices,
-    private readonly understanding: Understanding,
     private readonly log: ReviewLog,
     private readonly logger: Logger,
   ) {
@@ -92,16 +90,16 @@ export class FeedbackMiddleware implements Middleware {
         delete state.ambiguous;
       }
     } else if (text !== '' && has('matterStart')) {
-      await this.record(context, { kind: 'question', outcome: 'match', question: text, guesses: this.guesses(text) });
+      await this.record(context, { kind: 'question', outcome: 'match', question: text, guesses: this.guesses(context, text) });
       state.opening = { question: text };
     }
     if (text !== '' && has('ambiguous')) {
-      const guesses = this.guesses(text);
+      const guesses = this.guesses(context, text);
       await this.record(context, { kind: 'question', outcome: 'ambiguous', question: text, guesses });
       state.ambiguous = { question: text, guesses };
     }
     if (text !== '' && has('notFound')) {
-      const guesses = this.guesses(text);
+      const guesses = this.guesses(context, text);
       await this.record(context, { kind: 'question', outcome: 'none', question: text, guesses });
       await this.record(context, { kind: 'gap', reason: 'none', question: text, guesses });
     }
@@ -136,8 +134,8 @@ export class FeedbackMiddleware implements Middleware {
     return value ? { value } : undefined;
   }
 
-  private guesses(text: string): number[] {
-    const found = this.understanding.understand(text);
+  private guesses(context: TurnContext, text: string): number[] {
+    const found = this.services.understand(context, text);
     return (found.matches.length > 0 ? found.matches : found.nearest).slice(0, 3).map((m) => m.matter.no);
   }
 

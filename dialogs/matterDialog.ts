@@ -137,14 +137,13 @@ export class MatterDialog extends ComponentDialog {
     const lang = await this.services.lang(step.context);
     const checklist = this.services.checklists.build(matter, answers, this.services.office(officeName), lang);
     const r = this.services.renderer;
-    const reply = showsCards(step.context.activity.channelId)
-      ? MessageFactory.attachment(r.toCard(checklist, lang))
-      : MessageFactory.text(r.toText(checklist, lang));
+    const plainText = r.toText(checklist, lang);
+    const reply = showsCards(step.context.activity.channelId) ? MessageFactory.attachment(r.toCard(checklist, lang)) : MessageFactory.text(plainText);
     // Clients (kiosk print and QR) and tests read the checklist and its plain text, not the card.
     reply.channelData = {
       messageKey: 'checklist',
       lang,
-      plainText: r.toText(checklist, lang),
+      plainText,
       checklist: { ...checklist, office: checklist.office?.name ?? null, officePhones: checklist.office?.phones ?? [] },
     };
     await step.context.sendActivity(reply);

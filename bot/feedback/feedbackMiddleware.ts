@@ -166,7 +166,6 @@ function incomingQuestion(a: Partial<Activity>): string {
 }
 
 function matterOf(checklist: Partial<Activity>): number | undefined {
-  const no = (checklist.channelData as { checklist?: { no?: unknown; matter?: unknown } } | undefined)?.checklist;
-  const value = no?.no ?? no?.matter;
-  return typeof value === 'number' ? value : undefined;
+  const no = (checklist.channelData as { checklist?: { no?: unknown } } | undefined)?.checklist?.no;
+  return typeof no === 'number' ? no : undefined;
 }

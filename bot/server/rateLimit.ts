@@ -32,32 +32,59 @@ export function clientRateLimits(perMinute: number): ClientRateLimits {
   const common = {
     windowMs: WINDOW_MS,
     limit: perMinute,
-    standardHeaders: 'draft-7' as const,
-    legacyHeaders: false,
-    // Our own configuration is checked at start-up (TRUST_PROXY); the library's checks would only print to the console.
-    validate: false,
-    handler: (_req: Request, res: Parameters<RequestHandler>[1]) => {
-      res.set('Retry-After', String(Math.ceil(WINDOW_MS / 1000)));
-      sendError(res, 429, 'too_many_requests', `too many requests: at most ${perMinute} a minute from one client; try again shortly`);
-    },
+    message: `too many requests: at most ${perMinute} a minute from one client; try again shortly`,
   };
   return {
-    chat: rateLimit({
+    chat: jsonRateLimit({
       ...common,
       skip: (req) => req.method === 'GET' && req.baseUrl.startsWith('/v3/directline'),
-      keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
     }),
-    wechat: rateLimit({
+    wechat: jsonRateLimit({
       ...common,
       keyGenerator: (req) => {
         const openid = req.query.openid;
         return typeof openid === 'string' && /^[\w-]{1,64}$/.test(openid) ? `wx:${openid}` : ipKeyGenerator(req.ip ?? 'unknown');
       },
     }),
-    wechatRefused: rateLimit({
+    wechatRefused: jsonRateLimit({
       ...common,
       skipSuccessfulRequests: true,
       keyGenerator: (req) => `wx-refused:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     }),
   };
+}
+
+export interface JsonRateLimitOptions {
+  windowMs: number;
+  limit: number;
+  /** what the 429 says */
+  message: string;
+  /** the client; its address by default */
+  keyGenerator?: (req: Request) => string;
+  skip?: (req: Request) => boolean;
+  /** count only refused requests (4xx/5xx answers) */
+  skipSuccessfulRequests?: boolean;
+  /** called when a request is refused, e.g. to log it */
+  onLimit?: (req: Request) => void;
+}
+
+/**
+ * express-rate-limit answering 429 with the API's JSON error shape and a Retry-After. The
+ * library's own configuration checks are off: they only print to the console, and TRUST_PROXY
+ * is checked at start-up.
+ */
+export function jsonRateLimit({ windowMs, message, onLimit, keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'), ...rest }: JsonRateLimitOptions): RequestHandler {
+  return rateLimit({
+    ...rest,
+    windowMs,
+    keyGenerator,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    validate: false,
+    handler: (req, res) => {
+      onLimit?.(req);
+      res.set('Retry-After', String(Math.ceil(windowMs / 1000)));
+      sendError(res, 429, 'too_many_requests', message);
+    },
+  });
 }

@@ -1,8 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../logging/logger.js';
 import { sendError } from './httpErrors.js';
+import { jsonRateLimit } from './rateLimit.js';
 
 export const STAFF_COOKIE = 'staff_session';
 /** where pages send a visitor who is not signed in */
@@ -91,16 +91,12 @@ export class StaffAuth {
   router(): Router {
     const router = Router();
     // Only failures count, so a signed-in shift never trips it; the limit holds even for the right token.
-    const throttle = rateLimit({
+    const throttle = jsonRateLimit({
       windowMs: this.failureWindowMs,
       limit: this.maxFailures,
       skipSuccessfulRequests: true,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      handler: (req, res) => {
-        this.log.warn({ ip: req.ip }, 'staff sign-in throttled after repeated failures');
-        sendError(res, 429, 'too_many_requests', 'too many failed sign-ins from this address; try again later');
-      },
+      message: 'too many failed sign-ins from this address; try again later',
+      onLimit: (req) => this.log.warn({ ip: req.ip }, 'staff sign-in throttled after repeated failures'),
     });
     router.use((_req, res, next) => {
       res.set('Cache-Control', 'no-store');

@@ -7,6 +7,7 @@ import type { ReviewReport } from '../feedback/reviewReport.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { maskPii } from '../privacy/piiMasker.js';
 import { sendError } from './httpErrors.js';
+import { optionalWholeNumber } from './queryParams.js';
 
 export interface AdminDeps {
   requireStaff: RequestHandler;
@@ -41,7 +42,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
   const title = (no: number): string => knowledge.matter(no)?.title ?? '';
 
   router.get('/review', async (req, res) => {
-    const days = daysParam(req.query.days, 30);
+    const days = optionalWholeNumber(req, 'days', 1, MAX_DAYS, 30);
     const groups = report.groups(await reviewLog.events(days));
     res.json({
       days,
@@ -77,7 +78,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
   });
 
   router.get('/summary', async (req, res) => {
-    const days = daysParam(req.query.days, 14);
+    const days = optionalWholeNumber(req, 'days', 1, MAX_DAYS, 14);
     const to = dayOf(new Date(now()));
     const from = dayOf(new Date(now() - (days - 1) * 86_400_000));
     res.json({ days: report.summary(await reviewLog.events(days), from, to) });
@@ -97,14 +98,6 @@ export function createAdminRouter(deps: AdminDeps): Router {
   }) satisfies ErrorRequestHandler);
 
   return router;
-}
-
-function daysParam(raw: unknown, fallback: number): number {
-  if (raw === undefined) return fallback;
-  if (typeof raw !== 'string' || !/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_DAYS) {
-    throw new InputError(`query parameter "days" must be a whole number from 1 to ${MAX_DAYS}`);
-  }
-  return Number(raw);
 }
 
 function mostCommon(values: readonly string[]): string {

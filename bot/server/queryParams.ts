@@ -26,3 +26,13 @@ export function optionalChoice<T extends string>(req: Request, name: string, all
   }
   return value as T;
 }
+
+/** An optional whole number from `min` to `max`, given once. */
+export function optionalWholeNumber(req: Request, name: string, min: number, max: number, fallback: number): number {
+  const value = req.query[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(`query parameter "${name}" must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}

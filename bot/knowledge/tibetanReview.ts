@@ -16,7 +16,6 @@ import {
 
 export const REVIEW_COLUMNS = ['id', 'kind', 'zh', 'bo', 'status', 'source', 'reviewer_note'] as const;
 
-const TIBETAN = /[\u0F00-\u0FFF]/;
 const LETTER = /\p{L}/u;
 /** a verified string names its reviewer or cites where it comes from */
 const VERIFIED_SOURCE = /^(reviewed by\s+\S|(guide|list|tsv|pages|general|https?):\S)/i;
@@ -115,7 +114,7 @@ export class TibetanReview {
       const source = get('source') || entry.source;
       if (status !== 'draft' && status !== 'verified') return void problems.push(`line ${line}: ${id}: status must be draft or verified, not "${status}"`);
       if (text === entry.text.trim() && status === entry.status && source === entry.source) return void unchanged++;
-      if (!TIBETAN.test(text) && (LETTER.test(entry.zh) || text === '')) {
+      if (Localizer.detect(text) !== 'bo' && (LETTER.test(entry.zh) || text === '')) {
         return void problems.push(`line ${line}: ${id}: the text is not Tibetan script: "${text.slice(0, 40)}"`);
       }
       if (status === 'verified' && (!VERIFIED_SOURCE.test(source) || /draft/i.test(source))) {

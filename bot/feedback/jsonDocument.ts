@@ -1,7 +1,7 @@
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DataFileCorruptError } from '../errors/dataFileCorruptError.js';
-import { DurableJsonFile, keepCorruptCopy } from '../storage/durableJsonFile.js';
+import { describeCorruption, DurableJsonFile, isCorruption, keepCorruptCopy } from '../storage/durableJsonFile.js';
 
 interface Pending<T> {
   change: (doc: T) => void;
@@ -39,8 +39,8 @@ export class JsonDocument<T> {
         // A missing file leaves the empty document; a broken one throws.
         await this.#db.read();
       } catch (err) {
-        if (!(err instanceof SyntaxError || err instanceof z.ZodError)) throw err;
-        throw new DataFileCorruptError(this.path, await keepCorruptCopy(this.path), describe(err), err);
+        if (!isCorruption(err)) throw err;
+        throw new DataFileCorruptError(this.path, await keepCorruptCopy(this.path), describeCorruption(err, 'not in the expected format', 3), err);
       }
       this.#loaded = true;
     }
@@ -76,11 +76,4 @@ export class JsonDocument<T> {
       }
     }
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof z.ZodError) {
-    return `not in the expected format: ${err.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`;
-  }
-  return `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { z } from 'zod';
 
 /**
  * A lowdb adapter like lowdb's own `JSONFile`, but whose `write` is durable as well as atomic.
@@ -130,4 +131,17 @@ export async function keepCorruptCopy(file: string): Promise<string> {
     await fsyncDir(dir);
     return target;
   }
+}
+
+/** A read that failed because the file is broken (not JSON, or not in its schema) rather than unreadable. */
+export function isCorruption(err: unknown): err is SyntaxError | z.ZodError {
+  return err instanceof SyntaxError || err instanceof z.ZodError;
+}
+
+/** Why a broken file was refused, for the typed error: its schema's first `maxIssues` complaints, or the JSON error. */
+export function describeCorruption(err: unknown, expected: string, maxIssues = Number.POSITIVE_INFINITY): string {
+  if (err instanceof z.ZodError) {
+    return `${expected}: ${err.issues.slice(0, maxIssues).map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('; ')}`;
+  }
+  return `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
 }

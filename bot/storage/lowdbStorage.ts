@@ -3,8 +3,7 @@ import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
-import { z } from 'zod';
-import { DurableJsonFile, fsyncDir, isErrno, keepCorruptCopy } from './durableJsonFile.js';
+import { describeCorruption, DurableJsonFile, fsyncDir, isCorruption, isErrno, keepCorruptCopy } from './durableJsonFile.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { fileForKey, lastActive, parseRecordAt, RECORD_FILE, serializeRecord, SHARD_DIR, type StoredRecord } from './stateFile.js';
 import { StorageConflictError } from './storageConflictError.js';
@@ -251,7 +250,7 @@ export class LowdbStorage implements Storage {
       return db;
     } catch (err) {
       if (!isCorruption(err)) throw err;
-      const error = new StorageCorruptError(key, file, await keepCorruptCopy(file), describeCorruption(err), err);
+      const error = new StorageCorruptError(key, file, await keepCorruptCopy(file), describeCorruption(err, 'not a stored record'), err);
       if (onCorrupt === 'throw') throw error;
       return db; // an unconditional write replaces the broken file; the copy stays next to it
     }
@@ -271,17 +270,6 @@ export class LowdbStorage implements Storage {
   #isExpired(record: StoredRecord, now: number): boolean {
     return this.ttlMs !== undefined && now - lastActive(record) > this.ttlMs;
   }
-}
-
-function isCorruption(err: unknown): boolean {
-  return err instanceof SyntaxError || err instanceof z.ZodError;
-}
-
-function describeCorruption(err: unknown): string {
-  if (err instanceof z.ZodError) {
-    return `not a stored record: ${err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('; ')}`;
-  }
-  return `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 /** Like Promise.all, but waits for every promise before rejecting with the first failure. */

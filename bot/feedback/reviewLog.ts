@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { fsyncDir, isErrno } from '../storage/durableJsonFile.js';
+import { fsyncDir, readdirIfExists } from '../storage/durableJsonFile.js';
 import { JsonDocument } from './jsonDocument.js';
 
 const Outcome = z.enum(['match', 'ambiguous', 'none']);
@@ -150,13 +150,7 @@ export class ReviewLog {
   }
 
   async #dayNames(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) return [];
-      throw err;
-    }
+    const names = await readdirIfExists(this.dir);
     const days = new Set(names.map((n) => DAY_FILE.exec(n)?.[1]).filter((d): d is string => d !== undefined));
     for (const d of this.#days.keys()) days.add(d);
     return [...days].sort();

@@ -145,3 +145,13 @@ export function describeCorruption(err: unknown, expected: string, maxIssues = N
   }
   return `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
 }
+
+/** A folder's entries; none when the folder does not exist yet. */
+export async function readdirIfExists(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return [];
+    throw err;
+  }
+}

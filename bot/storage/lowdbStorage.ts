@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, rm, stat, unlink } from 'node:fs/promises';
+import { rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
-import { describeCorruption, DurableJsonFile, fsyncDir, isCorruption, isErrno, keepCorruptCopy } from './durableJsonFile.js';
+import { describeCorruption, DurableJsonFile, fsyncDir, isCorruption, isErrno, keepCorruptCopy, readdirIfExists } from './durableJsonFile.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { fileForKey, lastActive, parseRecordAt, RECORD_FILE, serializeRecord, SHARD_DIR, type StoredRecord } from './stateFile.js';
 import { StorageConflictError } from './storageConflictError.js';
@@ -278,14 +278,6 @@ async function settleAll(promises: Array<Promise<unknown>>): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-async function readdirIfExists(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return [];
-    throw err;
-  }
-}
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -137,8 +137,8 @@ export class MatterDialog extends ComponentDialog {
     const lang = await this.services.lang(step.context);
     const checklist = this.services.checklists.build(matter, answers, this.services.office(officeName), lang);
     const r = this.services.renderer;
-    const plainText = r.toText(checklist, lang);
-    const reply = showsCards(step.context.activity.channelId) ? MessageFactory.attachment(r.toCard(checklist, lang)) : MessageFactory.text(plainText);
+    const plainText = r.toText(checklist);
+    const reply = showsCards(step.context.activity.channelId) ? MessageFactory.attachment(r.toCard(checklist)) : MessageFactory.text(plainText);
     // Clients (kiosk print and QR) and tests read the checklist and its plain text, not the card.
     reply.channelData = {
       messageKey: 'checklist',

@@ -13,14 +13,14 @@ const GUIDE_ITEMS = 30;
 export class ChecklistRenderer {
   constructor(private readonly l10n: Localizer) {}
 
-  sources(c: Checklist, lang: Lang): string {
+  private sources(c: Checklist, lang: Lang): string {
     const parts: string[] = [];
     if (c.no <= GUIDE_ITEMS) parts.push(this.l10n.t(lang, 'sourceGuide', { no: c.no }));
     if (c.no > GUIDE_ITEMS || [...c.materials, ...c.notes].some((l) => l.fromList)) parts.push(this.l10n.t(lang, 'sourceList'));
     return this.l10n.t(lang, 'sourceLine', { sources: joinItems(parts, this.l10n.t(lang, 'partSeparator')) });
   }
 
-  officeLines(c: Checklist, lang: Lang): string[] {
+  private officeLines(c: Checklist, lang: Lang): string[] {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const lines: string[] = [];
     const name = this.marked(c, c.officeName ?? '', lang);
@@ -63,7 +63,9 @@ export class ChecklistRenderer {
     return [this.sources(c, lang), ...(c.lang === 'bo' && c.draft ? [this.l10n.t(lang, 'draftNotice')] : [])];
   }
 
-  toText(c: Checklist, lang: Lang): string {
+  /** Plain numbered text in the checklist's own language. */
+  toText(c: Checklist): string {
+    const lang = c.lang;
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const f = this.facts(c, lang);
     const out: string[] = [t('checklistTitle', { title: this.marked(c, c.title, lang) }), '', `【${t('materials')}】`];
@@ -83,7 +85,9 @@ export class ChecklistRenderer {
     return out.join('\n');
   }
 
-  toCard(c: Checklist, lang: Lang): Attachment {
+  /** An Adaptive Card in the checklist's own language. */
+  toCard(c: Checklist): Attachment {
+    const lang = c.lang;
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const heading = (text: string): object => ({ type: 'TextBlock', text, weight: 'Bolder', spacing: 'Medium', wrap: true });
     const text = (value: string, extra: object = {}): object => ({ type: 'TextBlock', text: value, wrap: true, ...extra });

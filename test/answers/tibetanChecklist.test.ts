@@ -37,8 +37,8 @@ describe.each(kb.matters.map((m) => [m.no, m] as const))('matter %i in Tibetan',
       const c = builder.build(m, answers, county, 'bo');
       expect(c.untranslated, JSON.stringify(answers)).toEqual([]);
       expect(c.lang).toBe('bo');
-      expect(han(renderer.toText(c, 'bo')), JSON.stringify(answers)).toEqual([]);
-      expect(han(JSON.stringify(renderer.toCard(c, 'bo').content))).toEqual([]);
+      expect(han(renderer.toText(c)), JSON.stringify(answers)).toEqual([]);
+      expect(han(JSON.stringify(renderer.toCard(c).content))).toEqual([]);
     }
   });
 });
@@ -52,14 +52,14 @@ describe('Tibetan checklist rendering', () => {
     const c = builder.build(broken, {}, county, 'bo');
     expect(c.untranslated).toEqual([m.materials[0]!.name]);
     expect(c.materials[0]!.text).toBe(m.materials[0]!.name);
-    expect(renderer.toText(c, 'bo')).toContain(`${m.materials[0]!.name}${l10n.t('bo', 'untranslated')}`);
+    expect(renderer.toText(c)).toContain(`${m.materials[0]!.name}${l10n.t('bo', 'untranslated')}`);
   });
 
   it('ends with one draft notice when any Tibetan in it is a draft, and none when every string is verified', () => {
     const drafty = builder.build(m, {}, county, 'bo');
     expect(drafty.draft).toBe(true);
-    expect(renderer.toText(drafty, 'bo').trimEnd().endsWith(l10n.t('bo', 'draftNotice'))).toBe(true);
-    expect(renderer.toText(drafty, 'bo').split(l10n.t('bo', 'draftNotice'))).toHaveLength(2);
+    expect(renderer.toText(drafty).trimEnd().endsWith(l10n.t('bo', 'draftNotice'))).toBe(true);
+    expect(renderer.toText(drafty).split(l10n.t('bo', 'draftNotice'))).toHaveLength(2);
 
     // A matter whose every string (and the general notes and office name it shows) is verified.
     const verifiedKb = clone({ general: kb.general, matters: kb.matters });
@@ -77,7 +77,7 @@ describe('Tibetan checklist rendering', () => {
     const fake = { ...kb, general: verifiedKb.general, matter: (no: number) => verifiedKb.matters.find((x) => x.no === no), questionsFor: kb.questionsFor.bind(kb) };
     const clean = new ChecklistBuilder(fake as never, offices).build(verifiedKb.matters.find((x) => x.no === 12)!, {}, region, 'bo');
     expect(clean.draft).toBe(false);
-    expect(renderer.toText(clean, 'bo')).not.toContain(l10n.t('bo', 'draftNotice'));
+    expect(renderer.toText(clean)).not.toContain(l10n.t('bo', 'draftNotice'));
   });
 
   it('leaves the Chinese checklist as it was: Chinese texts, no draft notice, nothing untranslated', () => {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT_DIR } from '../../bot/config/config.js';
 
-/** The seed documents, read straight from ../shared so tests compare the knowledge with the source. */
-export const SEEDS_DIR = process.env.SEEDS_DIR ?? path.resolve(ROOT_DIR, '..', 'shared', 'seeds');
+/** The source documents (knowledge/sources), read as they are so tests compare the knowledge with them. */
+export const SEEDS_DIR = path.resolve(ROOT_DIR, 'knowledge', 'sources');
 
 export interface GuideMatter {
   no: number;

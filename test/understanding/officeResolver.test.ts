@@ -126,7 +126,7 @@ describe('offices.json', () => {
 
   it('copies Tibetan names from the research table, with their source and status', () => {
     const tsv = fs
-      .readFileSync(path.resolve(ROOT_DIR, '..', 'shared', 'data', 'tibet-divisions.research.tsv'), 'utf8')
+      .readFileSync(path.resolve(ROOT_DIR, 'knowledge', 'sources', 'tibet-divisions.research.tsv'), 'utf8')
       .split('\n')
       .slice(1)
       .filter((l) => l.trim() !== '')

@@ -49,6 +49,16 @@ const Env = z.object({
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   MicrosoftAppTenantId: z.string().optional(),
+  /** anonymous /api/messages (no MicrosoftAppId) in production; never for other than loopback serviceUrls */
+  BOT_ALLOW_ANONYMOUS: z.enum(['true', 'false'], { error: 'BOT_ALLOW_ANONYMOUS must be true or false' }).optional(),
+  /** hosts /api/messages may reply to with credentials set: exact names or *.suffix, comma-separated */
+  BOT_SERVICE_URL_HOSTS: z
+    .string()
+    .default('*.botframework.com,*.botframework.azure.us,smba.trafficmanager.net')
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== ''))
+    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'BOT_SERVICE_URL_HOSTS lists host names like *.botframework.com or smba.trafficmanager.net, comma-separated'))),
+  /** the most one outbound Bot Framework call (a reply to serviceUrl) may take */
+  BOT_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 export type Config = Readonly<{
@@ -86,6 +96,13 @@ export type Config = Readonly<{
     MicrosoftAppType?: string;
     MicrosoftAppTenantId?: string;
   };
+  /** what /api/messages accepts and where it may send replies (see bot/channels/serviceUrlPolicy.ts) */
+  botFramework: Readonly<{
+    /** anonymous activities (no MicrosoftAppId) are served: outside production, or with BOT_ALLOW_ANONYMOUS=true */
+    anonymousAllowed: boolean;
+    serviceUrlHosts: readonly string[];
+    outboundTimeoutMs: number;
+  }>;
 }>;
 
 /** Reads the environment once; a bad value stops start-up with the variable's name. */
@@ -141,6 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           MicrosoftAppTenantId: e.MicrosoftAppTenantId,
         }
       : {},
+    botFramework: Object.freeze({
+      anonymousAllowed: e.BOT_ALLOW_ANONYMOUS === undefined ? e.NODE_ENV !== 'production' : e.BOT_ALLOW_ANONYMOUS === 'true',
+      serviceUrlHosts: e.BOT_SERVICE_URL_HOSTS,
+      outboundTimeoutMs: e.BOT_OUTBOUND_TIMEOUT_MS,
+    }),
   });
 }
 

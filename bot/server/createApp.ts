@@ -7,6 +7,7 @@ import { activityGuard } from './activityGuard.js';
 import { createAdminRouter, type AdminDeps } from './adminRouter.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { helmetPolicy } from './helmetPolicy.js';
+import { jsonDepthGuard } from './jsonDepth.js';
 import { errorHandler, notFound } from './httpErrors.js';
 import { clientRateLimits } from './rateLimit.js';
 import { requestLog } from './requestLog.js';
@@ -43,6 +44,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestLog(deps.logger));
+  // Before every body parser: a JSON body nested too deep is that parser's 400, on every route.
+  app.use(jsonDepthGuard());
   const limits = clientRateLimits(deps.rateLimitPerMinute ?? 0);
   app.use(helmetPolicy({ embedOrigins: deps.web?.embedOrigins ?? [], production: deps.web?.production ?? false }));
   // Dynamic answers (JSON, Direct Line polls); static files arrive already compressed and are skipped.

@@ -45,6 +45,20 @@ const Env = z.object({
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   /** how long a WeChat message may take before WeChat is answered "success" (it retries after 5 s) */
   WECHAT_REPLY_TIMEOUT_MS: z.coerce.number().int().min(1).max(4900, 'WECHAT_REPLY_TIMEOUT_MS must stay under WeChat\'s 5-second deadline').default(4500),
+  /** Direct Line: open conversations held at once; beyond it new ones get 429 until idle ones expire */
+  DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(10_000),
+  /** Direct Line: bytes (as JSON) one conversation's activity log keeps, oldest dropped first */
+  DIRECTLINE_CONVERSATION_MAX_KB: z.coerce.number().positive().default(256),
+  /** Direct Line: bytes all activity logs keep together; the largest logs lose their oldest first */
+  DIRECTLINE_TOTAL_MAX_MB: z.coerce.number().positive().default(64),
+  /** Direct Line: idle minutes (no read or write) after which a conversation is forgotten */
+  DIRECTLINE_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  /** Direct Line: polls per second per conversation (averaged over 2 s); 0 turns the limit off */
+  DIRECTLINE_POLLS_PER_SECOND: z.coerce.number().min(0).default(5),
+  /** V8 heap in use (MiB) beyond which requests get 503; default 85 % of V8's heap limit */
+  MEMORY_BUDGET_HEAP_MB: z.coerce.number().positive().optional(),
+  /** resident memory (MiB) beyond which requests get 503; default 90 % of the container's limit, none without one */
+  MEMORY_BUDGET_RSS_MB: z.coerce.number().positive().optional(),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -80,6 +94,16 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   trustProxy: boolean | number | string[];
   retentionMs: number;
+  /** Direct Line conversation store budgets and poll limit */
+  directLine: Readonly<{
+    maxConversations: number;
+    maxBytesPerConversation: number;
+    maxTotalBytes: number;
+    idleTtlMs: number;
+    pollsPerSecond: number;
+  }>;
+  /** memory beyond which requests are refused with 503; undefined: the guard's defaults */
+  memoryBudget: Readonly<{ heapBytes: number | undefined; rssBytes: number | undefined }>;
   /** WeChat Official Account; `token` unset means no /wechat route */
   wechat: Readonly<{
     token: string | undefined;
@@ -125,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppId is set but MicrosoftAppPassword is not', { variable: 'MicrosoftAppPassword' });
   }
+  if (e.DIRECTLINE_CONVERSATION_MAX_KB * 1024 > e.DIRECTLINE_TOTAL_MAX_MB * 1024 * 1024) {
+    throw new ConfigError('DIRECTLINE_CONVERSATION_MAX_KB must not exceed DIRECTLINE_TOTAL_MAX_MB', { variable: 'DIRECTLINE_CONVERSATION_MAX_KB' });
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -142,6 +169,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionMs: e.RETENTION_DAYS * 24 * 3600_000,
+    directLine: Object.freeze({
+      maxConversations: e.DIRECTLINE_MAX_CONVERSATIONS,
+      maxBytesPerConversation: Math.floor(e.DIRECTLINE_CONVERSATION_MAX_KB * 1024),
+      maxTotalBytes: Math.floor(e.DIRECTLINE_TOTAL_MAX_MB * 1024 * 1024),
+      idleTtlMs: e.DIRECTLINE_IDLE_MINUTES * 60_000,
+      pollsPerSecond: e.DIRECTLINE_POLLS_PER_SECOND,
+    }),
+    memoryBudget: Object.freeze({
+      heapBytes: e.MEMORY_BUDGET_HEAP_MB === undefined ? undefined : Math.floor(e.MEMORY_BUDGET_HEAP_MB * 2 ** 20),
+      rssBytes: e.MEMORY_BUDGET_RSS_MB === undefined ? undefined : Math.floor(e.MEMORY_BUDGET_RSS_MB * 2 ** 20),
+    }),
     wechat: Object.freeze({
       token: e.WECHAT_TOKEN,
       appId: e.WECHAT_APP_ID,

@@ -1,11 +1,47 @@
 import { defineConfig } from 'vitest/config';
+import { INSTALL_HINT, missingForBrowserTests } from './test/support/prerequisites.js';
+
+/** Fast tests of one module each, with no server, browser or child process: `npm run test:unit`. */
+const UNIT = [
+  'test/answers/**/*.test.ts',
+  'test/dialogs/**/*.test.ts',
+  'test/evaluation/**/*.test.ts',
+  'test/i18n/**/*.test.ts',
+  'test/understanding/**/*.test.ts',
+  'test/bot/turnErrorHandler.test.ts',
+  'test/directline/conversationStore.test.ts',
+  'test/directline/directLineAdapter.test.ts',
+  'test/directline/tokenService.test.ts',
+  'test/feedback/reviewLog.test.ts',
+  'test/knowledge/tibetanStrings.test.ts',
+  'test/privacy/piiMasker.test.ts',
+  'test/wechat/replayGuard.test.ts',
+  'test/wechat/wechatCrypto.test.ts',
+  'test/wechat/wechatReply.test.ts',
+  'test/wechat/wechatXml.test.ts',
+];
+/** Real Chromium against the real server. */
+const BROWSER = ['test/web/**/*.test.ts'];
+
+// A newcomer without Chromium is told in one line what to install; CI must not pass by skipping.
+const missing = missingForBrowserTests();
+if (missing.length > 0) {
+  const line = `browser tests need ${missing.join(', ')}: ${INSTALL_HINT}`;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${line}`);
+  process.stderr.write(`\nSkipping the browser tests — ${line}\n\n`);
+}
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // nodejieba keeps one dictionary per process; forks give each file its own.
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      // Everything else that is not a browser test: the server over real HTTP, child processes, files.
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT, ...BROWSER] } },
+      ...(missing.length === 0 ? [{ extends: true, test: { name: 'browser', include: BROWSER } }] : []),
+    ],
   },
 });

@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { buildService, type Service } from '../../bot/index.js';
 import { ROOT_DIR } from '../../bot/config/config.js';
 import { createLogger } from '../../bot/logging/logger.js';
+import { chromiumPath } from '../support/prerequisites.js';
 
 export const SCREENSHOT_DIR = path.join(ROOT_DIR, 'test', 'screenshots');
 export const PHONE = { width: 360, height: 740 } as const;
@@ -41,7 +42,7 @@ export async function startWebApp(env: NodeJS.ProcessEnv = {}): Promise<WebApp> 
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+/** What the browser tests need from the machine, and the one line that says how to get it. */
+export const INSTALL_HINT = 'apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH=/path/to/chromium)';
+
+/** Debian's Chromium unless CHROMIUM_PATH names another build; playwright never downloads its own. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+function hasCjkFont(): boolean {
+  try {
+    return execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).trim().length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The missing pieces, by name: empty when the machine has everything. */
+export function missingForBrowserTests(): string[] {
+  if (!existsSync(chromiumPath())) return [`chromium (${chromiumPath()})`];
+  return hasCjkFont() ? [] : ['fonts-noto-cjk'];
+}

@@ -6,15 +6,17 @@ import { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { Understanding } from '../understanding/understanding.js';
 
 /**
- * `npm run eval [-- --misses]`: accuracy of the understanding pipeline on the labelled sets in
+ * `npm run eval [-- --misses] [--only FILE …]`: accuracy of the understanding pipeline on the labelled sets in
  * test/eval, Chinese (`*.zh.json`) and Tibetan (`*.bo.json`, asked with lang=bo).
  */
 async function main(argv: string[]): Promise<void> {
   const showMisses = argv.includes('--misses');
+  // --only FILE (repeatable): just these sets, e.g. the development sets while tuning, never a held-out one
+  const only = argv.flatMap((a, i) => (argv[i - 1] === '--only' ? [a] : []));
   const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);
   const evaluator = new Evaluator(new Understanding(kb));
   const dir = path.join(ROOT_DIR, 'test', 'eval');
-  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json') && (only.length === 0 || only.includes(f))).sort();
   let failed = false;
   for (const f of files) {
     const set = QuestionSet.parse(JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')));

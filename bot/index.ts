@@ -18,6 +18,7 @@ import { Localizer } from './i18n/localizer.js';
 import { KnowledgeBase } from './knowledge/knowledgeBase.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createApp, type AppDeps } from './server/createApp.js';
+import { MemoryGuard } from './server/memoryGuard.js';
 import { StaffAuth } from './server/staffAuth.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
@@ -54,8 +55,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   // Conversations are kept no longer than RETENTION_DAYS, whatever STATE_TTL_MINUTES says.
   const storage = new LowdbStorage({ dir: path.join(config.dataDir, 'state'), ttlMs: Math.min(config.stateTtlMs, config.retentionMs) });
   const baseKnowledge = await KnowledgeBase.load(config.knowledgeDir);
-  // Example phrases editors taught from the review queue (DATA_DIR/learned); a broken file stops start-up.
-  const learned = new LearnedExamples(config.dataDir);
+  // Example phrases editors taught from the review queue (DATA_DIR/learned); a broken file is set aside (copy kept, logged, shown on /agent/review).
+  const learned = new LearnedExamples(config.dataDir, Date.now, log);
   const knowledge = baseKnowledge.withExamples(await learned.byMatter());
   const localizer = await Localizer.load(config.localesDir);
   const understanding = new Understanding(knowledge);
@@ -78,9 +79,10 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     await conversationState.delete(context);
   });
   const botFramework = createBotFrameworkChannel(config, bot, onTurnError);
-  const reviewLog = new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs });
+  const reviewLog = new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs, logger: log });
   await reviewLog.sweep();
   await reviewLog.check();
+  const reviewReport = new ReviewReport(reviewLog, { charVariants: knowledge.lexicon.charVariants });
   const feedback = new FeedbackMiddleware(conversationState, services, reviewLog, log);
   /** Every channel's adapter: personal numbers masked first, then feedback and the review queue. */
   const useTurnMiddleware = (adapter: BotAdapter): void => {
@@ -88,7 +90,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   };
   useTurnMiddleware(botFramework.adapter);
 
-  const conversations = new MemoryConversationStore();
+  // Budgets bound what anyone on the internet can make the Direct Line store hold (issue 11).
+  const conversations = new MemoryConversationStore(config.directLine);
   if (!config.directLineSecret) log.warn('DIRECTLINE_SECRET is unset: Direct Line tokens end with this process');
   const tokens = new TokenService({ secret: config.directLineSecret ?? TokenService.generateSecret() });
   const directLine = new DirectLineAdapter({ store: conversations, bot: { id: 'xizang-yibao-assistant', name: '西藏医保办事助手' } });
@@ -112,6 +115,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const sweep = setInterval(() => {
     storage.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
     reviewLog.sweep().catch((err: unknown) => log.warn({ err }, 'review sweep failed'));
+    conversations.sweep();
   }, Math.min(config.stateTtlMs, 60 * 60_000));
   sweep.unref();
 
@@ -132,7 +136,15 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     knowledge,
     understanding,
     messages: botFramework.handler,
-    directLine: { adapter: directLine, store: conversations, tokens, logic: (context) => bot.run(context) },
+    directLine: {
+      adapter: directLine,
+      store: conversations,
+      tokens,
+      logic: (context) => bot.run(context),
+      // RATE_LIMIT_PER_MINUTE=0 (load tests) turns the poll limit off too.
+      limits: { pollsPerSecond: config.rateLimitPerMinute === 0 ? 0 : config.directLine.pollsPerSecond },
+    },
+    memoryGuard: new MemoryGuard({ heapBudgetBytes: config.memoryBudget.heapBytes, rssBudgetBytes: config.memoryBudget.rssBytes, logger: log }).middleware(),
     wechat,
     rateLimitPerMinute: config.rateLimitPerMinute,
     trustProxy: config.trustProxy,
@@ -140,7 +152,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       knowledge,
       reviewLog,
       learned,
-      report: new ReviewReport((t) => understanding.normalizer.normalize(t)),
+      report: reviewReport,
       reload: async () => {
         const examples = await learned.byMatter();
         understanding.reindex(baseKnowledge.withExamples(examples));
@@ -159,7 +171,10 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     bot,
     wechat: wechatAdapter,
     app,
-    close: () => clearInterval(sweep),
+    close: () => {
+      clearInterval(sweep);
+      reviewReport.close();
+    },
   };
 }
 

@@ -16,7 +16,9 @@ interface Pending<T> {
  * not one each, and none is lost. `update` resolves only once its change is on disk.
  *
  * A file that is not valid JSON or not in `schema` throws DataFileCorruptError (after keeping a
- * copy) on every use; it is never replaced by an empty document.
+ * copy) on every use; it is never replaced by an empty document, unless `setAside` is given: then
+ * the copy is kept, `setAside` is told, and the document starts empty (the next write replaces the
+ * broken file), so one broken file does not stop the service.
  */
 export class JsonDocument<T> {
   readonly #db: Low<T>;
@@ -24,12 +26,18 @@ export class JsonDocument<T> {
   #pending: Array<Pending<T>> = [];
   #flushing: Promise<void> | undefined;
 
+  readonly #empty: () => T;
+  readonly #setAside: ((err: DataFileCorruptError) => void) | undefined;
+
   constructor(
     readonly path: string,
     schema: z.ZodType<T>,
     empty: () => T,
+    options: { setAside?: (err: DataFileCorruptError) => void } = {},
   ) {
     this.#db = new Low<T>(new DurableJsonFile<T>(path, (value) => schema.parse(value)), empty());
+    this.#empty = empty;
+    this.#setAside = options.setAside;
   }
 
   /** The current document (loaded on first use). Treat it as read-only; change it through `update`. */
@@ -40,7 +48,10 @@ export class JsonDocument<T> {
         await this.#db.read();
       } catch (err) {
         if (!isCorruption(err)) throw err;
-        throw new DataFileCorruptError(this.path, await keepCorruptCopy(this.path), describeCorruption(err, 'not in the expected format', 3), err);
+        const corrupt = new DataFileCorruptError(this.path, await keepCorruptCopy(this.path), describeCorruption(err, 'not in the expected format', 3), err);
+        if (!this.#setAside) throw corrupt;
+        this.#setAside(corrupt);
+        this.#db.data = this.#empty();
       }
       this.#loaded = true;
     }

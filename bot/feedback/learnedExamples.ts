@@ -1,6 +1,8 @@
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { JsonDocument } from './jsonDocument.js';
+import type { DataFileNotice } from './reviewLog.js';
 
 const LearnedFile = z.object({
   version: z.literal(1),
@@ -19,12 +21,30 @@ type LearnedFile = z.infer<typeof LearnedFile>;
  * Example phrases editors taught from the review queue ("should match matter N"), kept in
  * DATA_DIR/learned/examples.json because knowledge/ is source-controlled and read-only at run
  * time. They are merged into the matters' `examples` when the knowledge loads and on reload.
+ *
+ * A broken file does not stop the service: a byte copy is kept, the error logged and listed by
+ * `notices()` (the review page shows it), and the service starts with no learned examples.
  */
 export class LearnedExamples {
   readonly #doc: JsonDocument<LearnedFile>;
+  readonly #notices: DataFileNotice[] = [];
 
-  constructor(dataDir: string, private readonly now: () => number = Date.now) {
-    this.#doc = new JsonDocument(path.join(dataDir, 'learned', 'examples.json'), LearnedFile, () => ({ version: 1 as const, examples: [] }));
+  constructor(
+    dataDir: string,
+    private readonly now: () => number = Date.now,
+    logger?: Pick<Logger, 'error'>,
+  ) {
+    this.#doc = new JsonDocument(path.join(dataDir, 'learned', 'examples.json'), LearnedFile, () => ({ version: 1 as const, examples: [] }), {
+      setAside: (err) => {
+        this.#notices.push({ file: err.path, backup: err.backupPath, kept: 0, dropped: 1, at: new Date().toISOString() });
+        logger?.error({ file: err.path, backup: err.backupPath, reason: err.reason }, `learned examples file ${err.path} was broken: set aside (byte copy at ${err.backupPath}); starting without learned examples`);
+      },
+    });
+  }
+
+  /** Files set aside because they were broken. */
+  notices(): readonly DataFileNotice[] {
+    return this.#notices;
   }
 
   get path(): string {

@@ -36,3 +36,13 @@ export function optionalWholeNumber(req: Request, name: string, min: number, max
   }
   return Number(value);
 }
+
+/** An optional page cursor (as the previous page's `nextCursor` gave it): a position from 0 to `max`. */
+export function optionalCursor(req: Request, name: string, max: number): number {
+  const value = req.query[name];
+  if (value === undefined) return 0;
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value) || Number(value) > max) {
+    throw new InputError(`query parameter "${name}" must be a cursor from a previous page's "nextCursor"`);
+  }
+  return Number(value);
+}

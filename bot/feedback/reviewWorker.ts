@@ -1,0 +1,68 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { TextNormalizer } from '../understanding/textNormalizer.js';
+import { ReviewIndex } from './reviewIndex.js';
+import { ReviewLog, type ReviewChange } from './reviewLog.js';
+
+/** What the review report asks the worker. */
+export type WorkerRequest =
+  | { id: number; op: 'groups'; from: string; offset: number; limit: number }
+  | { id: number; op: 'members'; key: string; from: string }
+  | { id: number; op: 'lookup'; ids: string[] }
+  | { id: number; op: 'summary'; from: string; to: string };
+export type WorkerMessage = { change: ReviewChange } | WorkerRequest;
+export type WorkerReply = { id: number; result: unknown } | { id: number; error: string } | { ready: number };
+
+export interface WorkerOptions {
+  dir: string;
+  retentionMs: number;
+  charVariants: Record<string, string>;
+}
+
+// The review queue's index lives here, so grouping 100,000 items never holds up the event loop.
+const options = (workerData as { options: WorkerOptions }).options;
+const normalizer = new TextNormalizer(options.charVariants);
+const index = new ReviewIndex((t) => normalizer.normalize(t));
+const port = parentPort!;
+
+const ready = (async () => {
+  const log = new ReviewLog({ dir: options.dir, retentionMs: options.retentionMs });
+  // Everything still on disk: retention decides what is kept, with a day's margin either side.
+  for (const e of await log.events(Math.ceil(options.retentionMs / 86_400_000) + 2)) index.add(e);
+  port.postMessage({ ready: index.size } satisfies WorkerReply);
+})();
+
+function answer(msg: WorkerRequest): unknown {
+  switch (msg.op) {
+    case 'groups':
+      return index.groups(msg.from, msg.offset, msg.limit);
+    case 'members':
+      return index.members(msg.key, msg.from);
+    case 'lookup':
+      return index.lookup(msg.ids);
+    case 'summary':
+      return index.summary(msg.from, msg.to);
+  }
+}
+
+port.on('message', (msg: WorkerMessage) => {
+  // Messages wait for the initial load in the order they came, so a query sees every change sent before it.
+  void ready.then(
+    () => {
+      if ('change' in msg) {
+        const c = msg.change;
+        if (c.type === 'add') for (const e of c.events) index.add(e);
+        else if (c.type === 'resolve') index.resolve(c.ids);
+        else index.dropBefore(c.before);
+        return;
+      }
+      try {
+        port.postMessage({ id: msg.id, result: answer(msg) } satisfies WorkerReply);
+      } catch (err) {
+        port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);
+      }
+    },
+    (err: unknown) => {
+      if (!('change' in msg)) port.postMessage({ id: msg.id, error: `the review index could not load: ${err instanceof Error ? err.message : String(err)}` } satisfies WorkerReply);
+    },
+  );
+});

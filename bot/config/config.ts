@@ -31,6 +31,8 @@ const Env = z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'WIDGET_EMBED_ORIGINS lists origins like https://example.org, comma-separated'))),
   /** requests per minute per client on the chat and search endpoints; 0 turns the limit off (load tests) */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  /** CPU milliseconds per minute per client on the chat and search endpoints (per WeChat user on /wechat); 0 turns it off */
+  CPU_BUDGET_MS_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   /** express "trust proxy": false, true, a hop count or a comma-separated list of addresses/subnets */
   TRUST_PROXY: z.string().trim().min(1).default('false'),
   /** days after which review items, feedback and stored conversations are deleted */
@@ -92,6 +94,8 @@ export type Config = Readonly<{
   kioskIdleSeconds: number;
   widgetEmbedOrigins: readonly string[];
   rateLimitPerMinute: number;
+  /** CPU milliseconds per minute per client (CpuBudget); 0: off */
+  cpuBudgetMsPerMinute: number;
   trustProxy: boolean | number | string[];
   retentionMs: number;
   /** Direct Line conversation store budgets and poll limit */
@@ -167,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kioskIdleSeconds: e.KIOSK_IDLE_SECONDS,
     widgetEmbedOrigins: e.WIDGET_EMBED_ORIGINS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    cpuBudgetMsPerMinute: e.CPU_BUDGET_MS_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionMs: e.RETENTION_DAYS * 24 * 3600_000,
     directLine: Object.freeze({

@@ -130,6 +130,12 @@ export function createWebRouter(deps: WebDeps): Router {
       sendError(res, 400, 'bad_request', 'the body must be JSON {"text": "<what the QR code carries>"}');
       return;
     }
+    // A lone UTF-16 surrogate has no UTF-8 form: the QR encoder threw on it (a 500).
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
+    if (lone) {
+      sendError(res, 400, 'bad_request', `text is not valid Unicode: a lone surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at position ${lone.index}`);
+      return;
+    }
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > QR_MAX_BYTES) {
       sendError(res, 413, 'payload_too_large', `text is ${bytes} bytes in UTF-8; a readable QR code holds at most ${QR_MAX_BYTES}`);

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient, messageKeys } from '../support/liveService.js';
@@ -8,16 +11,37 @@ let app: WebApp;
 let browser: Browser;
 let page: Page;
 let problems: PageProblems;
+let dataDir: string;
 
 const UNANSWERED = '娃娃刚生下来咋办';
+/** A question carrying a right-to-left override (U+202E) with no closing mark: it must not flip "1 次" beside it. */
+const RLO = '\u202e火星上的医保卡';
+/** Tibetan with a tall stack of subjoined letters and vowel signs, taller than any line box. */
+const STACKED = `སྨན་བཅོས་ཀ${'\u0f90\u0f92\u0f94\u0fa1\u0fa8\u0fb1\u0fb2\u0fb3'.repeat(4)}\u0f72\u0f74\u0f7a\u0f7c`;
+
+/** A DATA_DIR as a crash and a bad edit leave it: a review file with a broken line, a truncated learned-examples file. */
+async function brokenDataDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'review-page-'));
+  const at = new Date().toISOString();
+  const day = at.slice(0, 10);
+  const line = (id: string, question: string): string =>
+    JSON.stringify({ id: `${day}_${id}`, at, kind: 'gap', reason: 'none', channel: 'wechat', conversation: 'c', lang: 'bo', question });
+  await mkdir(path.join(dir, 'review'), { recursive: true });
+  await writeFile(path.join(dir, 'review', `${day}.jsonl`), `${line('rlo', RLO)}\n{"id": 1, "bro\n${line('stack', STACKED)}\n`);
+  await mkdir(path.join(dir, 'learned'), { recursive: true });
+  await writeFile(path.join(dir, 'learned', 'examples.json'), '{"version":1,"examples":[{"matter":3,');
+  return dir;
+}
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp({ RATE_LIMIT_PER_MINUTE: '0' }), launchBrowser()]);
+  dataDir = await brokenDataDir();
+  [app, browser] = await Promise.all([startWebApp({ RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: dataDir }), launchBrowser()]);
   ({ page, problems } = await openPage(browser, { width: 1280, height: 900 }));
 });
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 const search = async (q: string): Promise<any> => (await fetch(`${app.base}/api/search?q=${encodeURIComponent(q)}`)).json();
@@ -40,10 +64,47 @@ describe('the review page', () => {
     await expect.poll(() => group.count(), { timeout: 10_000 }).toBe(1);
     const strings = (await (await fetch(`${app.base}/locales/zh-CN/review.json`)).json()) as { review: Record<string, string> };
     expect(await group.locator('.count').textContent()).toBe(strings.review.count!.replace('{{count}}', '2'));
-    expect(await page.locator('.group').count()).toBe(2);
+    // Two from the conversations, two kept from the broken file.
+    expect(await page.locator('.group').count()).toBe(4);
+    // The broken files were set aside, and staff are told so, above the queue.
+    await expect.poll(() => page.locator('#notices p').count()).toBe(2);
+    expect(await page.locator('#notices').isVisible()).toBe(true);
+    expect(await page.locator('#notices').textContent()).toContain('examples.json');
+    // The queue comes first, above the statistics; no matter is preselected, not even the bot's guess.
+    expect(await page.evaluate(() => document.querySelector('.queue')!.compareDocumentPosition(document.querySelector('.summary')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+    expect(await page.locator('.group select').evaluateAll((selects) => selects.map((x) => (x as HTMLSelectElement).value))).toEqual(['', '', '', '']);
     // Today's bar and row count the three questions.
     expect(await page.locator('#chart svg rect.bar-none').count()).toBeGreaterThan(0);
     expect(await page.locator('#summary-table tbody tr').first().locator('td').nth(1).textContent()).toBe('3');
+
+    // "1 次" reads 1 then 次 beside a question with an unclosed right-to-left override.
+    const order = await page.locator('.group', { hasText: '火星上的医保卡' }).locator('.count').evaluate((count) => {
+      const text = count.firstChild!;
+      const at = (i: number): number => {
+        const r = document.createRange();
+        r.setStart(text, i);
+        r.setEnd(text, i + 1);
+        return r.getBoundingClientRect().left;
+      };
+      const s = text.textContent!;
+      return { text: s, one: at(s.indexOf('1')), ci: at(s.indexOf('次')) };
+    });
+    expect(order.text).toBe(strings.review.count!.replace('{{count}}', '1'));
+    expect(order.one).toBeLessThan(order.ci);
+    // Stacked Tibetan gets tall lines and cannot paint over the next row: rows do not overlap, the text is clipped to its row.
+    const rows = await page.locator('.group').evaluateAll((items) =>
+      items.map((li) => {
+        const q = li.querySelector('.question')!;
+        const style = getComputedStyle(q);
+        return { top: li.getBoundingClientRect().top, bottom: li.getBoundingClientRect().bottom, lineHeight: parseFloat(style.lineHeight), fontSize: parseFloat(style.fontSize), overflow: style.overflowY, bidi: style.unicodeBidi, tag: q.tagName };
+      }),
+    );
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.top).toBeGreaterThanOrEqual(rows[i - 1]!.bottom);
+    for (const r of rows) {
+      expect(r.lineHeight / r.fontSize).toBeGreaterThanOrEqual(2);
+      expect(['hidden', 'clip']).toContain(r.overflow);
+      expect(r).toMatchObject({ bidi: 'isolate', tag: 'BDI' });
+    }
 
     await group.locator('select').selectOption('3');
     await group.locator('button[type=submit]').click();

@@ -5,10 +5,17 @@ import { applyStrings, bindLangSwitch, langFromQuery, loadStrings, markLang, t }
 const $ = (id) => document.getElementById(id);
 const STORAGE_KEY = 'xzyb.agent.lang';
 const SUMMARY_DAYS = 14;
+/** groups per page of the queue; "more" fetches the next page */
+const PAGE = 20;
 const SVG = 'http://www.w3.org/2000/svg';
 
-const state = { lang: 'zh-CN', strings: {}, summary: [], groups: [], matters: [] };
+const state = { lang: 'zh-CN', strings: {}, summary: [], groups: [], matters: [], total: 0, nextCursor: null, notices: [] };
 const s = (key, vars) => t(state.strings, key, vars);
+/**
+ * Text people typed (or anything with their text in it) goes in <bdi>: a question holding a
+ * right-to-left mark or Arabic must not reorder the count or the labels beside it ("1 次" → "次 1").
+ */
+const bdi = (text) => el('bdi', {}, text);
 /** Review messages stay a while: they name what was saved. */
 const say = (message) => toast(message, 6000);
 
@@ -69,7 +76,7 @@ function renderChart() {
   $('summary-table').tBodies[0].replaceChildren(
     ...[...rows].reverse().map((r) =>
       el('tr', {}, ...[r.day, r.questions, r.matches, r.fallbacks, r.feedbackUp, r.feedbackDown].map((v) => el('td', {}, String(v))),
-        el('td', {}, r.topUnanswered.map((q) => `${q.question} (${q.count})`).join('；'))),
+        el('td', { class: 'people-text' }, r.topUnanswered.flatMap((q, i) => [i > 0 ? '；' : null, bdi(q.question), el('span', { class: 'n' }, ` (${q.count})`)]))),
     ),
   );
 }
@@ -78,16 +85,20 @@ function renderGroups() {
   const list = $('groups');
   list.replaceChildren(...state.groups.map(groupItem));
   $('queue-empty').hidden = state.groups.length > 0;
+  $('queue-total').textContent = state.total > 0 ? s('review.total', { shown: state.groups.length, total: state.total }) : '';
+  $('more').hidden = state.nextCursor === null;
+}
+
+function renderNotices() {
+  const box = $('notices');
+  box.replaceChildren(...state.notices.map((n) => el('p', {}, s('review.noticeSetAside', { file: n.file, backup: n.backup, dropped: n.dropped }))));
+  box.hidden = state.notices.length === 0;
 }
 
 function groupItem(g) {
   const guess = g.guesses[0];
-  // With no guess nothing is preselected, so a hasty click cannot teach the wrong matter.
-  const select = el('select', { name: 'matter', required: '' }, el('option', { value: '' }, s('review.pickMatter')), ...state.matters.map((m) => {
-    const option = el('option', { value: String(m.no) }, `${m.no} ${m.title}`);
-    if (guess && guess.no === m.no) option.setAttribute('selected', '');
-    return option;
-  }));
+  // Nothing is preselected, not even the bot's guess, so one hurried click cannot teach a wrong match.
+  const select = el('select', { name: 'matter', required: '' }, el('option', { value: '' }, s('review.pickMatter')), ...state.matters.map((m) => el('option', { value: String(m.no) }, `${m.no} ${m.title}`)));
   const phrase = el('input', { name: 'phrase', type: 'text', maxlength: '500' });
   phrase.value = g.question;
   const reasons = [
@@ -97,7 +108,9 @@ function groupItem(g) {
   ].filter(Boolean);
   const resolve = async (matter) => {
     try {
-      const body = { ids: g.ids, matter, ...(matter !== null ? { example: phrase.value } : {}) };
+      // A group bigger than the ids listed on the page is resolved by its key, whole.
+      const target = g.ids.length < g.count ? { group: g.key } : { ids: g.ids };
+      const body = { ...target, matter, ...(matter !== null ? { example: phrase.value } : {}) };
       const done = await api('POST', '/api/admin/review/resolve', body);
       say(matter === null ? s('review.dismissed') : s('review.saved', { title: done.title, phrase: done.learned }));
       await refresh();
@@ -105,10 +118,11 @@ function groupItem(g) {
       say(s('review.failed', { message: err.message }));
     }
   };
+  const meta = [...reasons, guess ? `${s('review.guess')}${guess.no} ${guess.title}` : s('review.noGuess'), g.channels.join(', '), g.lastAt.slice(0, 16).replace('T', ' ')];
   return el('li', { class: 'group' },
-    el('div', {}, el('span', { class: 'question' }, g.question), el('span', { class: 'count' }, s('review.count', { count: g.count }))),
-    el('p', { class: 'meta' }, [...reasons, guess ? `${s('review.guess')}${guess.no} ${guess.title}` : s('review.noGuess'), g.channels.join(', '), g.lastAt.slice(0, 16).replace('T', ' ')].join(' · ')),
-    g.variants.length > 1 ? el('p', { class: 'variants' }, `${s('review.variants')}：${g.variants.slice(1).join('；')}`) : null,
+    el('div', { class: 'head' }, el('bdi', { class: 'question people-text' }, g.question), ' ', el('span', { class: 'count' }, s('review.count', { count: g.count }))),
+    el('p', { class: 'meta' }, meta.flatMap((m, i) => [i > 0 ? ' · ' : null, bdi(m)])),
+    g.variants.length > 1 ? el('p', { class: 'variants people-text' }, `${s('review.variants')}：`, g.variants.slice(1).flatMap((v, i) => [i > 0 ? '；' : null, bdi(v)])) : null,
     el('form', { onsubmit: (e) => { e.preventDefault(); resolve(Number(select.value)); } },
       el('label', {}, s('review.shouldMatch'), select),
       el('label', {}, s('review.phrase'), phrase),
@@ -118,12 +132,35 @@ function groupItem(g) {
 }
 
 async function refresh() {
-  const [summary, review] = await Promise.all([api('GET', `/api/admin/summary?days=${SUMMARY_DAYS}`), api('GET', '/api/admin/review')]);
+  const [review, summary, notices] = await Promise.all([
+    api('GET', `/api/admin/review?limit=${PAGE}`),
+    api('GET', `/api/admin/summary?days=${SUMMARY_DAYS}`),
+    api('GET', '/api/admin/notices'),
+  ]);
   state.summary = summary.days;
   state.groups = review.groups;
+  state.total = review.total;
+  state.nextCursor = review.nextCursor;
   state.matters = review.matters;
-  renderChart();
+  state.notices = notices.notices;
+  renderNotices();
   renderGroups();
+  renderChart();
+}
+
+async function more() {
+  if (state.nextCursor === null) return;
+  try {
+    const page = await api('GET', `/api/admin/review?limit=${PAGE}&cursor=${encodeURIComponent(state.nextCursor)}`);
+    // Items resolved meanwhile shift the pages; a group never shows twice.
+    const shown = new Set(state.groups.map((g) => g.key));
+    state.groups.push(...page.groups.filter((g) => !shown.has(g.key)));
+    state.total = page.total;
+    state.nextCursor = page.nextCursor;
+    renderGroups();
+  } catch (err) {
+    say(s('review.failed', { message: err.message }));
+  }
 }
 
 async function setLanguage(lang) {
@@ -147,9 +184,11 @@ bindLangSwitch(document.querySelector('.lang-switch'), async (lang) => {
   } catch {
     // private mode
   }
-  renderChart();
+  renderNotices();
   renderGroups();
+  renderChart();
 });
+$('more').addEventListener('click', more);
 $('reload').addEventListener('click', async () => {
   try {
     const done = await api('POST', '/api/admin/reload');

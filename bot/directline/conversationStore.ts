@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors/configError.js';
+import { ActivityTooLargeError } from './activityTooLargeError.js';
+import { ConversationsFullError } from './conversationsFullError.js';
 
 /**
  * An activity as stored and served: plain JSON (dates are ISO strings), with the
@@ -23,40 +25,72 @@ export interface ActivityPage {
   watermark: number;
 }
 
+/** What a store holds now, for budgets, tests and logs. */
+export interface StoreUsage {
+  conversations: number;
+  /** UTF-8 bytes of every stored activity as JSON */
+  bytes: number;
+}
+
 /**
  * Where Direct Line conversations and their activity logs live. Every method is
  * async so a persistent store can replace the in-memory one without touching
  * the router or the adapter. Unknown (or expired) conversations read as
  * `undefined` / `false`, never as errors.
+ *
+ * Budgets are part of the contract, so anyone on the internet cannot make a store grow
+ * without bound:
+ * - `create()` rejects with `ConversationsFullError` at the conversation limit; a live
+ *   conversation is never dropped to make room, idle ones expire by time;
+ * - a log keeps at most its count and byte budget, dropping its own oldest activities;
+ * - all logs together keep within a total byte budget: the largest logs give up their
+ *   oldest activities first, so one client's bulk never costs a small conversation its history;
+ * - `append` / `replaceActivity` reject with `ActivityTooLargeError` when one activity is
+ *   bigger than a conversation's whole budget.
  */
 export interface ConversationStore {
+  /** @throws ConversationsFullError */
   create(): Promise<ConversationInfo>;
   get(conversationId: string): Promise<ConversationInfo | undefined>;
   /** Marks the conversation started; true only for the one caller that started it. */
   markStarted(conversationId: string): Promise<boolean>;
-  /** Appends to the log, assigning the id `${conversationId}|${position}`; a given `id` is replaced. */
+  /**
+   * Appends to the log, assigning the id `${conversationId}|${position}`; a given `id` is replaced.
+   * @throws ActivityTooLargeError
+   */
   append(conversationId: string, activity: Record<string, unknown> & { type: string }): Promise<StoredActivity | undefined>;
   /** Activities whose position is after `watermark`, oldest first, at most `limit`. */
   activitiesAfter(conversationId: string, watermark: number, limit: number): Promise<ActivityPage | undefined>;
-  /** Replaces the activity with the same id; it moves to the log's end so pollers see the new version. */
+  /**
+   * Replaces the activity with the same id; it moves to the log's end so pollers see the new version.
+   * @throws ActivityTooLargeError
+   */
   replaceActivity(conversationId: string, activity: Record<string, unknown> & { id: string }): Promise<StoredActivity | undefined>;
   deleteActivity(conversationId: string, activityId: string): Promise<boolean>;
   delete(conversationId: string): Promise<boolean>;
+  usage(): Promise<StoreUsage>;
 }
 
 export interface MemoryConversationStoreOptions {
-  /** the oldest-active conversation is dropped to make room beyond this */
+  /** beyond this, new conversations are refused until idle ones expire */
   maxConversations?: number;
   /** the oldest activities of a conversation are dropped beyond this */
   maxActivitiesPerConversation?: number;
+  /** the oldest activities of a conversation are dropped beyond this many bytes (JSON, UTF-8) */
+  maxBytesPerConversation?: number;
+  /** all logs together; beyond it the largest logs lose their oldest activities */
+  maxTotalBytes?: number;
   /** conversations untouched for this long are forgotten */
   idleTtlMs?: number;
   now?: () => number;
 }
 
+/** An activity kept as its JSON text: a string costs about its UTF-8 size in V8, a parsed object several times that. */
 interface Entry {
   seq: number;
-  activity: StoredActivity;
+  id: string;
+  json: string;
+  bytes: number;
 }
 
 interface Conversation {
@@ -66,48 +100,67 @@ interface Conversation {
   started: boolean;
   nextSeq: number;
   log: Entry[];
+  /** sum of the log's entry bytes */
+  bytes: number;
 }
 
 export const DEFAULT_STORE_LIMITS = {
-  maxConversations: 1000,
+  maxConversations: 10_000,
   maxActivitiesPerConversation: 200,
+  maxBytesPerConversation: 256 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
   idleTtlMs: 30 * 60 * 1000,
 } as const;
 
 /**
- * The in-memory store: a Map kept in least-recently-active order, so expiry and
- * eviction only ever look at its front. Activities are copied through JSON on the
- * way in and out, exactly as a persistent store would treat them.
+ * The in-memory store: a Map kept in least-recently-active order, so expiry only
+ * ever looks at its front. Activities are kept as JSON text, exactly as a persistent
+ * store would keep them, and measured in UTF-8 bytes.
  */
 export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly maxConversations: number;
   private readonly maxActivities: number;
+  private readonly maxConversationBytes: number;
+  private readonly maxTotalBytes: number;
   private readonly idleTtlMs: number;
   private readonly now: () => number;
+  private totalBytes = 0;
 
   constructor(options: MemoryConversationStoreOptions = {}) {
     this.maxConversations = positive(options.maxConversations ?? DEFAULT_STORE_LIMITS.maxConversations, 'maxConversations');
     this.maxActivities = positive(options.maxActivitiesPerConversation ?? DEFAULT_STORE_LIMITS.maxActivitiesPerConversation, 'maxActivitiesPerConversation');
+    this.maxConversationBytes = positive(options.maxBytesPerConversation ?? DEFAULT_STORE_LIMITS.maxBytesPerConversation, 'maxBytesPerConversation');
+    this.maxTotalBytes = positive(options.maxTotalBytes ?? DEFAULT_STORE_LIMITS.maxTotalBytes, 'maxTotalBytes');
     this.idleTtlMs = positive(options.idleTtlMs ?? DEFAULT_STORE_LIMITS.idleTtlMs, 'idleTtlMs');
     this.now = options.now ?? Date.now;
+    if (this.maxConversationBytes > this.maxTotalBytes) {
+      throw new ConfigError(`maxBytesPerConversation (${this.maxConversationBytes}) must not exceed maxTotalBytes (${this.maxTotalBytes})`, {
+        maxBytesPerConversation: this.maxConversationBytes,
+        maxTotalBytes: this.maxTotalBytes,
+      });
+    }
   }
 
   get size(): number {
     return this.conversations.size;
   }
 
+  async usage(): Promise<StoreUsage> {
+    return { conversations: this.conversations.size, bytes: this.totalBytes };
+  }
+
   async create(): Promise<ConversationInfo> {
     const now = this.now();
     this.sweep(now);
-    while (this.conversations.size >= this.maxConversations) {
-      const oldest = this.conversations.keys().next();
-      if (oldest.done) break;
-      this.conversations.delete(oldest.value);
+    if (this.conversations.size >= this.maxConversations) {
+      const oldest = this.conversations.values().next().value;
+      const retryAfterMs = oldest ? oldest.lastActiveAt + this.idleTtlMs - now : this.idleTtlMs;
+      throw new ConversationsFullError(this.maxConversations, retryAfterMs);
     }
     let id = newConversationId();
     while (this.conversations.has(id)) id = newConversationId();
-    const conversation: Conversation = { id, createdAt: now, lastActiveAt: now, started: false, nextSeq: 1, log: [] };
+    const conversation: Conversation = { id, createdAt: now, lastActiveAt: now, started: false, nextSeq: 1, log: [], bytes: 0 };
     this.conversations.set(id, conversation);
     return info(conversation);
   }
@@ -127,10 +180,10 @@ export class MemoryConversationStore implements ConversationStore {
   async append(conversationId: string, activity: Record<string, unknown> & { type: string }): Promise<StoredActivity | undefined> {
     const c = this.touch(conversationId);
     if (!c) return undefined;
-    const seq = c.nextSeq++;
-    const stored = { ...toJson(activity), id: activityId(conversationId, seq) } as StoredActivity;
-    this.push(c, { seq, activity: stored });
-    return toJson(stored);
+    const entry = this.entry(c.nextSeq, activityId(conversationId, c.nextSeq), JSON.parse(JSON.stringify(activity)) as Record<string, unknown>);
+    c.nextSeq++;
+    this.push(c, entry);
+    return JSON.parse(entry.json) as StoredActivity;
   }
 
   async activitiesAfter(conversationId: string, watermark: number, limit: number): Promise<ActivityPage | undefined> {
@@ -139,32 +192,37 @@ export class MemoryConversationStore implements ConversationStore {
     const start = firstAfter(c.log, watermark);
     const page = c.log.slice(start, start + Math.max(1, limit));
     const last = page[page.length - 1];
-    return { activities: page.map((e) => toJson(e.activity)), watermark: last ? last.seq : c.nextSeq - 1 };
+    return { activities: page.map((e) => JSON.parse(e.json) as StoredActivity), watermark: last ? last.seq : c.nextSeq - 1 };
   }
 
   async replaceActivity(conversationId: string, activity: Record<string, unknown> & { id: string }): Promise<StoredActivity | undefined> {
     const c = this.touch(conversationId);
     if (!c) return undefined;
-    const index = c.log.findIndex((e) => e.activity.id === activity.id);
+    const index = c.log.findIndex((e) => e.id === activity.id);
     const old = c.log[index];
     if (!old) return undefined;
+    const merged = { ...(JSON.parse(old.json) as Record<string, unknown>), ...(JSON.parse(JSON.stringify(activity)) as Record<string, unknown>) };
+    const entry = this.entry(c.nextSeq, old.id, merged); // throws before the old version is removed
+    c.nextSeq++;
     c.log.splice(index, 1);
-    const stored = { ...old.activity, ...toJson(activity), id: old.activity.id } as StoredActivity;
-    this.push(c, { seq: c.nextSeq++, activity: stored });
-    return toJson(stored);
+    this.forget(c, old.bytes);
+    this.push(c, entry);
+    return JSON.parse(entry.json) as StoredActivity;
   }
 
   async deleteActivity(conversationId: string, id: string): Promise<boolean> {
     const c = this.touch(conversationId);
     if (!c) return false;
-    const index = c.log.findIndex((e) => e.activity.id === id);
-    if (index < 0) return false;
+    const index = c.log.findIndex((e) => e.id === id);
+    const old = c.log[index];
+    if (!old) return false;
     c.log.splice(index, 1);
+    this.forget(c, old.bytes);
     return true;
   }
 
   async delete(conversationId: string): Promise<boolean> {
-    return this.conversations.delete(conversationId);
+    return this.remove(conversationId);
   }
 
   /** Forgets idle conversations; returns how many. Runs on every create, callable on a timer too. */
@@ -172,7 +230,7 @@ export class MemoryConversationStore implements ConversationStore {
     let removed = 0;
     for (const [id, c] of this.conversations) {
       if (now - c.lastActiveAt < this.idleTtlMs) break; // the rest were active more recently
-      this.conversations.delete(id);
+      this.remove(id);
       removed++;
     }
     return removed;
@@ -183,16 +241,60 @@ export class MemoryConversationStore implements ConversationStore {
     const c = this.conversations.get(conversationId);
     if (!c) return undefined;
     const now = this.now();
+    if (now - c.lastActiveAt >= this.idleTtlMs) {
+      this.remove(conversationId);
+      return undefined;
+    }
     this.conversations.delete(conversationId);
-    if (now - c.lastActiveAt >= this.idleTtlMs) return undefined;
     c.lastActiveAt = now;
     this.conversations.set(conversationId, c);
     return c;
   }
 
+  private remove(conversationId: string): boolean {
+    const c = this.conversations.get(conversationId);
+    if (!c) return false;
+    this.totalBytes -= c.bytes;
+    return this.conversations.delete(conversationId);
+  }
+
+  /** The stored form of an activity with its id; refuses one no conversation could hold. */
+  private entry(seq: number, id: string, activity: Record<string, unknown>): Entry {
+    const json = JSON.stringify({ ...activity, id });
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > this.maxConversationBytes) throw new ActivityTooLargeError(bytes, this.maxConversationBytes);
+    return { seq, id, json, bytes };
+  }
+
   private push(c: Conversation, entry: Entry): void {
+    // The conversation's own budget first: its oldest go.
+    while (c.log.length > 0 && (c.log.length >= this.maxActivities || c.bytes + entry.bytes > this.maxConversationBytes)) this.dropOldest(c);
+    // Then the total: the largest logs give up their oldest, so small conversations keep their history.
+    while (this.totalBytes + entry.bytes > this.maxTotalBytes) {
+      const largest = this.largest();
+      if (!largest) break;
+      this.dropOldest(largest);
+    }
     c.log.push(entry);
-    if (c.log.length > this.maxActivities) c.log.splice(0, c.log.length - this.maxActivities);
+    c.bytes += entry.bytes;
+    this.totalBytes += entry.bytes;
+  }
+
+  private dropOldest(c: Conversation): void {
+    const dropped = c.log.shift();
+    if (dropped) this.forget(c, dropped.bytes);
+  }
+
+  private forget(c: Conversation, bytes: number): void {
+    c.bytes -= bytes;
+    this.totalBytes -= bytes;
+  }
+
+  /** The conversation whose log holds the most bytes (a scan: it runs only while the total is over budget). */
+  private largest(): Conversation | undefined {
+    let best: Conversation | undefined;
+    for (const c of this.conversations.values()) if (c.bytes > (best?.bytes ?? 0)) best = c;
+    return best;
   }
 }
 
@@ -218,10 +320,6 @@ function firstAfter(log: readonly Entry[], watermark: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function toJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function positive(n: number, name: string): number {

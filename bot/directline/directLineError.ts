@@ -13,6 +13,7 @@ export type DirectLineErrorCode =
   | 'TokenExpired'
   | 'Forbidden'
   | 'NotFound'
+  | 'Throttled'
   | 'BotError'
   | 'BotTimeout'
   | 'ServiceError';

@@ -3,7 +3,10 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import type { Activity } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
 import { maskActivity } from '../privacy/piiMaskingMiddleware.js';
+import { jsonRateLimit } from '../server/rateLimit.js';
+import { ActivityTooLargeError } from './activityTooLargeError.js';
 import { activityId, type ConversationInfo, type ConversationStore } from './conversationStore.js';
+import { ConversationsFullError } from './conversationsFullError.js';
 import type { BotLogic, DirectLineAdapter } from './directLineAdapter.js';
 import { DirectLineError, type DirectLineErrorCode } from './directLineError.js';
 import { describeIssue, IncomingActivity, StartConversation } from './incomingActivity.js';
@@ -19,6 +22,12 @@ export interface DirectLineLimits {
    * below directlinejs's 20 s request timeout); a slower turn's replies still reach the log
    */
   turnTimeoutMs?: number;
+  /**
+   * polls (GETs) one conversation may make per second, averaged over 2 s; 0: no limit. Default 5:
+   * directlinejs polls one at a time at least 200 ms apart, so a real client never meets it
+   * (and it must not: directlinejs stops polling for good after a 429).
+   */
+  pollsPerSecond?: number;
 }
 
 export interface DirectLineRouterDeps {
@@ -44,6 +53,7 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   const maxBodyBytes = limits.maxBodyBytes ?? 64 * 1024;
   const pageSize = limits.pageSize ?? 100;
   const turnTimeoutMs = limits.turnTimeoutMs ?? 15_000;
+  const pollLimit = pollLimiter(limits.pollsPerSecond ?? 5);
   const log = logger.child({ component: 'directline' });
   // Not strict: a JSON string or array is valid JSON, answered by our own validation rather than as a syntax error.
   const json = express.json({ limit: maxBodyBytes, strict: false });
@@ -136,14 +146,20 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
     res.status(201).json(issued);
   });
 
+  /** Reads authorize first, so only the token's holder can spend a conversation's poll budget. */
+  const authorizeRead: RequestHandler<{ conversationId: string }> = async (req, res, next) => {
+    res.locals.authorized = await authorizedConversation(req);
+    next();
+  };
+
   // "Get conversation information" — directlinejs calls it to reconnect, or when given a token and a conversationId.
-  router.get('/conversations/:conversationId', async (req, res) => {
-    const { conversation, token, expiresIn } = await authorizedConversation(req);
+  router.get('/conversations/:conversationId', authorizeRead, pollLimit, (_req, res) => {
+    const { conversation, token, expiresIn } = res.locals.authorized as Awaited<ReturnType<typeof authorizedConversation>>;
     res.json({ conversationId: conversation.id, token, expires_in: expiresIn });
   });
 
-  router.get('/conversations/:conversationId/activities', async (req, res) => {
-    const { conversation } = await authorizedConversation(req);
+  router.get('/conversations/:conversationId/activities', authorizeRead, pollLimit, async (req, res) => {
+    const { conversation } = res.locals.authorized as Awaited<ReturnType<typeof authorizedConversation>>;
     const page = await store.activitiesAfter(conversation.id, parseWatermark(req.query.watermark), pageSize);
     if (!page) throw new DirectLineError(404, 'NotFound', 'the conversation does not exist or has expired');
     res.json({ activities: page.activities, watermark: String(page.watermark) });
@@ -185,6 +201,18 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   return router;
 }
 
+/** Per conversation (the path's, already checked against the token), 2-second windows. */
+function pollLimiter(perSecond: number): RequestHandler {
+  if (perSecond <= 0) return (_req, _res, next) => next();
+  return jsonRateLimit({
+    windowMs: 2000,
+    limit: Math.max(1, Math.round(perSecond * 2)),
+    code: 'Throttled',
+    message: `too many polls: at most ${perSecond} a second for one conversation`,
+    keyGenerator: (req) => `dl-poll:${String(req.params.conversationId)}`,
+  });
+}
+
 function sendError(res: Response, status: number, code: DirectLineErrorCode, message: string): void {
   if (status === 401) res.set('WWW-Authenticate', 'Bearer');
   res.status(status).json({ error: { code, message } });
@@ -196,6 +224,15 @@ function directLineErrorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (err instanceof DirectLineError) {
       sendError(res, err.status, err.code, err.message);
+      return;
+    }
+    if (err instanceof ConversationsFullError) {
+      res.set('Retry-After', String(err.retryAfterSeconds));
+      sendError(res, 429, 'Throttled', err.message);
+      return;
+    }
+    if (err instanceof ActivityTooLargeError) {
+      sendError(res, 413, 'MessageSizeTooBig', err.message);
       return;
     }
     const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown; message?: unknown };

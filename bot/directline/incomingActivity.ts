@@ -23,6 +23,20 @@ const Attachment = z.object({
   content: z.unknown().optional(),
 });
 
+/**
+ * What Web Chat 4.18 puts in channelData (our pages add nothing of their own): the id it matches
+ * its echo by, the sizes of attachments, and the messageBack / postBack markers of card buttons.
+ * Anything else is dropped, never stored: channelData was a free 64 kB per activity.
+ */
+const ClientChannelData = z.object({
+  clientActivityID: z.string().min(1).max(128).optional(),
+  /** older Web Chat versions */
+  clientTimestamp: z.string().max(64).optional(),
+  attachmentSizes: z.array(z.number().int().min(0)).max(10).optional(),
+  messageBack: z.object({ displayText: z.string().max(MAX_TEXT_CHARS).optional() }).optional(),
+  postBack: z.boolean().optional(),
+});
+
 export const IncomingActivity = z
   .object({
     type: z.enum(ACTIVITY_TYPES, { error: `must be one of ${ACTIVITY_TYPES.join(', ')}` }),
@@ -35,8 +49,7 @@ export const IncomingActivity = z
     name: z.string().min(1).max(256).optional(),
     value: z.unknown().optional(),
     replyToId: z.string().max(256).optional(),
-    /** kept as sent; Web Chat matches its echo by `clientActivityID` */
-    channelData: z.looseObject({ clientActivityID: z.string().min(1).max(128).optional() }).optional(),
+    channelData: ClientChannelData.optional(),
     attachments: z.array(Attachment).max(10).optional(),
     entities: z.array(z.looseObject({ type: z.string().min(1).max(128) })).max(20).optional(),
   })

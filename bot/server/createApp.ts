@@ -1,5 +1,6 @@
 import compression from 'compression';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { ConversationsFullError } from '../directline/conversationsFullError.js';
 import { createDirectLineRouter, type DirectLineRouterDeps } from '../directline/directLineRouter.js';
 import type { Logger } from '../logging/logger.js';
 import { createWeChatRouter, type WeChatRouterDeps } from '../wechat/wechatRouter.js';
@@ -8,7 +9,7 @@ import { createAdminRouter, type AdminDeps } from './adminRouter.js';
 import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { helmetPolicy } from './helmetPolicy.js';
 import { jsonDepthGuard } from './jsonDepth.js';
-import { errorHandler, notFound } from './httpErrors.js';
+import { errorHandler, notFound, sendError } from './httpErrors.js';
 import { clientRateLimits } from './rateLimit.js';
 import { requestLog } from './requestLog.js';
 import type { StaffAuth } from './staffAuth.js';
@@ -32,6 +33,8 @@ export interface AppDeps extends ApiDeps {
   trustProxy?: boolean | number | string[];
   /** the web chat widget, kiosk and agent console (/, /chat, /kiosk, /agent) and their assets */
   web?: Pick<WebDeps, 'localesDir' | 'kioskIdleSeconds'> & { embedOrigins: readonly string[]; production: boolean };
+  /** refuses work with 503 while the process is over its memory budget (MemoryGuard); /healthz is before it */
+  memoryGuard?: RequestHandler;
 }
 
 /** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.memoryGuard) app.use(deps.memoryGuard);
   if (deps.messages) app.post('/api/messages', limits.chat, express.json({ limit: ACTIVITY_LIMIT }), activityGuard, deps.messages);
   if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
   // Before the web router: its Direct Line token endpoint opens a conversation per call.
@@ -75,7 +79,18 @@ export function createApp(deps: AppDeps): Express {
   // Its own raw-text body parser (64 kB) and error answers, like Direct Line.
   if (deps.wechat) app.use('/wechat', limits.wechatRefused, createWeChatRouter({ ...deps.wechat, limit: limits.wechat, logger: deps.logger }));
 
+  app.use(conversationsFull);
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
 }
+
+/** /api/directline/token when the Direct Line store is full: 429 with the time the oldest idle conversation expires. */
+const conversationsFull: ErrorRequestHandler = (err, _req, res, next) => {
+  if (!(err instanceof ConversationsFullError)) {
+    next(err);
+    return;
+  }
+  res.set('Retry-After', String(err.retryAfterSeconds));
+  sendError(res, 429, 'too_many_requests', err.message);
+};

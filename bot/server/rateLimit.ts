@@ -66,6 +66,8 @@ export interface JsonRateLimitOptions {
   skipSuccessfulRequests?: boolean;
   /** called when a request is refused, e.g. to log it */
   onLimit?: (req: Request) => void;
+  /** the error code of the 429 body; `too_many_requests` by default (Direct Line says `Throttled`) */
+  code?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface JsonRateLimitOptions {
  * library's own configuration checks are off: they only print to the console, and TRUST_PROXY
  * is checked at start-up.
  */
-export function jsonRateLimit({ windowMs, message, onLimit, keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'), ...rest }: JsonRateLimitOptions): RequestHandler {
+export function jsonRateLimit({ windowMs, message, onLimit, code = 'too_many_requests', keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'), ...rest }: JsonRateLimitOptions): RequestHandler {
   return rateLimit({
     ...rest,
     windowMs,
@@ -84,7 +86,7 @@ export function jsonRateLimit({ windowMs, message, onLimit, keyGenerator = (req)
     handler: (req, res) => {
       onLimit?.(req);
       res.set('Retry-After', String(Math.ceil(windowMs / 1000)));
-      sendError(res, 429, 'too_many_requests', message);
+      sendError(res, 429, code, message);
     },
   });
 }

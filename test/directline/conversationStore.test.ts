@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ActivityTooLargeError } from '../../bot/directline/activityTooLargeError.js';
 import { MemoryConversationStore } from '../../bot/directline/conversationStore.js';
+import { ConversationsFullError } from '../../bot/directline/conversationsFullError.js';
 
 const msg = (text: string) => ({ type: 'message', text });
 
@@ -63,16 +65,57 @@ describe('MemoryConversationStore', () => {
     expect(await store.markStarted('nope')).toBe(false);
   });
 
-  it('evicts the least recently active conversation beyond maxConversations', async () => {
-    const store = new MemoryConversationStore({ maxConversations: 2 });
+  it('refuses a new conversation at maxConversations rather than dropping a live one, until one idles out', async () => {
+    let now = 0;
+    const store = new MemoryConversationStore({ maxConversations: 2, idleTtlMs: 1000, now: () => now });
     const a = await store.create();
+    now = 100;
     const b = await store.create();
-    await store.get(a.id); // a is now more recent than b
-    const c = await store.create();
-    expect(await store.get(b.id)).toBeUndefined();
-    expect(await store.get(a.id)).toBeDefined();
+    now = 400;
+    const refused = await store.create().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConversationsFullError);
+    expect(refused).toMatchObject({ limit: 2, retryAfterMs: 600, retryAfterSeconds: 1 }); // a expires at 1000
+    expect(await store.get(a.id)).toBeDefined(); // touching a: b is now the oldest
+    expect(await store.get(b.id)).toBeDefined();
+    now = 1100;
+    await expect(store.create()).rejects.toMatchObject({ retryAfterMs: 300 }); // a and b, touched at 400, expire at 1400
+    now = 1400;
+    const c = await store.create(); // b idled out; a (touched at 400) too
     expect(await store.get(c.id)).toBeDefined();
-    expect(store.size).toBe(2);
+    expect(store.size).toBe(1);
+  });
+
+  it('keeps each log within its byte budget, dropping its own oldest; refuses one activity bigger than a whole log', async () => {
+    const store = new MemoryConversationStore({ maxBytesPerConversation: 1000, maxTotalBytes: 100_000 });
+    const c = await store.create();
+    for (let i = 0; i < 10; i++) await store.append(c.id, { type: 'message', text: `${i}`.repeat(150) }); // 218 bytes each
+    const page = await store.activitiesAfter(c.id, 0, 100);
+    expect(page?.activities.map((x) => String(x.text)[0])).toEqual(['6', '7', '8', '9']);
+    expect(page?.watermark).toBe(10);
+    const bytes = page!.activities.reduce((n, x) => n + Buffer.byteLength(JSON.stringify(x)), 0);
+    expect(bytes).toBeLessThanOrEqual(1000);
+    expect((await store.usage()).bytes).toBe(bytes);
+    await expect(store.append(c.id, { type: 'message', text: 'x'.repeat(1000) })).rejects.toBeInstanceOf(ActivityTooLargeError);
+    const big = page!.activities[0]!;
+    await expect(store.replaceActivity(c.id, { id: big.id, text: '藏'.repeat(400) })).rejects.toBeInstanceOf(ActivityTooLargeError);
+    expect((await store.activitiesAfter(c.id, 0, 100))?.activities.map((x) => x.id)).toEqual(page?.activities.map((x) => x.id)); // nothing lost
+  });
+
+  it('keeps all logs within the total: the largest give up their oldest first, a small conversation keeps its history', async () => {
+    const store = new MemoryConversationStore({ maxBytesPerConversation: 4000, maxTotalBytes: 6000 });
+    const small = await store.create();
+    await store.append(small.id, msg('welcome'));
+    await store.append(small.id, msg('你好'));
+    const hogs = [await store.create(), await store.create()];
+    for (let i = 0; i < 20; i++) for (const h of hogs) await store.append(h.id, { type: 'event', name: 'junk', value: 'x'.repeat(900) });
+    const usage = await store.usage();
+    expect(usage.bytes).toBeLessThanOrEqual(6000);
+    expect(usage.bytes).toBeGreaterThan(5000);
+    expect((await store.activitiesAfter(small.id, 0, 10))?.activities.map((x) => x.text)).toEqual(['welcome', '你好']);
+    for (const h of hogs) expect((await store.activitiesAfter(h.id, 0, 100))?.activities.length).toBeGreaterThan(0);
+    // Deleting gives the bytes back.
+    await store.delete(hogs[0]!.id);
+    expect((await store.usage()).bytes).toBeLessThan(usage.bytes);
   });
 
   it('forgets conversations idle for idleTtlMs; reading or writing keeps one alive', async () => {
@@ -97,5 +140,6 @@ describe('MemoryConversationStore', () => {
   it('refuses nonsense limits', () => {
     expect(() => new MemoryConversationStore({ maxConversations: 0 })).toThrow(/maxConversations/);
     expect(() => new MemoryConversationStore({ idleTtlMs: Number.NaN })).toThrow(/idleTtlMs/);
+    expect(() => new MemoryConversationStore({ maxBytesPerConversation: 2000, maxTotalBytes: 1000 })).toThrow(/maxTotalBytes/);
   });
 });

@@ -154,12 +154,14 @@ describe('activities', () => {
       recipient: { id: 'yibao-bot' },
       conversation: { id: conversationId },
       channelId: 'directline',
-      channelData: { clientActivityID: 'client-1', extra: { kept: true } },
+      channelData: { clientActivityID: 'client-1' },
       locale: 'zh-CN',
       localTimezone: 'Asia/Shanghai',
       entities: [{ type: 'ClientCapabilities', requiresBotState: true }],
     });
     expect(echo.serviceUrl).not.toBe('http://evil.example');
+    // channelData keeps only what Web Chat sends; anything else is dropped before it is stored.
+    expect(echo.channelData).toEqual({ clientActivityID: 'client-1' });
     expect(reply).toMatchObject({
       id: `${conversationId}|0000003`,
       type: 'message',

@@ -1,0 +1,100 @@
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import type { RequestHandler } from 'express';
+import { ConfigError } from '../errors/configError.js';
+import type { Logger } from '../logging/logger.js';
+import { sendError } from './httpErrors.js';
+
+export interface MemoryReading {
+  heapUsed: number;
+  rss: number;
+}
+
+export interface MemoryGuardOptions {
+  /** V8 heap in use beyond which work is refused; default 85 % of V8's heap limit, so we refuse before V8 aborts */
+  heapBudgetBytes?: number;
+  /** resident set beyond which work is refused; default 90 % of the container's memory limit, none without one */
+  rssBudgetBytes?: number;
+  /** what the 503 tells clients (default 5 s) */
+  retryAfterSeconds?: number;
+  /** a reading is reused this long, so a flood of requests does not read /proc for each (default 100 ms) */
+  sampleMs?: number;
+  read?: () => MemoryReading;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface MemoryStatus extends MemoryReading {
+  heapBudget: number;
+  rssBudget: number | undefined;
+  over: boolean;
+}
+
+/**
+ * Load shedding at a memory budget: past it, every request the guard stands before gets
+ * 503 JSON with Retry-After instead of work, so the process degrades and recovers (garbage
+ * is collected, idle conversations expire) rather than being killed by V8 or the kernel.
+ * Mount it after /healthz, which must keep answering.
+ */
+export class MemoryGuard {
+  readonly heapBudget: number;
+  readonly rssBudget: number | undefined;
+  private readonly retryAfterSeconds: number;
+  private readonly sampleMs: number;
+  private readonly read: () => MemoryReading;
+  private readonly now: () => number;
+  private readonly logger: Logger | undefined;
+  private last: { at: number; status: MemoryStatus } | undefined;
+
+  constructor(options: MemoryGuardOptions = {}) {
+    this.heapBudget = budget(options.heapBudgetBytes ?? Math.floor(getHeapStatistics().heap_size_limit * 0.85), 'heapBudgetBytes');
+    const rss = options.rssBudgetBytes ?? defaultRssBudget();
+    this.rssBudget = rss === undefined ? undefined : budget(rss, 'rssBudgetBytes');
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+    this.sampleMs = options.sampleMs ?? 100;
+    this.read = options.read ?? (() => process.memoryUsage());
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger?.child({ component: 'memoryGuard' });
+  }
+
+  status(): MemoryStatus {
+    const now = this.now();
+    if (this.last && now - this.last.at < this.sampleMs) return this.last.status;
+    const { heapUsed, rss } = this.read();
+    const over = heapUsed > this.heapBudget || (this.rssBudget !== undefined && rss > this.rssBudget);
+    const status: MemoryStatus = { heapUsed, rss, heapBudget: this.heapBudget, rssBudget: this.rssBudget, over };
+    // Logged on the change only: a flood of refusals must not become a flood of log lines.
+    if (over !== (this.last?.status.over ?? false)) {
+      const fields = { heapUsedMiB: mib(heapUsed), rssMiB: mib(rss), heapBudgetMiB: mib(this.heapBudget), rssBudgetMiB: this.rssBudget && mib(this.rssBudget) };
+      if (over) this.logger?.warn(fields, 'memory over budget: refusing work with 503 until it falls');
+      else this.logger?.info(fields, 'memory back under budget: serving again');
+    }
+    this.last = { at: now, status };
+    return status;
+  }
+
+  middleware(): RequestHandler {
+    return (_req, res, next) => {
+      if (!this.status().over) {
+        next();
+        return;
+      }
+      res.set('Retry-After', String(this.retryAfterSeconds));
+      sendError(res, 503, 'service_unavailable', 'the service is at its memory budget; try again shortly');
+    };
+  }
+}
+
+/** 90 % of a cgroup limit; none when the process has no limit below the machine's memory. */
+function defaultRssBudget(): number | undefined {
+  const limit = process.constrainedMemory?.();
+  if (!limit || !Number.isFinite(limit) || limit >= totalmem()) return undefined;
+  return Math.floor(limit * 0.9);
+}
+
+function budget(n: number, name: string): number {
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number of bytes, got ${n}`, { [name]: n });
+  return n;
+}
+
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);

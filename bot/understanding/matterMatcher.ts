@@ -1,8 +1,9 @@
-import Fuse from 'fuse.js';
+import Fuse, { type FuseResult } from 'fuse.js';
 import { pinyin } from 'pinyin-pro';
 import type { Matter } from '../knowledge/schema.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
 import type { Segmenter } from './segmenter.js';
+import { HitCoverage } from './hitCoverage.js';
 import { TermIndex } from './termIndex.js';
 
 export type Outcome = 'match' | 'ambiguous' | 'none';
@@ -66,6 +67,12 @@ export const FIELD_WEIGHTS = {
 
 const HOMOPHONE_SIMILARITY = 0.85;
 const FUZZY_DISCOUNT = 0.8;
+/**
+ * Fuzzy look-ups per question: each costs about a millisecond (fuse.js over ~1,250 terms),
+ * so a long message of unknown words must not buy hundreds. No labelled question needs
+ * more than 4; later unexplained words simply stay unexplained.
+ */
+const MAX_FUZZY_LOOKUPS = 8;
 
 interface Hit {
   term: string;
@@ -89,6 +96,8 @@ export class MatterMatcher {
   /** terms by their pinyin, to find homophone slips */
   private readonly byPinyin: { term: string; syllables: string }[] = [];
   private readonly fuse: Fuse<string>;
+  /** characters in the longest fuzzy-searchable term: a longer word could never be accepted */
+  private readonly longestFuzzyTerm: number;
   private readonly qualifiers: string[][];
   private readonly scorer: MatchScorer;
   private readonly unknownWordWeight: number;
@@ -129,7 +138,9 @@ export class MatterMatcher {
         this.byPinyin.push({ term, syllables: ` ${syllablesOf(term).join(' ')} ` });
       }
     }
-    this.fuse = new Fuse([...this.vocabulary.terms()].filter((t) => [...t].length >= 2), {
+    const fuzzyTerms = [...this.vocabulary.terms()].filter((t) => [...t].length >= 2);
+    this.longestFuzzyTerm = Math.max(0, ...fuzzyTerms.map((t) => [...t].length));
+    this.fuse = new Fuse(fuzzyTerms, {
       includeScore: true,
       threshold: 0.34,
       ignoreLocation: true,
@@ -149,11 +160,12 @@ export class MatterMatcher {
     // Words of the question no hit explains: they count against every matter.
     let unexplained = 0;
     let cursor = 0;
+    const coverage = new HitCoverage(text.length, hits);
     for (const w of words) {
       const start = text.indexOf(w, cursor);
       const end = start + w.length;
       if (start >= 0) cursor = end;
-      const covered = start >= 0 && hits.some((h) => h.start < end && h.end > start);
+      const covered = start >= 0 && coverage.any(start, end);
       if (!covered && !/^\d+$/.test(w)) unexplained += this.unknownWordWeight;
     }
 
@@ -192,12 +204,14 @@ export class MatterMatcher {
   /** `words` is the question's precise segmentation, shared with the caller. */
   private findTerms(text: string, words: readonly string[]): Hit[] {
     const hits: Hit[] = [];
+    const hitTerms = new Set<string>();
     for (const term of this.vocabulary.terms()) {
       let from = 0;
       for (;;) {
         const at = text.indexOf(term, from);
         if (at < 0) break;
         hits.push({ term, similarity: 1, start: at, end: at + term.length });
+        hitTerms.add(term);
         from = at + term.length;
       }
     }
@@ -207,7 +221,7 @@ export class MatterMatcher {
     if (syllables.length === chars.length) {
       const spaced = ` ${syllables.join(' ')} `;
       for (const { term, syllables: termSyllables } of this.byPinyin) {
-        if (hits.some((h) => h.term === term) || !spaced.includes(termSyllables)) continue;
+        if (hitTerms.has(term) || !spaced.includes(termSyllables)) continue;
         const start = spaced.slice(0, spaced.indexOf(termSyllables)).trim();
         const startChar = start === '' ? 0 : start.split(' ').length;
         const len = [...term].length;
@@ -217,15 +231,28 @@ export class MatterMatcher {
       }
     }
     // Words still unexplained: the closest vocabulary word, if close enough.
+    const coverage = new HitCoverage(text.length, hits);
+    const firstAt = new Map<string, number>();
+    const looked = new Map<string, FuseResult<string> | undefined>();
     for (const w of words) {
-      if ([...w].length < 2 || this.stopwords.has(w)) continue;
-      const start = text.indexOf(w);
+      const length = [...w].length;
+      // a word more than one character longer than every term is refused below anyway:
+      // skipping it spares fuse.js a search whose cost grows with the word's square
+      if (length < 2 || length > this.longestFuzzyTerm + 1 || this.stopwords.has(w)) continue;
+      let start = firstAt.get(w);
+      if (start === undefined) firstAt.set(w, (start = text.indexOf(w)));
       const end = start + w.length;
-      if (hits.some((h) => h.start < end && h.end > start)) continue;
-      const best = this.fuse.search(w, { limit: 1 })[0];
+      if (coverage.any(start, end)) continue;
+      let best = looked.get(w);
+      if (!looked.has(w)) {
+        if (looked.size >= MAX_FUZZY_LOOKUPS) continue;
+        looked.set(w, (best = this.fuse.search(w, { limit: 1 })[0]));
+      }
       if (!best || best.score === undefined) continue;
       if (Math.abs([...best.item].length - [...w].length) > 1) continue;
-      hits.push({ term: best.item, similarity: (1 - best.score) * FUZZY_DISCOUNT, start, end });
+      const hit = { term: best.item, similarity: (1 - best.score) * FUZZY_DISCOUNT, start, end };
+      hits.push(hit);
+      coverage.add(hit);
     }
     return hits;
   }

@@ -1,5 +1,6 @@
 import { pinyin } from 'pinyin-pro';
 import type { Level, Office } from '../knowledge/schema.js';
+import { firstChars, UNDERSTOOD_CHARS } from './textBound.js';
 
 export interface OfficeMatch {
   office: Office;
@@ -154,7 +155,9 @@ export class OfficeResolver {
 
   /** text is already normalised (simplified Chinese, half-width) */
   resolve(text: string): OfficeResolution {
-    const normalized = text.normalize('NFKC').replace(/་\s+/gu, '་');
+    // Bounded here too, for callers that come straight from a dialog: twice the understood
+    // part, because Understanding hands over a message's Chinese and Tibetan side by side.
+    const normalized = firstChars(text, 2 * UNDERSTOOD_CHARS).normalize('NFKC').replace(/་\s+/gu, '་');
     const covered = new Array<boolean>(normalized.length).fill(false);
     const hits: Hit[] = [];
 

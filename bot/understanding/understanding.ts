@@ -8,6 +8,7 @@ import { TextNormalizer } from './textNormalizer.js';
 import { TibetanMatcher } from './tibetanMatcher.js';
 import { hasTibetan, TibetanNormalizer } from './tibetanNormalizer.js';
 import { TibetanWylie } from './tibetanWylie.js';
+import { firstChars } from './textBound.js';
 
 export type Lang = 'zh' | 'bo';
 
@@ -107,8 +108,9 @@ export class Understanding {
     this.scorer = next.scorer;
   }
 
+  /** Reads only the first UNDERSTOOD_CHARS characters: a turn's cost must not grow with a pasted letter. */
   understand(text: string, options: UnderstandOptions = {}): Understood {
-    const read = this.read(text, options.lang ?? 'zh');
+    const read = this.read(firstChars(text), options.lang ?? 'zh');
     let found: MatterSearch;
     if (!read.scripts.bo && !read.scripts.wylie) {
       found = this.matcher.search(read.expanded);
@@ -132,7 +134,7 @@ export class Understanding {
 
   /** the offices named in `text`, in Chinese, Tibetan or (with lang=bo, or when it looks like it) Wylie */
   findOffices(text: string, options: UnderstandOptions = {}): OfficeResolution {
-    return this.offices.resolve(this.read(text, options.lang ?? 'zh').officeText);
+    return this.offices.resolve(this.read(firstChars(text), options.lang ?? 'zh').officeText);
   }
 
   /** The message split by script and normalised: its Chinese part expanded, its Tibetan part with Wylie converted. */

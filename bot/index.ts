@@ -18,6 +18,7 @@ import { Localizer } from './i18n/localizer.js';
 import { KnowledgeBase } from './knowledge/knowledgeBase.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createApp, type AppDeps } from './server/createApp.js';
+import { CpuBudget } from './server/cpuBudget.js';
 import { MemoryGuard } from './server/memoryGuard.js';
 import { StaffAuth } from './server/staffAuth.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
@@ -147,6 +148,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     memoryGuard: new MemoryGuard({ heapBudgetBytes: config.memoryBudget.heapBytes, rssBudgetBytes: config.memoryBudget.rssBytes, logger: log }).middleware(),
     wechat,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    // RATE_LIMIT_PER_MINUTE=0 (load tests) turns the CPU budget off too, like the poll limit.
+    cpuBudget: new CpuBudget({ msPerMinute: config.rateLimitPerMinute === 0 ? 0 : config.cpuBudgetMsPerMinute }),
     trustProxy: config.trustProxy,
     admin: {
       knowledge,

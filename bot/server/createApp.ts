@@ -10,6 +10,7 @@ import { createApiRouter, type ApiDeps } from './apiRouter.js';
 import { helmetPolicy } from './helmetPolicy.js';
 import { jsonDepthGuard } from './jsonDepth.js';
 import { errorHandler, notFound, sendError } from './httpErrors.js';
+import type { CpuBudget } from './cpuBudget.js';
 import { clientRateLimits } from './rateLimit.js';
 import { requestLog } from './requestLog.js';
 import type { StaffAuth } from './staffAuth.js';
@@ -35,6 +36,8 @@ export interface AppDeps extends ApiDeps {
   web?: Pick<WebDeps, 'localesDir' | 'kioskIdleSeconds'> & { embedOrigins: readonly string[]; production: boolean };
   /** refuses work with 503 while the process is over its memory budget (MemoryGuard); /healthz is before it */
   memoryGuard?: RequestHandler;
+  /** per-client CPU budget on the same endpoints as the rate limit (CPU_BUDGET_MS_PER_MINUTE) */
+  cpuBudget?: CpuBudget;
 }
 
 /** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
@@ -50,6 +53,9 @@ export function createApp(deps: AppDeps): Express {
   // Before every body parser: a JSON body nested too deep is that parser's 400, on every route.
   app.use(jsonDepthGuard());
   const limits = clientRateLimits(deps.rateLimitPerMinute ?? 0);
+  const pass: RequestHandler = (_req, _res, next) => next();
+  const cpu = deps.cpuBudget?.byAddress() ?? pass;
+  const wechatCpu = deps.cpuBudget?.byWeChatUser() ?? pass;
   app.use(helmetPolicy({ embedOrigins: deps.web?.embedOrigins ?? [], production: deps.web?.production ?? false }));
   // Dynamic answers (JSON, Direct Line polls); static files arrive already compressed and are skipped.
   app.use(compression());
@@ -58,10 +64,10 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
   if (deps.memoryGuard) app.use(deps.memoryGuard);
-  if (deps.messages) app.post('/api/messages', limits.chat, express.json({ limit: ACTIVITY_LIMIT }), activityGuard, deps.messages);
+  if (deps.messages) app.post('/api/messages', limits.chat, cpu, express.json({ limit: ACTIVITY_LIMIT }), activityGuard, deps.messages);
   if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
   // Before the web router: its Direct Line token endpoint opens a conversation per call.
-  app.use(['/api/search', '/api/offices', '/api/directline/token', '/web/qr'], limits.chat);
+  app.use(['/api/search', '/api/offices', '/api/directline/token', '/web/qr'], limits.chat, cpu);
   if (deps.web) {
     app.use(
       createWebRouter({
@@ -75,9 +81,9 @@ export function createApp(deps: AppDeps): Express {
   if (deps.admin && deps.staffAuth) app.use('/api/admin', createAdminRouter({ ...deps.admin, requireStaff: deps.staffAuth.requireStaff }));
   app.use('/api', createApiRouter(deps));
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
-  if (deps.directLine) app.use('/v3/directline', limits.chat, createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
+  if (deps.directLine) app.use('/v3/directline', limits.chat, cpu, createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
   // Its own raw-text body parser (64 kB) and error answers, like Direct Line.
-  if (deps.wechat) app.use('/wechat', limits.wechatRefused, createWeChatRouter({ ...deps.wechat, limit: limits.wechat, logger: deps.logger }));
+  if (deps.wechat) app.use('/wechat', limits.wechatRefused, createWeChatRouter({ ...deps.wechat, limit: (req, res, next) => limits.wechat(req, res, (err?: unknown) => (err ? next(err) : wechatCpu(req, res, next))), logger: deps.logger }));
 
   app.use(conversationsFull);
   app.use(notFound);

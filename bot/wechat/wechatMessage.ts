@@ -33,9 +33,11 @@ export function parseMessage(fields: Record<string, string>): WeChatMessage {
 }
 
 /**
- * The key a retry repeats: MsgId for messages; FromUserName + CreateTime for
- * events, which have no MsgId (WeChat's own advice).
+ * The key a retry repeats: MsgId for messages; for events, which have no MsgId,
+ * FromUserName + CreateTime (WeChat's own advice) with the event and its key, so two
+ * different menu clicks in the same second are two events, not a retry of the first.
  */
 export function replayKey(message: WeChatMessage): string {
-  return message.MsgId !== undefined ? `msg:${message.MsgId}` : `evt:${message.FromUserName}:${message.CreateTime}`;
+  if (message.MsgId !== undefined) return `msg:${message.MsgId}`;
+  return `evt:${JSON.stringify([message.FromUserName, message.CreateTime, message.Event ?? '', message.EventKey ?? ''])}`;
 }

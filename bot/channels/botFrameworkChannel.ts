@@ -1,32 +1,72 @@
 import {
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type Activity,
   type ActivityHandler,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/config.js';
+import { sendError } from '../server/httpErrors.js';
+import { BotFrameworkAdapter } from './botFrameworkAdapter.js';
+import { GuardedHttpClient } from './guardedHttpClient.js';
+import { ServiceUrlPolicy } from './serviceUrlPolicy.js';
 
 /**
- * POST /api/messages through the SDK's CloudAdapter: anonymous when no
- * MicrosoftAppId is configured (Bot Framework Emulator, local clients), Azure Bot
- * Service credentials from the environment otherwise.
+ * POST /api/messages through the SDK's CloudAdapter: Azure Bot Service credentials from the
+ * environment (CloudAdapter checks every request's token), or anonymous for the Bot Framework
+ * Emulator on this machine. Before a turn runs, the activity's serviceUrl must pass the policy
+ * (serviceUrlPolicy.ts), so a refused activity costs no outbound request; every outbound call
+ * goes through GuardedHttpClient (the same policy again, and a timeout); conversation and user
+ * ids are namespaced to this route (botFrameworkAdapter.ts). The route answers in the app's JSON
+ * error shape, where CloudAdapter.process would answer 401 and 500 as text.
  */
 export function createBotFrameworkChannel(
   config: Config,
   bot: ActivityHandler,
   onTurnError: (context: TurnContext, error: Error) => Promise<void>,
-): { adapter: CloudAdapter; handler: RequestHandler } {
-  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(auth);
+): { adapter: BotFrameworkAdapter; handler: RequestHandler } {
+  const authenticated = config.botAuth.MicrosoftAppId !== undefined;
+  const policy = new ServiceUrlPolicy({ authenticated, anonymousAllowed: config.botFramework.anonymousAllowed, hosts: config.botFramework.serviceUrlHosts });
+  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions, undefined, undefined, undefined, {
+    httpClient: new GuardedHttpClient(policy, config.botFramework.outboundTimeoutMs),
+  });
+  const adapter = new BotFrameworkAdapter(auth);
   adapter.onTurnError = onTurnError;
+  // activityGuard has checked the shape (type, channelId, serviceUrl, conversation.id).
   const handler: RequestHandler = async (req, res, next) => {
+    const body = req.body as Activity;
+    const verdict = policy.check(body.serviceUrl);
+    if (!verdict.ok) {
+      sendError(res, 403, verdict.code, verdict.message);
+      return;
+    }
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      const answer = await adapter.run(req.get('authorization') ?? '', BotFrameworkAdapter.inward(withDates(body)), (context) => bot.run(context));
+      if (answer?.body !== undefined) res.status(answer.status).json(answer.body);
+      else res.status(answer?.status ?? 200).end();
     } catch (err) {
+      // botframework-connector's AuthenticationError: a missing or invalid token.
+      const status = (err as { statusCode?: unknown }).statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        sendError(res, status, status === 401 ? 'unauthorized' : 'forbidden', `Bot Framework authentication failed: ${(err as Error).message}`);
+        return;
+      }
       next(err);
     }
   };
   return { adapter, handler };
+}
+
+/** Timestamps as Date objects, as CloudAdapter.process makes them (its validateAndFixActivity is not exported). */
+function withDates(activity: Activity): Activity {
+  const fixed = { ...activity } as Activity & Record<string, unknown>;
+  for (const field of ['timestamp', 'expiration', 'localTimestamp'] as const) {
+    const value = fixed[field];
+    if (typeof value === 'string') {
+      fixed[`raw${field[0]!.toUpperCase()}${field.slice(1)}`] = value;
+      (fixed as Record<string, unknown>)[field] = new Date(value);
+    }
+  }
+  return fixed;
 }

@@ -54,7 +54,12 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
   // Conversations are kept no longer than RETENTION_DAYS, whatever STATE_TTL_MINUTES says.
-  const storage = new LowdbStorage({ dir: path.join(config.dataDir, 'state'), ttlMs: Math.min(config.stateTtlMs, config.retentionMs) });
+  const storage = new LowdbStorage({
+    dir: path.join(config.dataDir, 'state'),
+    ttlMs: Math.min(config.stateTtlMs, config.retentionMs),
+    // A broken state file must not silence a person for good (their WeChat key is their openid).
+    onCorrupt: (err) => log.error({ err, key: err.key, backup: err.backupPath }, 'state file corrupt: copy kept, this conversation or person starts afresh'),
+  });
   const baseKnowledge = await KnowledgeBase.load(config.knowledgeDir);
   // Example phrases editors taught from the review queue (DATA_DIR/learned); a broken file is set aside (copy kept, logged, shown on /agent/review).
   const learned = new LearnedExamples(config.dataDir, Date.now, log);

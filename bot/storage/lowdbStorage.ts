@@ -24,6 +24,12 @@ export interface LowdbStorageOptions {
   staleTempMs?: number;
   /** Clock for expiry (ms since epoch); injectable so tests need not sleep. */
   now?: () => number;
+  /**
+   * When set, a corrupt record is set aside instead of failing every turn: its byte copy is kept
+   * as now, the file is removed, the key reads as absent (the conversation or person starts
+   * afresh) and this is told, to log it. Unset: reads throw StorageCorruptError.
+   */
+  onCorrupt?: (error: StorageCorruptError) => void;
 }
 
 export interface SweepResult {
@@ -66,7 +72,8 @@ const SWEEP_PARALLELISM = 8;
  *   `startSweeper()` starts an unref'd one.
  * - A corrupt file is never treated as empty: `read` (and a conditional `write`) throws
  *   StorageCorruptError after saving a copy as `<file>.corrupt-<timestamp>`; an unconditional
- *   write replaces it, also after saving a copy.
+ *   write replaces it, also after saving a copy. With `onCorrupt` (the service), the file is set
+ *   aside after the copy is saved and the key starts afresh.
  */
 export class LowdbStorage implements Storage {
   readonly dir: string;
@@ -75,6 +82,7 @@ export class LowdbStorage implements Storage {
   readonly #staleTempMs: number;
   readonly #now: () => number;
   readonly #locks = new KeyedMutex();
+  readonly #onCorrupt: ((error: StorageCorruptError) => void) | undefined;
 
   constructor(options: LowdbStorageOptions) {
     if (typeof options.dir !== 'string' || options.dir === '') throw new TypeError('LowdbStorage: dir is required');
@@ -93,6 +101,7 @@ export class LowdbStorage implements Storage {
     this.#touchIntervalMs = touchIntervalMs ?? (ttlMs === undefined ? Infinity : Math.min(ttlMs / 10, 60_000));
     this.#staleTempMs = staleTempMs ?? 10 * 60_000;
     this.#now = options.now ?? Date.now;
+    this.#onCorrupt = options.onCorrupt;
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -251,6 +260,13 @@ export class LowdbStorage implements Storage {
     } catch (err) {
       if (!isCorruption(err)) throw err;
       const error = new StorageCorruptError(key, file, await keepCorruptCopy(file), describeCorruption(err, 'not a stored record'), err);
+      if (this.#onCorrupt) {
+        // The copy is on disk: without the broken file the key starts afresh (a WeChat user's
+        // key is their openid, so a file that kept failing would cut them off for good).
+        await rm(file, { force: true });
+        this.#onCorrupt(error);
+        return db;
+      }
       if (onCorrupt === 'throw') throw error;
       return db; // an unconditional write replaces the broken file; the copy stays next to it
     }

@@ -40,4 +40,30 @@ describe('onTurnError', () => {
     });
     expect(cleared).toBe(1);
   });
+
+  it('still apologises, in the client\'s locale, when the person\'s state is what cannot be read (issue 11, defect 7)', async () => {
+    const kb = await knowledge();
+    const u = await understandingPipeline();
+    const l10n = await localizer();
+    const userState = new UserState(new MemoryStorage());
+    const profile = userState.createProperty<UserProfile>('profile');
+    // the profile read fails the way a corrupt state file does, every time
+    profile.get = async () => {
+      throw new Error('state file is corrupt');
+    };
+    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), profile);
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const adapter = new TestAdapter(async () => {
+      throw new Error('boom');
+    });
+    adapter.onTurnError = createTurnErrorHandler(createLogger('info', sink), services, async () => {});
+    await adapter.send({ type: 'message', text: 'hello', locale: 'bo' }).assertReply((reply) => {
+      expect(reply.channelData).toEqual({ messageKey: 'turnError' });
+      const errorId = (JSON.parse(lines[0]!) as { errorId: string }).errorId;
+      expect(reply.text).toContain(errorId);
+      expect(reply.text).toMatch(/[\u0F40-\u0FBC]/u);
+    });
+    expect(lines.some((l) => l.includes('could not apologise'))).toBe(false);
+  });
 });

@@ -9,6 +9,7 @@ import { storageBench } from './storageBench.js';
 import { turnBench } from './turnBench.js';
 import { webBench } from './webBench.js';
 import { httpBench } from './httpBench.js';
+import { reviewBench } from './reviewBench.js';
 import { percentile } from './stats.js';
 
 /** `npm run bench`: speed figures, never asserted in tests. */
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   for (const line of await turnBench()) process.stdout.write(line + '\n');
   for (const line of await httpBench()) process.stdout.write(line + '\n');
   for (const line of await webBench()) process.stdout.write(line + '\n');
+  for (const line of await reviewBench()) process.stdout.write(line + '\n');
 }
 
 main().catch((err: unknown) => {

@@ -31,7 +31,7 @@ export interface DaySummary {
 /** Bigram Jaccard at or above this joins two questions in one group. */
 export const SIMILARITY_THRESHOLD = 0.5;
 /** A bigram shared by more groups than this stops indexing new ones, which bounds the cost of adding an item. */
-export const POSTING_LIMIT = 64;
+export const POSTING_LIMIT = 32;
 /** ids listed per group on a page; a bigger group is resolved by its key */
 export const MAX_IDS = 200;
 

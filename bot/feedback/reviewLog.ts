@@ -64,6 +64,8 @@ export class ReviewLog {
   readonly #ready = new Set<string>();
   readonly #listeners = new Set<(change: ReviewChange) => void>();
   readonly #notices: DataFileNotice[] = [];
+  /** events found by the last `check()` */
+  #checked = 0;
 
   constructor({ dir, retentionMs, now = Date.now, logger, staleTempMs = 10 * 60_000 }: ReviewLogOptions) {
     this.dir = path.resolve(dir);
@@ -108,7 +110,8 @@ export class ReviewLog {
     const from = dayOf(new Date(this.#now() - (days - 1) * 86_400_000));
     const out: ReviewEvent[] = [];
     for (const day of await this.#dayNames()) {
-      if (day >= from) out.push(...(await this.#readDay(day)).events);
+      // No push(...events): a day of 100,000 events is more arguments than a call can take.
+      if (day >= from) for (const e of (await this.#readDay(day)).events) out.push(e);
     }
     return out;
   }
@@ -148,7 +151,13 @@ export class ReviewLog {
     await this.sweepTempFiles();
     let n = 0;
     for (const day of await this.#dayNames()) n += (await this.#readDay(day, true)).events.length;
+    this.#checked = n;
     return n;
+  }
+
+  /** How many events `check()` found (0 before it ran). */
+  get checkedEvents(): number {
+    return this.#checked;
   }
 
   /** Files set aside by `check()` since this log was made. */

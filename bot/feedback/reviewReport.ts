@@ -36,9 +36,11 @@ export class ReviewReport {
 
   constructor(log: ReviewLog, options: ReviewReportOptions) {
     this.#options = { dir: log.dir, retentionMs: log.retentionMs, charVariants: options.charVariants };
-    // The worker starts at the first question (most processes never open the review page). It reads
+    // An empty queue's worker starts at the first question (most test processes never open the review page). It reads
     // the files once started; a change is on disk before it is announced, so none is missed.
     this.#unsubscribe = log.subscribe((change) => this.#send({ change }));
+    // A queue already holding items is indexed at once, so staff do not wait for it at the first page.
+    if (log.checkedEvents > 0) this.#start();
   }
 
   /** One page of open review items grouped by similar wording, biggest first, from the UTC day `from` on. */

@@ -15,7 +15,7 @@ let dataDir: string;
 
 const UNANSWERED = '娃娃刚生下来咋办';
 /** A question carrying a right-to-left override (U+202E) with no closing mark: it must not flip "1 次" beside it. */
-const RLO = '\u202e火星上的医保卡';
+const RLO = '\u202e路费能不能补贴';
 /** Tibetan with a tall stack of subjoined letters and vowel signs, taller than any line box. */
 const STACKED = `སྨན་བཅོས་ཀ${'\u0f90\u0f92\u0f94\u0fa1\u0fa8\u0fb1\u0fb2\u0fb3'.repeat(4)}\u0f72\u0f74\u0f7a\u0f7c`;
 
@@ -78,7 +78,7 @@ describe('the review page', () => {
     expect(await page.locator('#summary-table tbody tr').first().locator('td').nth(1).textContent()).toBe('3');
 
     // "1 次" reads 1 then 次 beside a question with an unclosed right-to-left override.
-    const order = await page.locator('.group', { hasText: '火星上的医保卡' }).locator('.count').evaluate((count) => {
+    const order = await page.locator('.group', { hasText: '路费能不能补贴' }).locator('.count').evaluate((count) => {
       const text = count.firstChild!;
       const at = (i: number): number => {
         const r = document.createRange();

@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ConfigError } from '../errors/configError.js';
 import type { Logger } from '../logging/logger.js';
 import { sendError } from './httpErrors.js';
@@ -19,6 +19,8 @@ export interface MemoryGuardOptions {
   retryAfterSeconds?: number;
   /** a reading is reused this long, so a flood of requests does not read /proc for each (default 100 ms) */
   sampleMs?: number;
+  /** requests let through even over budget; default: Direct Line polls (see DIRECT_LINE_READS) */
+  passes?: (req: Request) => boolean;
   read?: () => MemoryReading;
   now?: () => number;
   logger?: Logger;
@@ -41,6 +43,7 @@ export class MemoryGuard {
   readonly rssBudget: number | undefined;
   private readonly retryAfterSeconds: number;
   private readonly sampleMs: number;
+  private readonly passes: (req: Request) => boolean;
   private readonly read: () => MemoryReading;
   private readonly now: () => number;
   private readonly logger: Logger | undefined;
@@ -52,6 +55,7 @@ export class MemoryGuard {
     this.rssBudget = rss === undefined ? undefined : budget(rss, 'rssBudgetBytes');
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
     this.sampleMs = options.sampleMs ?? 100;
+    this.passes = options.passes ?? DIRECT_LINE_READS;
     this.read = options.read ?? (() => process.memoryUsage());
     this.now = options.now ?? Date.now;
     this.logger = options.logger?.child({ component: 'memoryGuard' });
@@ -74,8 +78,8 @@ export class MemoryGuard {
   }
 
   middleware(): RequestHandler {
-    return (_req, res, next) => {
-      if (!this.status().over) {
+    return (req, res, next) => {
+      if (this.passes(req) || !this.status().over) {
         next();
         return;
       }
@@ -84,6 +88,14 @@ export class MemoryGuard {
     };
   }
 }
+
+/**
+ * Reads of an open Direct Line conversation pass: directlinejs stops polling for good on any
+ * error but 403/404, so a refused poll would silence a person's page until it is reloaded, and
+ * a poll is small (bounded by the conversation's byte budget and its poll limit). Their posts
+ * are refused, which Web Chat shows as a message to send again.
+ */
+export const DIRECT_LINE_READS = (req: Request): boolean => req.method === 'GET' && /^\/v3\/directline\/conversations\/[^/]+(\/activities)?$/.test(req.path);
 
 /** 90 % of a cgroup limit; none when the process has no limit below the machine's memory. */
 function defaultRssBudget(): number | undefined {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActivityTooLargeError } from '../../bot/directline/activityTooLargeError.js';
-import { MemoryConversationStore } from '../../bot/directline/conversationStore.js';
+import { loadConfig } from '../../bot/config/config.js';
+import { DEFAULT_STORE_LIMITS, MemoryConversationStore } from '../../bot/directline/conversationStore.js';
 import { ConversationsFullError } from '../../bot/directline/conversationsFullError.js';
 
 const msg = (text: string) => ({ type: 'message', text });
@@ -135,6 +136,16 @@ describe('MemoryConversationStore', () => {
     expect(store.size).toBe(1);
     expect(await store.get(fresh.id)).toBeDefined();
     expect(store.sweep(10_000)).toBe(1);
+  });
+
+  it('the configuration\'s defaults are the store\'s, and a conversation budget beyond the total stops start-up', () => {
+    const { pollsPerSecond, ...store } = loadConfig({}).directLine;
+    const { maxActivitiesPerConversation: _notConfigurable, ...limits } = DEFAULT_STORE_LIMITS;
+    expect(store).toEqual(limits);
+    expect(pollsPerSecond).toBe(5);
+    expect(loadConfig({ DIRECTLINE_CONVERSATION_MAX_KB: '16', DIRECTLINE_TOTAL_MAX_MB: '0.5' }).directLine).toMatchObject({ maxBytesPerConversation: 16 * 1024, maxTotalBytes: 512 * 1024 });
+    expect(() => loadConfig({ DIRECTLINE_CONVERSATION_MAX_KB: '2048', DIRECTLINE_TOTAL_MAX_MB: '1' })).toThrow(/DIRECTLINE_CONVERSATION_MAX_KB/);
+    expect(() => loadConfig({ DIRECTLINE_MAX_CONVERSATIONS: '0' })).toThrow(/DIRECTLINE_MAX_CONVERSATIONS/);
   });
 
   it('refuses nonsense limits', () => {

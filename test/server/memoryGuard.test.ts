@@ -56,6 +56,21 @@ describe('MemoryGuard', () => {
     expect(logged.filter((m) => m.includes('back under budget'))).toHaveLength(1);
   });
 
+  it('over budget, still lets a Direct Line poll through (directlinejs would stop polling for good) but not a post', () => {
+    const guard = new MemoryGuard({ heapBudgetBytes: 1, read: () => ({ heapUsed: 2, rss: 2 }) }).middleware();
+    const run = (method: string, path: string): number => {
+      let status = 0;
+      const res = { set: () => res, status: (s: number) => ((status = s), res), json: () => res } as never;
+      guard({ method, path } as never, res, () => (status = 200));
+      return status;
+    };
+    expect(run('GET', '/v3/directline/conversations/abc/activities')).toBe(200);
+    expect(run('GET', '/v3/directline/conversations/abc')).toBe(200);
+    expect(run('POST', '/v3/directline/conversations/abc/activities')).toBe(503);
+    expect(run('POST', '/v3/directline/conversations')).toBe(503);
+    expect(run('GET', '/api/search')).toBe(503);
+  });
+
   it('defaults to 85 % of V8\'s heap limit and refuses nonsense budgets', () => {
     expect(new MemoryGuard().heapBudget).toBeGreaterThan(0);
     expect(() => new MemoryGuard({ heapBudgetBytes: 0 })).toThrow(/heapBudgetBytes/);

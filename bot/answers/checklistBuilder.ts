@@ -12,6 +12,10 @@ export interface ChecklistLine {
   source: string;
   /** only 事项清单 says this (the guide is silent) */
   fromList: boolean;
+  /** the editors' inference, not the sources' words: the answer says so */
+  judgement: boolean;
+  /** where it comes from, shown beside it when that is not this matter's own item (有效身份证件) */
+  cite?: string;
 }
 
 export interface Checklist {
@@ -27,7 +31,7 @@ export interface Checklist {
   unit: string;
   otherUnits: string[];
   notes: ChecklistLine[];
-  related: { no: number; title: string; reason: string }[];
+  related: { no: number; title: string; reason: string; judgement: boolean }[];
   /** whom to call; undefined only when the county is needed and unknown */
   office: Office | undefined;
   /** the office's name in `lang` */
@@ -65,6 +69,7 @@ export class ChecklistBuilder {
     ];
     for (const q of this.knowledge.questionsFor(matter)) {
       if (answers[q.id] !== undefined || !holds(q.when, answers)) continue;
+      if (q === delegation.question && !this.delegationApplies(matter, answers)) continue;
       if (conditions.some((c) => dependsOn(c, q.id, answers))) return q;
     }
     return undefined;
@@ -88,6 +93,16 @@ export class ChecklistBuilder {
     return answers;
   }
 
+  /**
+   * The shared 委托办理 rule applies to a personal matter unless an answer says the
+   * insured person cannot apply at all (a newborn, a deceased person): then the
+   * one who applies does so by right, and "本人还是委托" makes no sense.
+   */
+  delegationApplies(matter: Matter, answers: Answers): boolean {
+    if (!matter.personal) return false;
+    return !matter.questions.some((q) => q.options.some((o) => o.onBehalf && (answers[q.id] ?? []).includes(o.id)));
+  }
+
   /** Where the person must be placed before the answer can name an office. */
   placeNeeded(matter: Matter): 'household' | 'county' | 'prefecture' | undefined {
     const levels = matter.unit.levels;
@@ -109,7 +124,7 @@ export class ChecklistBuilder {
     type Line = ChecklistLine & { zh: string };
     const materials: Line[] = [
       ...matter.materials,
-      ...(matter.personal ? this.knowledge.general.delegation.materials : []),
+      ...(this.delegationApplies(matter, answers) ? this.knowledge.general.delegation.materials : []),
     ]
       .filter((x) => holds(x.when, answers))
       .map((x) => ({
@@ -117,18 +132,50 @@ export class ChecklistBuilder {
         form: x.form === undefined ? undefined : use(localize(x, 'form', lang)),
         source: x.source,
         fromList: x.source.startsWith('list'),
+        judgement: x.judgement !== undefined,
         zh: x.name,
       }));
 
     const variant = matter.timeLimit.variants.find((v) => holds(v.when, answers));
     const notes: Line[] = matter.notes
       .filter((n) => holds(n.when, answers))
-      .map((n) => ({ text: use(localize(n, 'text', lang)), source: n.source, fromList: n.source.startsWith('list'), zh: n.text }));
-    // The list's closing remarks apply wherever their subject appears in this answer (matched on the Chinese).
+      .map((n) => ({
+        text: use(localize(n, 'text', lang)),
+        source: n.source,
+        fromList: n.source.startsWith('list'),
+        judgement: n.judgement !== undefined,
+        zh: n.text,
+      }));
+    // The guide's definition of 有效身份证件 ("下同") belongs wherever a material asks for one.
+    const validId = this.knowledge.general.validId;
+    if (materials.some((m) => validId.appliesWhen.some((w) => m.zh.includes(w)))) {
+      const line: Line = {
+        text: use(localize(validId, 'text', lang)),
+        source: validId.source,
+        fromList: false,
+        judgement: false,
+        cite: use(localize(validId, 'cite', lang)),
+        zh: validId.text,
+      };
+      // A matter that quotes it already (item 二 itself) keeps its own line, now with the citation.
+      const own = notes.findIndex((n) => n.zh === validId.text);
+      if (own >= 0) notes[own] = { ...notes[own]!, cite: line.cite };
+      else notes.push(line);
+    }
+    // The list's closing remarks apply wherever their subject appears in this answer (matched on the Chinese),
+    // within the matters they name and outside the cases they except.
     const haystack = [...materials.map((m) => m.zh), matter.process.text].join('|');
     for (const g of this.knowledge.general.notes) {
+      if (g.matters && !g.matters.includes(matter.no)) continue;
+      if (g.except.some((x) => x.matter === matter.no && holds(x.when, answers))) continue;
       if (g.appliesWhen.some((w) => haystack.includes(w)) && !notes.some((n) => n.zh === g.text)) {
-        notes.push({ text: use(localize(g, 'text', lang)), source: g.source, fromList: g.source.startsWith('list'), zh: g.text });
+        notes.push({
+          text: use(localize(g, 'text', lang)),
+          source: g.source,
+          fromList: g.source.startsWith('list'),
+          judgement: g.judgement !== undefined,
+          zh: g.text,
+        });
       }
     }
 
@@ -136,7 +183,12 @@ export class ChecklistBuilder {
       .filter((r) => holds(r.when, answers))
       .map((r) => {
         const other = this.knowledge.matter(r.no);
-        return { no: r.no, title: other ? use(asName(localize(other, 'title', lang))) : '', reason: use(localize(r, 'reason', lang)) };
+        return {
+          no: r.no,
+          title: other ? use(asName(localize(other, 'title', lang))) : '',
+          reason: use(localize(r, 'reason', lang)),
+          judgement: r.judgement !== undefined,
+        };
       });
 
     const needed = this.placeNeeded(matter);

@@ -38,7 +38,17 @@ export class ChecklistRenderer {
   private line(c: Checklist, l: ChecklistLine, lang: Lang): string {
     const text = this.marked(c, l.text, lang);
     const withForm = l.form && !l.text.includes(l.form) ? this.l10n.t(lang, 'formLine', { text, form: this.marked(c, l.form, lang) }) : text;
-    return `${withForm}${l.fromList ? this.l10n.t(lang, 'fromList') : ''}`;
+    return `${withForm}${this.marks(c, l, lang)}`;
+  }
+
+  /** Where a line comes from when that is not plain: only the list, another item's note, or the editors' inference. */
+  private marks(c: Checklist, l: { fromList?: boolean; judgement: boolean; cite?: string }, lang: Lang): string {
+    const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
+    return [
+      l.fromList ? t('fromList') : '',
+      l.cite ? t('citeMark', { cite: this.marked(c, l.cite, lang) }) : '',
+      l.judgement ? t('judgementMark') : '',
+    ].join('');
   }
 
   /** The parts of a checklist both renderings share, already joined and labelled. */
@@ -55,7 +65,9 @@ export class ChecklistRenderer {
   }
 
   private relatedLines(c: Checklist, lang: Lang): string[] {
-    return c.related.map((r) => `· ${this.l10n.t(lang, 'relatedLine', { title: this.marked(c, r.title, lang), reason: this.marked(c, r.reason, lang) })}`);
+    return c.related.map(
+      (r) => `· ${this.l10n.t(lang, 'relatedLine', { title: this.marked(c, r.title, lang), reason: this.marked(c, r.reason, lang) })}${this.marks(c, r, lang)}`,
+    );
   }
 
   /** Said once at the end, rather than on every line: the Tibetan here awaits a native speaker's review. */

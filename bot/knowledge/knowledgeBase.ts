@@ -130,6 +130,9 @@ export class KnowledgeBase {
       m.timeLimit.variants.forEach((x, i) => check(x.when, `timeLimit.variants.${i}.when`));
       m.related.forEach((x, i) => check(x.when, `related.${i}.when`));
       for (const q of m.questions) {
+        if (!m.personal && q.options.some((o) => o.onBehalf)) {
+          throw new KnowledgeError('onBehalf only means something in a personal matter (one with the 委托办理 question)', { file, item: m.no, field: `questions.${q.id}` });
+        }
         if (!used.has(q.id)) {
           throw new KnowledgeError(`question "${q.id}" changes nothing in the answer; remove it or attach it to a material, note, time limit or related matter`, {
             file,
@@ -149,6 +152,23 @@ export class KnowledgeBase {
         }
       }
     }
+
+    this.general.notes.forEach((n) => {
+      const field = `notes.${n.id}`;
+      for (const no of n.matters ?? []) {
+        if (!this.byNo.has(no)) throw new KnowledgeError(`matter ${no} does not exist`, { file: 'general.json', item: n.id, field: `${field}.matters` });
+      }
+      n.except.forEach((x, j) => {
+        const m = this.byNo.get(x.matter);
+        if (!m) throw new KnowledgeError(`matter ${x.matter} does not exist`, { file: 'general.json', item: n.id, field: `${field}.except.${j}` });
+        for (const [qid, optionIds] of Object.entries(x.when)) {
+          const q = this.questionsFor(m).find((y) => y.id === qid);
+          if (!q || optionIds.some((o) => !q.options.some((y) => y.id === o))) {
+            throw new KnowledgeError(`condition refers to an unknown question or option of matter ${m.no} ("${qid}")`, { file: 'general.json', item: n.id, field: `${field}.except.${j}.when` });
+          }
+        }
+      });
+    });
 
     const names = new Set<string>();
     for (const o of this.offices) {

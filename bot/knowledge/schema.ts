@@ -35,6 +35,12 @@ export type BoText = z.infer<typeof BoText>;
  * (an array renders the sibling array item by item). Keys with no sibling
  * (`searchTerms`) are Tibetan words people use, for search only.
  */
+/**
+ * A call the sources do not state in so many words (an editor's inference), and
+ * why it was made. Shown to people as the editors' note, never as the source's text.
+ */
+export const Judgement = z.string().min(1).optional();
+
 const bo = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict().optional();
 const BoList = z.array(BoText);
 
@@ -45,6 +51,12 @@ export const QuestionOption = z.object({
   synonyms: z.array(z.string().min(1)).default([]),
   /** what the option means when the sources define it */
   hint: z.string().optional(),
+  /**
+   * Choosing it means the insured person cannot apply in person (a newborn, a
+   * deceased person): someone else applies by right, so the shared 委托办理
+   * question is not asked and its materials (授权委托书 …) do not apply.
+   */
+  onBehalf: z.boolean().default(false),
   bo: bo({ label: BoText, searchTerms: BoList.optional() }),
 });
 
@@ -70,6 +82,7 @@ export const Material = z.object({
   /** the sentence of the source that attaches it to a situation */
   conditionText: z.string().optional(),
   source: SourceRef,
+  judgement: Judgement,
   bo: bo({ name: BoText, form: BoText.optional() }),
 });
 
@@ -77,6 +90,7 @@ export const Note = z.object({
   text: z.string().min(1),
   when: Condition.optional(),
   source: SourceRef,
+  judgement: Judgement,
   bo: bo({ text: BoText }),
 });
 
@@ -118,6 +132,7 @@ export const Related = z.object({
   when: Condition.optional(),
   reason: z.string().min(1),
   source: SourceRef,
+  judgement: Judgement,
   bo: bo({ reason: BoText }),
 });
 
@@ -188,6 +203,8 @@ export const Matter = z.object({
   list: ListEntry.nullable(),
   discrepancies: z.array(Discrepancy).default([]),
   sources: z.record(z.string(), z.string()),
+  /** the editors' inferences in fields that carry no `judgement` of their own (code, summary …): field → why */
+  judgements: z.record(z.string().min(1), z.string().min(1)).default({}),
   /** Tibetan of title, category (主项) and summary, and Tibetan words people use for the matter */
   bo: bo({ title: BoText, category: BoText, summary: BoText, searchTerms: BoList.optional() }),
 });
@@ -268,12 +285,27 @@ export const General = z.object({
       text: z.string().min(1),
       /** substrings of a checklist that make the note apply */
       appliesWhen: z.array(z.string().min(1)).min(1),
+      /** only in these matters, where the words alone reach too far (拨付 to an institution is not 医保待遇 to a person) */
+      matters: z.array(z.number().int().positive()).optional(),
+      /** not in these cases of a matter (the money goes to the employer's account) */
+      except: z
+        .array(z.object({ matter: z.number().int().positive(), when: Condition, reason: z.string().min(1) }))
+        .default([]),
+      judgement: Judgement,
       source: SourceRef,
       bo: bo({ text: BoText }),
     }),
   ),
   /** 有效身份证件包括… (guide item 二, note 2: 下同) */
-  validId: z.object({ text: z.string().min(1), source: SourceRef, bo: bo({ text: BoText }) }),
+  validId: z.object({
+    text: z.string().min(1),
+    /** material names that make it part of the answer */
+    appliesWhen: z.array(z.string().min(1)).min(1),
+    /** where it comes from, as the answer shows it beside the text (it is another item's note) */
+    cite: z.string().min(1),
+    source: SourceRef,
+    bo: bo({ text: BoText, cite: BoText }),
+  }),
 });
 
 /** Shared Chinese → Tibetan terms (knowledge/glossary.json), so a word is rendered alike everywhere. */

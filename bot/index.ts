@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { createApp, type AppDeps } from './server/createApp.js';
 import { CpuBudget } from './server/cpuBudget.js';
 import { MemoryGuard } from './server/memoryGuard.js';
+import { LowdbStaffSessionStore } from './server/lowdbStaffSessionStore.js';
 import { StaffAuth } from './server/staffAuth.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
@@ -33,6 +34,9 @@ import { WeChatAdapter } from './wechat/wechatAdapter.js';
 import { WeChatChannel } from './wechat/wechatChannel.js';
 import { WeChatCrypto } from './wechat/wechatCrypto.js';
 import { loadWeChatMenu } from './wechat/wechatMenu.js';
+
+/** how long a staff sign-in lasts: one working shift and some */
+const STAFF_SESSION_SECONDS = 12 * 3600;
 
 export interface Service {
   config: Config;
@@ -128,7 +132,13 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   if (config.staffTokenGenerated) {
     log.warn({ staffToken: config.staffToken }, 'STAFF_TOKEN is unset: generated a staff sign-in token for this process (set STAFF_TOKEN to keep one)');
   }
-  const staffAuth = new StaffAuth({ token: config.staffToken, logger: log });
+  // Staff sessions on disk: revocable by /staff/logout, and kept across a restart.
+  const staffSessions = new LowdbStaffSessionStore({ dir: path.join(config.dataDir, 'staff-sessions'), sessionMs: STAFF_SESSION_SECONDS * 1000, logger: log });
+  const sessionSweep = setInterval(() => {
+    staffSessions.sweep().catch((err: unknown) => log.warn({ err }, 'staff session sweep failed'));
+  }, 60 * 60_000);
+  sessionSweep.unref();
+  const staffAuth = new StaffAuth({ token: config.staffToken, logger: log, sessions: staffSessions, sessionSeconds: STAFF_SESSION_SECONDS });
 
   const app = createApp({
     logger: log,
@@ -181,6 +191,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     app,
     close: () => {
       clearInterval(sweep);
+      clearInterval(sessionSweep);
       reviewReport.close();
     },
   };

@@ -180,7 +180,7 @@ export class MemoryConversationStore implements ConversationStore {
   async append(conversationId: string, activity: Record<string, unknown> & { type: string }): Promise<StoredActivity | undefined> {
     const c = this.touch(conversationId);
     if (!c) return undefined;
-    const entry = this.entry(c.nextSeq, activityId(conversationId, c.nextSeq), JSON.parse(JSON.stringify(activity)) as Record<string, unknown>);
+    const entry = this.entry(c.nextSeq, activityId(conversationId, c.nextSeq), activity);
     c.nextSeq++;
     this.push(c, entry);
     return JSON.parse(entry.json) as StoredActivity;
@@ -201,8 +201,7 @@ export class MemoryConversationStore implements ConversationStore {
     const index = c.log.findIndex((e) => e.id === activity.id);
     const old = c.log[index];
     if (!old) return undefined;
-    const merged = { ...(JSON.parse(old.json) as Record<string, unknown>), ...(JSON.parse(JSON.stringify(activity)) as Record<string, unknown>) };
-    const entry = this.entry(c.nextSeq, old.id, merged); // throws before the old version is removed
+    const entry = this.entry(c.nextSeq, old.id, { ...(JSON.parse(old.json) as Record<string, unknown>), ...activity }); // throws before the old version is removed
     c.nextSeq++;
     c.log.splice(index, 1);
     this.forget(c, old.bytes);
@@ -258,7 +257,7 @@ export class MemoryConversationStore implements ConversationStore {
     return this.conversations.delete(conversationId);
   }
 
-  /** The stored form of an activity with its id; refuses one no conversation could hold. */
+  /** The stored form of an activity with its id (dates become ISO strings); refuses one no conversation could hold. */
   private entry(seq: number, id: string, activity: Record<string, unknown>): Entry {
     const json = JSON.stringify({ ...activity, id });
     const bytes = Buffer.byteLength(json, 'utf8');

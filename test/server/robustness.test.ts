@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectLineTestClient, startLiveService, type LiveService } from '../support/liveService.js';
+import { DirectLineTestClient, staffCookie, startLiveService, type LiveService } from '../support/liveService.js';
 import { APP_ID, TOKEN, WeChatServer } from '../wechat/wechatSimulator.js';
-import { expectClientError, NASTY_TEXTS, percentEncode, XML_BOMBS } from './robustnessKit.js';
+import { deepJson, expectClientError, NASTY_TEXTS, percentEncode, XML_BOMBS } from './robustnessKit.js';
 
 let live: LiveService;
 let dl: DirectLineTestClient;
@@ -63,6 +63,46 @@ describe('bad input gets a clear 4xx and the server stays up', () => {
     await expectClientError(await post(a, JSON.stringify({ type: 'message', from: { id: 'u' }, text: 'hi' }), b.id), 403, "b's conversation with a's token");
     await expectClientError(await fetch(`${live.base}/v3/directline/conversations/${b.id}/activities`, { headers: { authorization: `Bearer ${a.token}` } }), 403, "reading b with a's token");
     await expectClientError(await fetch(`${live.base}/v3/directline/conversations/${b.id}/activities`), 401, 'no token');
+  });
+
+  it('JSON nested 5,000 deep in 10 kB is a 400 JSON on every JSON route (it was a 500, or an HTML stack overflow)', async () => {
+    const conv = await dl.open();
+    const cookie = await staffCookie(live.base);
+    const bearer = { authorization: `Bearer ${conv.token}` };
+    const big = [deepJson(5000, 'array'), deepJson(1600, 'object')];
+    // The staff sign-in takes 2 kB at most: 900 levels.
+    const small = [deepJson(900, 'array'), deepJson(300, 'object')];
+    const routes: Array<[string, (deep: string) => string, Record<string, string>, string[]?]> = [
+      ['/api/messages', (deep) => activity({ value: '§' }).replace('"§"', deep), {}],
+      ['/api/messages', (deep) => deep, {}],
+      [`/v3/directline/conversations/${conv.id}/activities`, (deep) => `{"type":"message","from":{"id":"u"},"text":"hi","value":${deep}}`, bearer],
+      [`/v3/directline/conversations/${conv.id}/activities`, (deep) => `{"type":"message","from":{"id":"u"},"text":"hi","channelData":{"a":${deep}}}`, bearer],
+      ['/v3/directline/conversations', (deep) => `{"user":{"id":"u"},"x":${deep}}`, {}],
+      ['/web/qr', (deep) => `{"text":"hi","x":${deep}}`, {}],
+      ['/staff/login', (deep) => `{"token":${deep}}`, {}, small],
+      ['/api/admin/review/resolve', (deep) => `{"ids":${deep},"matter":null}`, { cookie, origin: live.base }],
+    ];
+    for (const [path, body, headers, depths = big] of routes) {
+      for (const deep of depths) {
+        expect(body(deep).length).toBeLessThan(10_500);
+        const res = await fetch(`${live.base}${path}`, json(body(deep), headers));
+        const error = await expectClientError(res, 400, `${path} ${body(deep).slice(0, 40)}`);
+        expect(error.message, path).toMatch(/nested more than \d+ levels/);
+      }
+    }
+    // Ordinary nesting still passes: an Adaptive Card submit a dozen levels deep gets its turn.
+    const card = await fetch(`${live.base}/api/messages`, json(activity({ value: JSON.parse(deepJson(12, 'object')) })));
+    expect(card.status).toBe(200);
+  });
+
+  it('/web/qr refuses text with a lone surrogate with a 400 naming it (it was a 500), and encodes real text', async () => {
+    for (const text of ['\ud800', 'a\udfffb', '医保\ud83d']) {
+      const error = await expectClientError(await fetch(`${live.base}/web/qr`, json(JSON.stringify({ text }))), 400, JSON.stringify(text));
+      expect(error.message).toMatch(/lone surrogate/);
+    }
+    const ok = await fetch(`${live.base}/web/qr`, json(JSON.stringify({ text: '医保 😀 བོད་ཡིག \u2067ab\u2069' })));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/image\/svg\+xml/);
   });
 
   it('XML bombs and garbage to /wechat are refused with a 4xx', async () => {

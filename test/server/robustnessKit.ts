@@ -35,7 +35,33 @@ export const NASTY_TEXTS: readonly string[] = [
   '{{constructor.constructor("return 1")()}}',
   '%s%n%x',
   '../../etc/passwd',
+  '住院 \u2067ابن\u2069 1 次 \u2066abc\u2069\u200f\u200e\u061c',
+  `报销${'\u0301'.repeat(1500)}`,
 ];
+
+/** Bidirectional controls: embeddings, overrides, isolates and marks, some left open. */
+export const BIDI_TEXTS: readonly string[] = [
+  '\u202e住院费用\u202c',
+  '\u202a\u202b\u202d\u202e',
+  '\u2066\u2067\u2068',
+  '1 次\u2069\u2069\u2069',
+  '\u200e\u200f\u061c\u200e',
+  'שלום \u2067医保\u2069 مرحبا',
+];
+
+/** Long runs of combining marks (zalgo, stacked Tibetan vowels), each within the 4000-character message limit. */
+export const COMBINING_RUNS: readonly string[] = [
+  `a${'\u0301'.repeat(3000)}`,
+  `Z${'\u0300\u0336\u0489'.repeat(1000)}`,
+  `ཀ${'\u0F71\u0F72\u0F74\u0F7A\u0F7C'.repeat(700)}`,
+  `住${'\u20DD'.repeat(500)}院`,
+  '\u0F90\u0FB2'.repeat(1500),
+];
+
+/** JSON text nested `depth` levels deep, built as text (JSON.stringify of such a value would recurse). */
+export function deepJson(depth: number, kind: 'array' | 'object'): string {
+  return kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+}
 
 /** The billion-laughs and external-entity bodies a WeChat endpoint must refuse. */
 export const XML_BOMBS: readonly string[] = [

@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { INSTALL_HINT, missingForBrowserTests } from './test/support/prerequisites.js';
 
 /** Fast tests of one module each, with no server, browser or child process: `npm run test:unit`. */
@@ -31,6 +31,8 @@ if (missing.length > 0) {
   process.stderr.write(`\nSkipping the browser tests — ${line}\n\n`);
 }
 
+const browserProject: TestProjectInlineConfiguration = { extends: true, test: { name: 'browser', include: BROWSER } };
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -41,7 +43,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: UNIT } },
       // Everything else that is not a browser test: the server over real HTTP, child processes, files.
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT, ...BROWSER] } },
-      ...(missing.length === 0 ? [{ extends: true, test: { name: 'browser', include: BROWSER } }] : []),
+      ...(missing.length === 0 ? [browserProject] : []),
     ],
   },
 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import { buildService } from '../bot/index.js';
 import { createLogger } from '../bot/logging/logger.js';
+import { chromiumPath } from '../test/support/prerequisites.js';
 
 const STAFF_TOKEN = 'bench-staff-token-0123456789';
 

@@ -28,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
       `${f}: ${r.questions} questions`,
       `  accuracy@1            ${pct(r.accuracyAt1).padStart(6)}  (bar ${pct(BARS.accuracyAt1)}, ${r.inScope} in scope)`,
       `  recall@3              ${pct(r.recallAt3).padStart(6)}  (bar ${pct(BARS.recallAt3)})`,
+      `  in scope answered none ${pct(r.inScopeNone).padStart(6)}${BARS.inScopeNone === undefined ? '' : `  (at most ${pct(BARS.inScopeNone)})`}`,
       `  out-of-scope rejected ${pct(r.rejection).padStart(6)}  (bar ${pct(BARS.rejection)}, ${r.outOfScope} out of scope)`,
       `  office accuracy       ${pct(r.officeAccuracy).padStart(6)}  (bar ${pct(BARS.officeAccuracy)}, ${r.officeQuestions} naming a place)`,
       `  ambiguity agreement   ${pct(r.ambiguityAgreement).padStart(6)}  (no bar: ambiguous-labelled questions the bot also asks about)`,

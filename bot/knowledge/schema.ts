@@ -195,6 +195,11 @@ export const Matter = z.object({
   /** whole questions as citizens ask them; editors add to these from the review queue */
   examples: z.array(z.string().min(1)).default([]),
   /**
+   * How people tell the situation this matter serves, in their own words ("在医院上了个环"),
+   * from the development question sets; they train the example classifier, not the vocabulary.
+   */
+  situations: z.array(z.string().min(1)).default([]),
+  /**
    * Words that say the question is about this matter's particular audience
    * (单位, 离休, 药店 …). When a question has none of them, the matter is ranked
    * down, so a generic "报销" does not land on the 离休干部 matter.
@@ -259,6 +264,8 @@ export const Lexicon = z.object({
   stopwords: z.array(z.string().min(1)),
   /** words that mean the question is outside what we handle (养老保险, 公积金 …) */
   outOfScope: z.array(z.string().min(1)),
+  /** whole questions people ask a medical-insurance desk that are not ours: the example classifier's out-of-scope class */
+  outOfScopeExamples: z.array(z.string().min(1)).default([]),
 });
 export type Lexicon = z.infer<typeof Lexicon>;
 

@@ -1,4 +1,5 @@
 import type { Matter } from '../knowledge/schema.js';
+import type { ExampleVerdict } from './exampleClassifier.js';
 import type { MatcherTuning, MatterScore, MatterSearch } from './matterMatcher.js';
 
 /**
@@ -58,16 +59,56 @@ export class MatchScorer {
     };
   }
 
-  decide(e: MatterEvidence): MatterSearch {
-    if (e.mass === 0 || e.terms.length === 0) return { outcome: 'none', matches: [], terms: [] };
+  /**
+   * With `examples` (the example classifier's verdict on the same question), each matter's
+   * score blends the vocabulary's with the classifier's probability, and the classifier may
+   * take a question the vocabulary alone would refuse only when it is sure; a question the
+   * classifier finds closest to the out-of-scope examples is refused with nothing to offer.
+   */
+  decide(e: MatterEvidence, examples?: ExampleVerdict): MatterSearch {
+    const termScores = this.termScores(e);
+    const byTerms = this.decideByTerms(e, termScores);
+    if (!examples) return byTerms;
+    const { tuning } = this;
+    const w = tuning.exampleWeight;
+    const scored = this.matters
+      .map((matter, i) => ({ matter, score: Math.round(((1 - w) * termScores[i]! + w * (examples.probability[i] ?? 0)) * 1000) / 1000 }))
+      .sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
+    const best = scored[0]!;
+    const surest = Math.max(...examples.probability);
+    const strip = (list: typeof scored): MatterScore[] => list.map(({ matter, score }) => ({ matter, score }));
+    const notOurs = examples.outOfScope > surest;
+    // The examples may take a question the vocabulary refused only when they are sure and it names nothing that is not ours.
+    const refused = byTerms.outcome === 'none' && (surest < tuning.exampleConfidence || e.outOfScope);
+    if (notOurs || refused || best.score < tuning.blendedMinScore) {
+      return { outcome: 'none', matches: [], terms: byTerms.terms, nearest: notOurs ? [] : strip(scored.filter((s) => s.score > 0).slice(0, 3)) };
+    }
+    // Several matters the vocabulary cannot tell apart stay a question to the person (a cheap, safe turn),
+    // offered in the order the blend ranks them.
+    if (byTerms.outcome === 'ambiguous') {
+      const candidates = new Set(byTerms.matches.map((m) => m.matter.no));
+      return { ...byTerms, matches: strip(scored.filter((x) => candidates.has(x.matter.no))) };
+    }
+    const close = scored.filter((s) => s.score >= best.score * tuning.ambiguityRatio);
+    if (close.length > 1) return { outcome: 'ambiguous', matches: strip(close.slice(0, MAX_MATCHES)), terms: byTerms.terms };
+    return { outcome: 'match', matches: strip(scored.filter((s) => s.score >= tuning.listFloor).slice(0, MAX_MATCHES)), terms: byTerms.terms };
+  }
+
+  /** each matter's score from the vocabulary alone, indexed like the matters */
+  private termScores(e: MatterEvidence): number[] {
+    if (e.mass === 0 || e.terms.length === 0) return this.matters.map(() => 0);
     const { tuning } = this;
     const penalty = e.outOfScope ? tuning.outOfScopePenalty : 1;
-    const share = tuning.titleShare;
-    const scored: (MatterScore & { index: number })[] = this.matters.map((matter, i) => {
-      const covered = (1 - share) * ((e.explained[i] ?? 0) / e.mass) + share * (e.titleShare[i] ?? 0);
-      const score = covered * penalty * (e.qualified[i] ? 1 : tuning.qualifierPenalty);
-      return { matter, index: i, score: Math.round(Math.min(1, score) * 1000) / 1000 };
+    return this.matters.map((_, i) => {
+      const covered = (1 - tuning.titleShare) * ((e.explained[i] ?? 0) / e.mass) + tuning.titleShare * (e.titleShare[i] ?? 0);
+      return Math.min(1, covered * penalty * (e.qualified[i] ? 1 : tuning.qualifierPenalty));
     });
+  }
+
+  private decideByTerms(e: MatterEvidence, termScores: readonly number[]): MatterSearch {
+    if (e.mass === 0 || e.terms.length === 0) return { outcome: 'none', matches: [], terms: [] };
+    const { tuning } = this;
+    const scored: (MatterScore & { index: number })[] = this.matters.map((matter, i) => ({ matter, index: i, score: Math.round(termScores[i]! * 1000) / 1000 }));
     scored.sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
 
     const best = scored[0];

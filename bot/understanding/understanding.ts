@@ -8,6 +8,7 @@ import { TextNormalizer } from './textNormalizer.js';
 import { TibetanMatcher } from './tibetanMatcher.js';
 import { hasTibetan, TibetanNormalizer } from './tibetanNormalizer.js';
 import { TibetanWylie } from './tibetanWylie.js';
+import { ExampleClassifier } from './exampleClassifier.js';
 import { firstChars } from './textBound.js';
 
 export type Lang = 'zh' | 'bo';
@@ -63,6 +64,8 @@ export class Understanding {
   private matcher: MatterMatcher;
   private tibetan: TibetanMatcher;
   private scorer: MatchScorer;
+  /** Chinese questions only: the Tibetan examples are too few yet to train on */
+  private examples: ExampleClassifier;
   private readonly tibetanNormalizer = new TibetanNormalizer();
   private readonly wylie = new TibetanWylie();
 
@@ -94,6 +97,12 @@ export class Understanding {
       tuning,
     );
     this.scorer = new MatchScorer(kb.matters, tuning);
+    const prepare = (s: string): string => this.expander.expand(normalize(s));
+    this.examples = new ExampleClassifier(
+      kb.matters.map((m) => [...m.examples, ...m.situations].filter((e) => !hasTibetan(e))),
+      lexicon.outOfScopeExamples,
+      prepare,
+    );
     this.offices = new OfficeResolver(kb.offices);
   }
 
@@ -106,6 +115,7 @@ export class Understanding {
     this.matcher = next.matcher;
     this.tibetan = next.tibetan;
     this.scorer = next.scorer;
+    this.examples = next.examples;
   }
 
   /** Reads only the first UNDERSTOOD_CHARS characters: a turn's cost must not grow with a pasted letter. */
@@ -113,7 +123,7 @@ export class Understanding {
     const read = this.read(firstChars(text), options.lang ?? 'zh');
     let found: MatterSearch;
     if (!read.scripts.bo && !read.scripts.wylie) {
-      found = this.matcher.search(read.expanded);
+      found = this.scorer.decide(this.matcher.evidence(read.expanded), this.examples.classify(read.expanded));
     } else {
       // Each script's part through its own matcher, scored as one question.
       let evidence: MatterEvidence = this.tibetan.evidence(read.tibetan);

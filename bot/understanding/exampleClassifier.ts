@@ -1,0 +1,84 @@
+/**
+ * How likely each matter is, judged by the example questions people asked about it: a
+ * multinomial naive Bayes classifier over character unigrams and bigrams. It catches what
+ * the vocabulary cannot: a situation told in everyday words ("在医院上了个环") that shares
+ * no term with the matter's documents but many characters with how other people told the
+ * same situation. Out-of-scope examples are a class of their own, so a question closest
+ * to them is evidence that it is not ours. Counting is all the training there is, so it is
+ * built in milliseconds at start-up and again on every re-index.
+ */
+export interface ExampleVerdict {
+  /** per matter (indexed like the matters): the posterior probability, summing with `outOfScope` to 1 */
+  probability: number[];
+  /** the probability of the out-of-scope class */
+  outOfScope: number;
+}
+
+/** Characters that say nothing about the matter: particles, pronouns, question words, punctuation, digits. */
+const FILLER = /[\s\p{P}\p{S}\d的了吗呢啊吧呀嘛哦么是在有和与或就都也还要想能会去到给把被让我你他她它们这那个些啥咋怎什请问下一]/u;
+/** additive (Lidstone) smoothing: small, because the classes have a dozen or so examples each */
+const SMOOTHING = 0.1;
+
+export class ExampleClassifier {
+  /** per class (the matters, then out-of-scope): feature → count */
+  private readonly counts: Map<string, number>[];
+  private readonly totals: number[];
+  private readonly vocabulary = new Set<string>();
+  /** whether a class has any example at all: a class with none is never predicted */
+  private readonly trained: boolean[];
+
+  constructor(
+    examplesByMatter: readonly (readonly string[])[],
+    outOfScopeExamples: readonly string[],
+    /** the same normalisation and synonym expansion the question gets */
+    private readonly prepare: (s: string) => string,
+  ) {
+    const classes = [...examplesByMatter, outOfScopeExamples];
+    this.counts = classes.map(() => new Map());
+    this.totals = classes.map(() => 0);
+    this.trained = classes.map((examples) => examples.length > 0);
+    classes.forEach((examples, c) => {
+      const counts = this.counts[c]!;
+      for (const example of examples) {
+        for (const [feature, n] of this.features(this.prepare(example))) {
+          counts.set(feature, (counts.get(feature) ?? 0) + n);
+          this.totals[c]! += n;
+          this.vocabulary.add(feature);
+        }
+      }
+    });
+  }
+
+  /** `prepared`: the question after the same normalisation and synonym expansion as the examples */
+  classify(prepared: string): ExampleVerdict {
+    const features = [...this.features(prepared)].filter(([f]) => this.vocabulary.has(f));
+    const size = this.vocabulary.size;
+    const logLikelihood = this.counts.map((counts, c) => {
+      if (!this.trained[c]) return -Infinity;
+      const denominator = Math.log(this.totals[c]! + SMOOTHING * size);
+      let sum = 0;
+      for (const [feature, n] of features) sum += n * (Math.log((counts.get(feature) ?? 0) + SMOOTHING) - denominator);
+      return sum;
+    });
+    // Uniform prior: how many examples a matter happens to have says nothing about the question.
+    const top = Math.max(...logLikelihood);
+    const weights = logLikelihood.map((x) => (x === -Infinity ? 0 : Math.exp(x - top)));
+    const total = weights.reduce((a, b) => a + b, 0) || 1;
+    const probability = weights.map((w) => w / total);
+    return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]! };
+  }
+
+  /** character unigrams and bigrams of the meaningful characters, with their counts */
+  private features(text: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    const chars = [...text].filter((c) => !FILLER.test(c));
+    for (let i = 0; i < chars.length; i++) {
+      counts.set(chars[i]!, (counts.get(chars[i]!) ?? 0) + 1);
+      if (i + 1 < chars.length) {
+        const bigram = chars[i]! + chars[i + 1]!;
+        counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+}

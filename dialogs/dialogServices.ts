@@ -6,9 +6,18 @@ import { DEFAULT_LANG, wholeMessage, type Lang, type Localizer } from '../bot/i1
 import type { Category, KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import type { Office } from '../bot/knowledge/schema.js';
 import type { Understanding, Understood } from '../bot/understanding/understanding.js';
+import { ConversationEvents } from './conversationEvents.js';
+import { SmallTalk } from './smallTalk.js';
 import type { UserProfile } from './userProfile.js';
 
 const UNDERSTOOD = Symbol('understood');
+const SESSION_CHECKED = Symbol('sessionChecked');
+/**
+ * After this long without a message the person is taken to have come back, not to be still
+ * talking: WeChat keeps one conversation per openid, so a new conversation id alone cannot say so.
+ * The same span WeChat's pending numbers live.
+ */
+export const SESSION_IDLE_MS = 30 * 60_000;
 
 /** What every dialog needs, injected once by the composition root. */
 export class DialogServices {
@@ -19,10 +28,37 @@ export class DialogServices {
     readonly checklists: ChecklistBuilder,
     readonly renderer: ChecklistRenderer,
     readonly profile: StatePropertyAccessor<UserProfile>,
-  ) {}
+    /** the clock that says how long a person has been away (tests move it) */
+    private readonly now: () => number = Date.now,
+  ) {
+    this.smallTalk = new SmallTalk(l10n);
+  }
 
+  /** what the dialogs report as it happens (review queue, feedback) */
+  readonly events = new ConversationEvents();
+  readonly smallTalk: SmallTalk;
+
+  /**
+   * The person's profile. On the first read of a turn that starts a new session (another
+   * conversation id, or back after SESSION_IDLE_MS), the places named before move to
+   * `earlier`: they are offered again, never used silently.
+   */
   async getProfile(context: TurnContext): Promise<UserProfile> {
-    return this.profile.get(context, {});
+    const profile = await this.profile.get(context, {});
+    if (context.turnState.get(SESSION_CHECKED)) return profile;
+    context.turnState.set(SESSION_CHECKED, true);
+    const conversation = context.activity.conversation?.id ?? '';
+    const now = this.now();
+    const session = profile.session;
+    if (!session || session.conversation !== conversation || now - session.lastSeen > SESSION_IDLE_MS) {
+      const { office, householdOffice } = profile;
+      if (office || householdOffice) profile.earlier = { ...profile.earlier, ...(office ? { office } : {}), ...(householdOffice ? { householdOffice } : {}) };
+      delete profile.office;
+      delete profile.householdOffice;
+    }
+    profile.session = { conversation, lastSeen: now };
+    await this.profile.set(context, profile);
+    return profile;
   }
 
   /** The person's choice, else the client's locale (Web Chat and the kiosk send "bo"), else Chinese. */

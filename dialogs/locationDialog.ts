@@ -1,4 +1,4 @@
-import { MessageFactory } from 'botbuilder';
+import { MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import {
   ComponentDialog,
   TextPrompt,
@@ -57,16 +57,31 @@ export class LocationDialog extends ComponentDialog {
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const o = step.options as LocationOptions;
     if (o.guess && (o.tries ?? 0) === 0) return step.next(o.guess);
+    const s = this.services;
     const key = o.kind === 'household' ? 'askHousehold' : o.kind === 'prefecture' ? 'askPrefecture' : 'askCounty';
-    const prompt = await this.services.message(step.context, key);
-    // Offer the place we already know from earlier in the conversation.
-    const profile = await this.services.getProfile(step.context);
-    const known = o.kind === 'household' ? (profile.office ?? undefined) : profile.householdOffice;
-    const knownOffice = this.services.office(known);
-    if (known && knownOffice) {
-      const title = await this.services.t(step.context, 'usePlace', { name: this.services.officeLabel(knownOffice, await this.services.lang(step.context)) });
-      prompt.suggestedActions = { to: [], actions: [{ type: 'imBack', title, value: known }] };
+    const lang = await s.lang(step.context);
+    const profile = await s.getProfile(step.context);
+    const field = o.kind === 'household' ? 'householdOffice' : 'office';
+    const actions: CardAction[] = [];
+    const usePlace = async (office: Office): Promise<CardAction> => ({
+      type: 'imBack',
+      title: await s.t(step.context, 'usePlace', { name: s.officeLabel(office, lang) }),
+      value: office.name,
+    });
+    // A place from an earlier conversation: said back and offered in one tap, never assumed.
+    const earlier = s.office(profile.earlier?.[field]);
+    let prompt: Partial<Activity>;
+    if (earlier) {
+      prompt = MessageFactory.text(`${await s.t(step.context, 'earlierPlace', { name: s.officeLabel(earlier, lang) })}\n${await s.t(step.context, key)}`);
+      prompt.channelData = { messageKey: 'earlierPlace', ask: key, office: earlier.name };
+      actions.push(await usePlace(earlier));
+    } else {
+      prompt = await s.message(step.context, key);
     }
+    // Offer the other place we already know from this conversation.
+    const known = s.office(o.kind === 'household' ? profile.office : profile.householdOffice);
+    if (known && known.name !== earlier?.name) actions.push(await usePlace(known));
+    if (actions.length > 0) prompt.suggestedActions = { to: [], actions };
     return step.prompt(ASK, { prompt });
   }
 
@@ -159,6 +174,8 @@ export class LocationDialog extends ComponentDialog {
     else profile.office = office.name;
     // Where someone's household is registered is also a good guess for where they are.
     if (o.kind === 'household' && !profile.office) profile.office = office.name;
+    // Named (or confirmed) now: the earlier one is no longer a question.
+    if (profile.earlier) delete profile.earlier[o.kind === 'household' ? 'householdOffice' : 'office'];
     await this.services.profile.set(step.context, profile);
     return step.endDialog(office.name);
   }

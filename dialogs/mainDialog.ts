@@ -1,10 +1,13 @@
 import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
+  DialogReason,
   DialogTurnStatus,
   TextPrompt,
   WaterfallDialog,
   type DialogContext,
+  type DialogInstance,
+  type DialogState,
   type DialogTurnResult,
   type FoundChoice,
   type WaterfallStepContext,
@@ -14,17 +17,26 @@ import type { Lang } from '../bot/i18n/localizer.js';
 import type { Category } from '../bot/knowledge/knowledgeBase.js';
 import type { Matter } from '../bot/knowledge/schema.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
+import type { OfferKind, SmallTalkTopic } from './conversationEvents.js';
 import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog } from './locationDialog.js';
-import { MATTER_DIALOG, MatterDialog, type MatterOptions } from './matterDialog.js';
+import { MATTER_DIALOG, MatterDialog, type MatterOptions, type MatterResult } from './matterDialog.js';
+import { NextSteps } from './nextSteps.js';
 
-interface MainValues { opening?: string; placeGuess?: string; phase?: 'matter' | 'pick'; candidates?: number[] }
+/** A choice of matters put to the person, until they pick one or leave it. */
+interface Offer { question: string; guesses: number[]; kind: OfferKind }
+
+interface MainValues { opening?: string; placeGuess?: string; phase?: 'matter' | 'pick'; candidates?: number[]; offer?: Offer }
 
 export const MAIN_DIALOG = 'mainDialog';
 const FLOW = 'mainFlow';
 const ASK = 'mainAsk';
 const PICK = 'mainPick';
 const HUMAN = 'humanFlow';
+/** at most this many matters are offered when the understanding is unsure */
+const UNSURE_OFFERS = 3;
+/** small talk that opens a conversation or asks what we do is answered with the categories too */
+const WITH_CATEGORIES: ReadonlySet<SmallTalkTopic> = new Set(['greeting', 'identity', 'confused', 'complaint']);
 
 export interface MainOptions {
   /** a question to start from instead of the incoming message (kiosk buttons, WeChat menu) */
@@ -37,8 +49,11 @@ export interface MainOptions {
  * Help, restart, 转人工 and the language switch work at every step.
  */
 export class MainDialog extends ComponentDialog {
+  private readonly nextSteps: NextSteps;
+
   constructor(private readonly services: DialogServices) {
     super(MAIN_DIALOG);
+    this.nextSteps = new NextSteps(services);
     const pick = chineseChoicePrompt(PICK);
     this.addDialog(new TextPrompt(ASK))
       .addDialog(pick)
@@ -55,6 +70,24 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onBeginDialog(inner: DialogContext, options?: MainOptions): Promise<DialogTurnResult> {
     return (await this.interrupt(inner)) ?? super.onBeginDialog(inner, options);
+  }
+
+  /** Cancelled from outside (a menu click starts another question): an open offer was left. */
+  override async endDialog(context: TurnContext, instance: DialogInstance, reason: DialogReason): Promise<void> {
+    if (reason === DialogReason.cancelCalled) {
+      // The component keeps its inner dialog stack under `dialogs` in its instance state.
+      const inner = (instance.state as { dialogs?: DialogState } | undefined)?.dialogs?.dialogStack ?? [];
+      await this.abandonOffer(context, inner);
+    }
+    return super.endDialog(context, instance, reason);
+  }
+
+  /** Reports an offer still open on this inner dialog stack as left without a pick. */
+  private async abandonOffer(context: TurnContext, stack: readonly DialogInstance[]): Promise<void> {
+    const flow = stack.find((d) => d.id === FLOW);
+    const values = (flow?.state as { values?: MainValues } | undefined)?.values;
+    const offer = values?.phase === 'pick' ? values.offer : undefined;
+    if (offer) await this.services.events.emit(context, { type: 'offerAbandoned', question: offer.question, guesses: offer.guesses, offer: offer.kind });
   }
 
   /** Interruptions are whole messages in either language's word lists (locales/*: words). */
@@ -76,16 +109,27 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity(await this.withCategories(context, 'help'));
       return this.resume(inner);
     }
-    if (s.l10n.isWord(text, 'restart')) {
+    const restart = s.l10n.isWord(text, 'restart');
+    if (restart || s.l10n.isWord(text, 'newQuestion')) {
+      await this.abandonOffer(context, inner.stack);
       await inner.cancelAllDialogs();
-      await s.say(context, 'restarted');
+      if (restart) await s.say(context, 'restarted');
       await context.sendActivity(await this.withCategories(context, 'askWhat'));
       // Ending here means the next message starts a fresh conversation turn.
       return { status: DialogTurnStatus.complete };
     }
     if (s.l10n.isWord(text, 'human')) {
+      await this.abandonOffer(context, inner.stack);
       await inner.cancelAllDialogs();
       return inner.beginDialog(HUMAN);
+    }
+    const topic = s.smallTalk.topicOf(text);
+    if (topic) {
+      await s.events.emit(context, { type: 'smallTalk', topic });
+      const key = `smallTalk.${topic}`;
+      // In the middle of a question the question itself follows; otherwise the categories, where they fit.
+      await context.sendActivity(!inner.activeDialog && WITH_CATEGORIES.has(topic) ? await this.withCategories(context, key) : await s.message(context, key));
+      return this.resume(inner);
     }
     return undefined;
   }
@@ -114,34 +158,51 @@ export class MainDialog extends ComponentDialog {
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const text = String(step.result ?? '').trim();
-    const category = this.services.categoryNamed(text);
-    if (category) return this.offerCategory(step, category);
-    const found = this.services.understand(step.context, text);
+    const s = this.services;
+    const category = s.categoryNamed(text);
+    if (category) {
+      await s.events.emit(step.context, { type: 'categoryOpened', question: text, category: category.id });
+      return this.offerCategory(step, text, category);
+    }
+    const found = s.understand(step.context, text);
     const guess = found.offices.outcome === 'match' ? found.offices.matches[0]?.office.name : undefined;
     (step.values as MainValues).placeGuess = guess;
+    const guesses = (found.matches.length > 0 ? found.matches : found.nearest).slice(0, UNSURE_OFFERS).map((m) => m.matter.no);
     const first = found.matches[0];
     if (found.outcome === 'match' && first) {
+      await s.events.emit(step.context, { type: 'opened', question: text, outcome: 'match', guesses });
       (step.values as MainValues).phase = 'matter';
       const options: MatterOptions = { no: first.matter.no, placeGuess: guess, opening: text };
       return step.beginDialog(MATTER_DIALOG, options);
     }
     if (found.outcome === 'ambiguous') {
-      return this.pick(step, found.matches.map((m) => m.matter), await this.services.message(step.context, 'ambiguous'));
+      await s.events.emit(step.context, { type: 'opened', question: text, outcome: 'ambiguous', guesses });
+      (step.values as MainValues).offer = { question: text, guesses, kind: 'ambiguous' };
+      return this.pick(step, found.matches.map((m) => m.matter), await s.message(step.context, 'ambiguous'));
     }
+    // `none` with close matters means unsure (the matcher's contract): offer them rather than give up.
+    if (found.nearest.length > 0) {
+      await s.events.emit(step.context, { type: 'opened', question: text, outcome: 'unsure', guesses });
+      (step.values as MainValues).offer = { question: text, guesses, kind: 'unsure' };
+      return this.pick(step, found.nearest.slice(0, UNSURE_OFFERS).map((m) => m.matter), await s.message(step.context, 'unsure'));
+    }
+    await s.events.emit(step.context, { type: 'opened', question: text, outcome: 'none', guesses });
     await this.notFound(step.context, text, guess);
     return step.endDialog();
   }
 
   /** A category button or menu click: its only matter starts at once; several are offered, in the data's order. */
-  private async offerCategory(step: WaterfallStepContext, category: Category): Promise<DialogTurnResult> {
+  private async offerCategory(step: WaterfallStepContext, text: string, category: Category): Promise<DialogTurnResult> {
     const matters = this.services.knowledge.matters.filter((m) => m.group === category.id);
     const [only] = matters;
     if (matters.length === 1 && only) {
+      await this.services.events.emit(step.context, { type: 'offerAccepted', question: text, matter: only.no, offer: 'category' });
       (step.values as MainValues).phase = 'matter';
       return step.beginDialog(MATTER_DIALOG, { no: only.no } satisfies MatterOptions);
     }
     const lang = await this.services.lang(step.context);
     const prompt = await this.services.message(step.context, 'categoryPick', { label: localize(category, 'label', lang).text });
+    (step.values as MainValues).offer = { question: text, guesses: matters.map((m) => m.no), kind: 'category' };
     return this.pick(step, matters, prompt);
   }
 
@@ -164,17 +225,34 @@ export class MainDialog extends ComponentDialog {
 
   private async chosen(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if ((step.values as MainValues).phase !== 'pick') return step.next(step.result);
-    const candidates = (step.values as MainValues).candidates as number[];
+    const values = step.values as MainValues;
+    const candidates = values.candidates as number[];
     const no = candidates[(step.result as FoundChoice).index];
+    const offer = values.offer;
+    // The offer is settled either way: nothing is left open for an interruption to report.
+    values.phase = 'matter';
     if (no === undefined) {
+      if (offer) await this.services.events.emit(step.context, { type: 'offerAbandoned', question: offer.question, guesses: offer.guesses, offer: offer.kind });
       await step.context.sendActivity(await this.withCategories(step.context, 'askWhat'));
       return step.endDialog();
     }
-    const options: MatterOptions = { no, placeGuess: (step.values as MainValues).placeGuess as string | undefined };
+    if (offer) await this.services.events.emit(step.context, { type: 'offerAccepted', question: offer.question, matter: no, offer: offer.kind });
+    const options: MatterOptions = { no, placeGuess: values.placeGuess };
     return step.beginDialog(MATTER_DIALOG, options);
   }
 
+  /** After a checklist: say so to the listeners, and offer what people usually need next. */
   private async done(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as MatterResult | undefined;
+    const matter = result ? this.services.knowledge.matter(result.no) : undefined;
+    if (result && matter) {
+      const lang = await this.services.lang(step.context);
+      const office = this.services.office(result.office);
+      // The related matters the checklist showed: those whose conditions the answers meet.
+      const related = this.services.checklists.build(matter, result.answers, office, lang).related.map((r) => r.no);
+      await this.services.events.emit(step.context, { type: 'checklistSent', matter: result.no, related, office: result.office });
+      await step.context.sendActivity(await this.nextSteps.message(step.context, { related, office: result.office }));
+    }
     return step.endDialog(step.result);
   }
 
@@ -202,6 +280,7 @@ export class MainDialog extends ComponentDialog {
     const s = this.services;
     const office = s.office(typeof step.result === 'string' ? step.result : undefined) ?? s.understanding.offices.region();
     const lang = await s.lang(step.context);
+    await s.events.emit(step.context, { type: 'handedToPerson', office: office.name });
     await s.say(step.context, 'human', { name: s.officeLabel(office, lang), phones: s.phones(office, lang) });
     return step.endDialog();
   }

@@ -1,10 +1,21 @@
 import type { Lang } from '../bot/i18n/localizer.js';
 
-/** What the assistant remembers about a person for the rest of the conversation (user state). */
-export interface UserProfile {
-  lang?: Lang;
-  /** directory label of the office for where the person is */
+/** Places a person named; directory labels of offices. */
+export interface Places {
+  /** the office for where the person is */
   office?: string;
-  /** directory label of the office for the county of household registration (户籍所在地) */
+  /** the office for the county of household registration (户籍所在地) */
   householdOffice?: string;
+}
+
+/** What the assistant remembers about a person (user state: the same WeChat openid or user id). */
+export interface UserProfile extends Places {
+  lang?: Lang;
+  /**
+   * Places named in an earlier conversation: offered back in one tap, never used without
+   * asking, since the person may be somewhere else now.
+   */
+  earlier?: Places;
+  /** the conversation the places above `earlier` were named in, and when the person last wrote */
+  session?: { conversation: string; lastSeen: number };
 }

@@ -1,7 +1,8 @@
 import { ActivityTypes, type Activity, type BotState, type CardAction, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { showsCards } from '../../dialogs/channels.js';
-import { START_QUERY_EVENT } from '../assistantBot.js';
+import type { ConversationEvent } from '../../dialogs/conversationEvents.js';
 import type { DialogServices } from '../../dialogs/dialogServices.js';
+import { NextSteps, type NextStepsFor } from '../../dialogs/nextSteps.js';
 import type { Logger } from '../logging/logger.js';
 import type { NewReviewEvent, ReviewLog } from './reviewLog.js';
 
@@ -9,31 +10,32 @@ import type { NewReviewEvent, ReviewLog } from './reviewLog.js';
 export interface FeedbackState {
   /** the opening question of the matter being answered */
   opening?: { question: string };
-  /** a question answered with a choice of matters, until the person picks or gives up */
-  ambiguous?: { question: string; guesses: number[] };
-  /** the last checklist, until the person rates it */
-  awaiting?: { matter: number; question: string };
+  /** the last checklist, until the person rates it; what to offer after the rating */
+  awaiting?: { matter: number; question: string } & Partial<NextStepsFor>;
 }
 
 type Vote = 'up' | 'down';
 
-/** Replies that end an ambiguous question without a pick: 都不是, 重新开始, 转人工, a new question the bot could not place. */
-const GAVE_UP = new Set(['askWhat', 'restarted', 'notFound', 'humanNeedsPlace', 'human']);
+/** the matter of a checklist sent this turn, to ask for a rating once the turn's replies are out */
+const CHECKLIST_SENT = Symbol('checklistSent');
 
 /**
- * Feedback and knowledge gaps, watched from outside the dialogs by the message keys of the
- * bot's replies (channelData.messageKey), so no dialog needs to know about it:
- * - every opening question is counted with its outcome (match / ambiguous / none);
- * - `none`, and `ambiguous` that ends without a pick, go to the review queue;
+ * Feedback and knowledge gaps, from the conversation events the dialogs report
+ * (services.events), never from the message keys of the replies:
+ * - every opening question is counted with its outcome (match / ambiguous / none; `unsure`,
+ *   a `none` whose close matters were offered, counts as none);
+ * - `none` and `unsure` go to the review queue at once, `ambiguous` when its offer is left
+ *   without a pick; small talk (greetings, thanks …) never does;
  * - after each checklist the bot asks 有帮助 / 没帮助 (buttons on card channels, words on text
  *   channels); the answer (those words, or a value `{ feedback: 'up'|'down' }`) is recorded
  *   with the matter and the opening question, 没帮助 also into the review queue, and
- *   acknowledged without running the dialogs.
+ *   acknowledged without running the dialogs, with the next steps offered.
  * Records are on disk before the turn ends, so an acknowledged reply means a stored record.
  * Register it after PiiMaskingMiddleware: it only ever sees masked text.
  */
 export class FeedbackMiddleware implements Middleware {
   private readonly state: StatePropertyAccessor<FeedbackState>;
+  private readonly nextSteps: NextSteps;
 
   constructor(
     private readonly conversationState: BotState,
@@ -42,6 +44,8 @@ export class FeedbackMiddleware implements Middleware {
     private readonly logger: Logger,
   ) {
     this.state = conversationState.createProperty<FeedbackState>('feedback');
+    this.nextSteps = new NextSteps(services);
+    services.events.listen((context, event) => this.observe(context, event));
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -49,64 +53,58 @@ export class FeedbackMiddleware implements Middleware {
     const vote = a.type === ActivityTypes.Message ? this.voteIn(a) : undefined;
     if (vote) {
       const state = await this.state.get(context, {});
-      const matter = vote.matter ?? state.awaiting?.matter;
+      const awaiting = state.awaiting;
+      const matter = vote.matter ?? awaiting?.matter;
       if (matter !== undefined) {
         // Not through record(): a vote that cannot be stored must not be acknowledged.
-        await this.log.append(await this.event(context, { kind: 'feedback', value: vote.value, matter, question: state.awaiting?.question ?? '' }));
+        await this.log.append(await this.event(context, { kind: 'feedback', value: vote.value, matter, question: awaiting?.question ?? '' }));
         delete state.awaiting;
         await this.state.set(context, state);
         await this.conversationState.saveChanges(context, false);
-        await this.services.say(context, vote.value === 'up' ? 'feedback:thanks' : 'feedback:noted');
+        const reply = await this.services.message(context, vote.value === 'up' ? 'feedback:thanks' : 'feedback:noted');
+        const related = awaiting?.matter === matter ? (awaiting.related ?? []) : (this.services.knowledge.matter(matter)?.related.map((r) => r.no) ?? []);
+        await context.sendActivity(await this.nextSteps.attach(context, reply, { related, office: awaiting?.office }));
         return;
       }
     }
-
-    // 有帮助 with nothing to rate goes on to the bot, but it is not a question for the review queue.
-    const text = vote ? '' : incomingQuestion(a);
-    let checklistMatter: number | undefined;
-    context.onSendActivities(async (ctx, activities, sendNext) => {
-      const keys = activities.map((x) => (x.channelData as { messageKey?: unknown } | undefined)?.messageKey);
-      const checklist = activities.find((_x, i) => keys[i] === 'checklist');
-      if (keys.some((k) => k === 'notFound' || k === 'ambiguous' || k === 'matterStart' || k === 'checklist' || (typeof k === 'string' && GAVE_UP.has(k)))) {
-        await this.observe(ctx, text, keys.filter((k): k is string => typeof k === 'string'), checklist);
-      }
-      if (checklist) checklistMatter = matterOf(checklist);
-      return sendNext();
-    });
+    // 有帮助 with nothing to rate goes on to the bot, which takes it for small talk.
     await next();
-    if (checklistMatter !== undefined) await context.sendActivity(await this.ask(context, checklistMatter));
+    const sent = context.turnState.get(CHECKLIST_SENT) as number | undefined;
+    if (sent !== undefined) await context.sendActivity(await this.ask(context, sent));
   }
 
-  /** Bookkeeping for one batch of replies; runs before the bot saves its state, so changes are saved with it. */
-  private async observe(context: TurnContext, text: string, keys: string[], checklist: Partial<Activity> | undefined): Promise<void> {
+  /** Bookkeeping for one conversation event; runs inside the turn, before the bot saves its state. */
+  private async observe(context: TurnContext, e: ConversationEvent): Promise<void> {
     const state = await this.state.get(context, {});
-    const has = (k: string): boolean => keys.includes(k);
-    if (state.ambiguous && !has('ambiguous')) {
-      if (has('matterStart')) {
-        state.opening = { question: state.ambiguous.question };
-        delete state.ambiguous;
-      } else if (keys.some((k) => GAVE_UP.has(k))) {
-        await this.record(context, { kind: 'gap', reason: 'ambiguous', question: state.ambiguous.question, guesses: state.ambiguous.guesses });
-        delete state.ambiguous;
+    switch (e.type) {
+      case 'opened': {
+        const outcome = e.outcome === 'unsure' ? 'none' : e.outcome;
+        await this.record(context, { kind: 'question', outcome, question: e.question, guesses: e.guesses });
+        if (outcome === 'none') await this.record(context, { kind: 'gap', reason: 'none', question: e.question, guesses: e.guesses });
+        if (e.outcome === 'match') state.opening = { question: e.question };
+        // A new question: 有帮助 from now on would rate something the person has moved on from.
+        delete state.awaiting;
+        break;
       }
-    } else if (text !== '' && has('matterStart')) {
-      await this.record(context, { kind: 'question', outcome: 'match', question: text, guesses: this.guesses(context, text) });
-      state.opening = { question: text };
+      case 'categoryOpened':
+        delete state.awaiting;
+        break;
+      case 'offerAccepted':
+        state.opening = { question: e.question };
+        break;
+      case 'offerAbandoned':
+        // `unsure` is queued when asked; a category is not a question.
+        if (e.offer === 'ambiguous') await this.record(context, { kind: 'gap', reason: 'ambiguous', question: e.question, guesses: e.guesses });
+        break;
+      case 'checklistSent':
+        state.awaiting = { matter: e.matter, question: state.opening?.question ?? '', related: e.related, ...(e.office ? { office: e.office } : {}) };
+        context.turnState.set(CHECKLIST_SENT, e.matter);
+        break;
+      case 'handedToPerson':
+      case 'smallTalk':
+        // Neither is a question for the review queue.
+        return;
     }
-    if (text !== '' && has('ambiguous')) {
-      const guesses = this.guesses(context, text);
-      await this.record(context, { kind: 'question', outcome: 'ambiguous', question: text, guesses });
-      state.ambiguous = { question: text, guesses };
-    }
-    if (text !== '' && has('notFound')) {
-      const guesses = this.guesses(context, text);
-      await this.record(context, { kind: 'question', outcome: 'none', question: text, guesses });
-      await this.record(context, { kind: 'gap', reason: 'none', question: text, guesses });
-    }
-    const matter = checklist ? matterOf(checklist) : undefined;
-    if (matter !== undefined) state.awaiting = { matter, question: state.opening?.question ?? '' };
-    // A new question started: 有帮助 from now on would rate something the person has moved on from.
-    else if (has('matterStart') || has('ambiguous') || has('notFound')) delete state.awaiting;
     await this.state.set(context, state);
   }
 
@@ -134,11 +132,6 @@ export class FeedbackMiddleware implements Middleware {
     return value ? { value } : undefined;
   }
 
-  private guesses(context: TurnContext, text: string): number[] {
-    const found = this.services.understand(context, text);
-    return (found.matches.length > 0 ? found.matches : found.nearest).slice(0, 3).map((m) => m.matter.no);
-  }
-
   private async event(context: TurnContext, event: Omit<NewReviewEvent, 'channel' | 'conversationId' | 'lang'>): Promise<NewReviewEvent> {
     return {
       ...event,
@@ -157,15 +150,4 @@ export class FeedbackMiddleware implements Middleware {
       this.logger.error({ err, kind: event.kind }, 'could not record a review event');
     }
   }
-}
-
-function incomingQuestion(a: Partial<Activity>): string {
-  if (a.type === ActivityTypes.Message) return (a.text ?? '').trim();
-  if (a.type === ActivityTypes.Event && a.name === START_QUERY_EVENT && typeof a.value === 'string') return a.value.trim();
-  return '';
-}
-
-function matterOf(checklist: Partial<Activity>): number | undefined {
-  const no = (checklist.channelData as { checklist?: { no?: unknown } } | undefined)?.checklist?.no;
-  return typeof no === 'number' ? no : undefined;
 }

@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => live.close());
 
-const NEWBORN = '娃娃刚生下来咋办';
+/** a question the understanding cannot place (`none`): queued, whether or not close matters are offered */
+const UNPLACED = '刚生了娃咋整';
 
 async function admin(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(live.base + url, {
@@ -46,16 +47,23 @@ async function untilChecklist(conv: DlConversation, question: string): Promise<A
 
 describe('feedback and the review queue, through real Direct Line conversations', () => {
   it('queues unanswered and unpicked questions and 没帮助, counts 有帮助, and learns a marked question', async () => {
-    // Nothing matches this yet, in two wordings from two conversations.
-    expect((await search(NEWBORN)).outcome).toBe('none');
+    // Nothing matches this yet, in two wordings from two conversations: close matters are offered, if any.
+    expect((await search(UNPLACED)).outcome).toBe('none');
+    const nearest = live.service.understanding.understand(UNPLACED).nearest;
     const a = await dl.open();
-    expect(messageKeys(await dl.say(a, NEWBORN))).toContain('notFound');
+    expect(messageKeys(await dl.say(a, UNPLACED))[0]).toBe(nearest.length > 0 ? 'unsure' : 'notFound');
     const b = await dl.open();
-    expect(messageKeys(await dl.say(b, `${NEWBORN}呢`))).toContain('notFound');
+    expect(messageKeys(await dl.say(b, `${UNPLACED}呢`))).not.toContain('smallTalk.greeting');
+
+    // Greetings, thanks and the like are answered, never queued nor counted as questions.
+    const g = await dl.open();
+    for (const text of ['你好', '谢谢', '你是谁', '再见']) {
+      expect(messageKeys(await dl.say(g, text)).filter((k) => k.startsWith('smallTalk.'))).toHaveLength(1);
+    }
 
     // Ambiguous, and the person picks 都不是.
     const c = await dl.open();
-    const ambiguousQuestion = '我要办异地就医备案';
+    const ambiguousQuestion = '医保备案';
     expect(messageKeys(await dl.say(c, ambiguousQuestion))).toContain('ambiguous');
     expect(messageKeys(await dl.say(c, '都不是'))).toContain('askWhat');
 
@@ -69,6 +77,10 @@ describe('feedback and the review queue, through real Direct Line conversations'
     expect(ask.suggestedActions.actions.map((x: any) => x.value)).toEqual([{ feedback: 'up', matter }, { feedback: 'down', matter }]);
     const down = await dl.say(d, { text: '没帮助', value: { feedback: 'down', matter } });
     expect(messageKeys(down)).toEqual(['feedback:noted']);
+    // … and what people usually need next: 转人工 with the office's phone, a new question.
+    const office = live.service.knowledge.offices.find((o) => o.name === checklist.channelData.checklist.office)!;
+    expect(down[0]!.text).toContain(office.phones[0]);
+    expect(down[0]!.suggestedActions.actions.map((x: any) => x.value).slice(-2)).toEqual(['转人工', '问别的问题']);
 
     // … and 有帮助 typed as words in another conversation.
     const e = await dl.open();
@@ -82,12 +94,11 @@ describe('feedback and the review queue, through real Direct Line conversations'
     const review = await admin('GET', '/api/admin/review');
     expect(review.status).toBe(200);
     const groups = review.body.groups as any[];
-    const newborn = groups.find((g) => g.variants.includes(NEWBORN));
-    expect(newborn).toMatchObject({ count: 2, reasons: { none: 2, ambiguous: 0, feedback: 0 } });
-    expect(newborn.variants).toContain(`${NEWBORN}呢`);
+    const unplaced = groups.find((g) => g.variants.includes(UNPLACED));
+    expect(unplaced).toMatchObject({ count: 2, reasons: { none: 2, ambiguous: 0, feedback: 0 } });
+    expect(unplaced.variants).toContain(`${UNPLACED}呢`);
     // For a question it could not place, the bot's guess is the closest matter all the same.
-    const nearest = live.service.understanding.understand(NEWBORN).nearest[0]!.matter;
-    expect(newborn.guesses[0]).toMatchObject({ no: nearest.no, title: nearest.title });
+    if (nearest[0]) expect(unplaced.guesses[0]).toMatchObject({ no: nearest[0].matter.no, title: nearest[0].matter.title });
     const unpicked = groups.find((g) => g.question === ambiguousQuestion);
     expect(unpicked.reasons.ambiguous).toBe(1);
     const expectedGuesses = (await search(ambiguousQuestion)).matches.map((m: any) => m.no);
@@ -99,21 +110,21 @@ describe('feedback and the review queue, through real Direct Line conversations'
     const today = (await admin('GET', '/api/admin/summary?days=3')).body.days.at(-1);
     // The second 有帮助 (nothing to rate) is neither counted as a question nor queued.
     expect(today).toMatchObject({ questions: 5, matches: 2, ambiguous: 1, fallbacks: 2, feedbackUp: 1, feedbackDown: 1 });
-    expect(groups.some((g) => g.question === '有帮助')).toBe(false);
+    expect(groups.some((g) => ['有帮助', '你好', '谢谢', '你是谁', '再见'].includes(g.question))).toBe(false);
     expect(today.topUnanswered[0]).toMatchObject({ count: 2 });
 
-    // Mark the group "should match matter 3" (城乡居民参保登记 covers a newborn), reload, and it matches.
-    const resolved = await admin('POST', '/api/admin/review/resolve', { ids: newborn.ids, matter: 3 });
-    expect(resolved.body).toMatchObject({ resolved: 2, matter: 3, learned: expect.stringContaining(NEWBORN) });
-    expect((await search(NEWBORN)).outcome).toBe('none');
+    // Mark the group "should match matter 3" (城乡居民参保登记 covers a unplaced), reload, and it matches.
+    const resolved = await admin('POST', '/api/admin/review/resolve', { ids: unplaced.ids, matter: 3 });
+    expect(resolved.body).toMatchObject({ resolved: 2, matter: 3, learned: expect.stringContaining(UNPLACED) });
+    expect((await search(UNPLACED)).outcome).toBe('none');
     expect((await admin('POST', '/api/admin/reload')).body).toMatchObject({ reloaded: true, learnedExamples: 1 });
-    const after = await search(NEWBORN);
+    const after = await search(UNPLACED);
     expect(after.outcome).toBe('match');
     expect(after.matches[0].no).toBe(3);
 
     const stored = JSON.parse(await readFile(path.join(live.dataDir, 'learned', 'examples.json'), 'utf8'));
     expect(stored.examples).toEqual([expect.objectContaining({ matter: 3, text: resolved.body.learned })]);
-    expect((await admin('GET', '/api/admin/review')).body.groups.some((g: any) => g.ids.some((id: string) => newborn.ids.includes(id)))).toBe(false);
+    expect((await admin('GET', '/api/admin/review')).body.groups.some((g: any) => g.ids.some((id: string) => unplaced.ids.includes(id)))).toBe(false);
   });
 
   it('takes the Tibetan words as a rating too, whatever the language of the conversation', async () => {
@@ -144,7 +155,12 @@ describe('feedback on the text channels', () => {
       let reply = (await wx.send(wx.text(user, '我想查一下自己的参保信息'))).reply?.Content ?? '';
       for (let i = 0; i < 6 && !reply.includes(zh.askText!); i++) reply = (await wx.send(wx.text(user, '城关区'))).reply?.Content ?? '';
       expect(reply).toContain(zh.askText);
-      expect((await wx.send(wx.text(user, zh.down!))).reply?.Content).toBe(zh.noted);
+      const noted = (await wx.send(wx.text(user, zh.down!))).reply?.Content ?? '';
+      expect(noted.startsWith(zh.noted!)).toBe(true);
+      // The next steps come as numbers, and a number answers them.
+      const newQuestion = noted.split('\n').find((l) => l.endsWith('. 问别的问题'))!;
+      expect(newQuestion).toBeDefined();
+      await wx.send(wx.text(user, newQuestion.split('.')[0]!));
       // A new question after that: the words are no longer a rating.
       await wx.send(wx.text(user, '住院费用怎么报销'));
       expect((await wx.send(wx.text(user, zh.up!))).reply?.Content).not.toBe(zh.thanks);

@@ -88,7 +88,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const onTurnError = createTurnErrorHandler(log, services, async (context) => {
     await conversationState.delete(context);
   });
-  const botFramework = createBotFrameworkChannel(config, bot, onTurnError);
+  const botFramework = createBotFrameworkChannel(config, bot, onTurnError, log);
   const reviewLog = new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs, logger: log });
   await reviewLog.sweep();
   await reviewLog.check();

@@ -7,6 +7,7 @@ import {
 } from 'botbuilder';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
 import { sendError } from '../server/httpErrors.js';
 import { BotFrameworkAdapter } from './botFrameworkAdapter.js';
 import { GuardedHttpClient } from './guardedHttpClient.js';
@@ -25,7 +26,9 @@ export function createBotFrameworkChannel(
   config: Config,
   bot: ActivityHandler,
   onTurnError: (context: TurnContext, error: Error) => Promise<void>,
+  logger?: Logger,
 ): { adapter: BotFrameworkAdapter; handler: RequestHandler } {
+  const log = logger?.child({ component: 'botframework' });
   const authenticated = config.botAuth.MicrosoftAppId !== undefined;
   const policy = new ServiceUrlPolicy({ authenticated, anonymousAllowed: config.botFramework.anonymousAllowed, hosts: config.botFramework.serviceUrlHosts });
   const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions, undefined, undefined, undefined, {
@@ -38,6 +41,8 @@ export function createBotFrameworkChannel(
     const body = req.body as Activity;
     const verdict = policy.check(body.serviceUrl);
     if (!verdict.ok) {
+      // The host is what an operator needs to extend BOT_SERVICE_URL_HOSTS; the rest of the URL is not logged.
+      log?.warn({ code: verdict.code, serviceUrlHost: hostOf(body.serviceUrl), channelId: body.channelId.slice(0, 64), ip: req.ip }, 'Bot Framework activity refused');
       sendError(res, 403, verdict.code, verdict.message);
       return;
     }
@@ -56,6 +61,14 @@ export function createBotFrameworkChannel(
     }
   };
   return { adapter, handler };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
+  }
 }
 
 /** Timestamps as Date objects, as CloudAdapter.process makes them (its validateAndFixActivity is not exported). */

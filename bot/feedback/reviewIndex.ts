@@ -86,6 +86,8 @@ export class ReviewIndex {
   #shared = new Int32Array(64);
   #version = 0;
   #cache: { version: number; from: string; rows: Array<{ group: number; count: number; lastAt: string }> } | undefined;
+  /** each day's top unanswered, until the next change: a page load asks for the summary every time */
+  #tops = new Map<string, { version: number; top: DaySummary['topUnanswered'] }>();
 
   constructor(private readonly normalize: (text: string) => string = (t) => t.normalize('NFKC')) {}
 
@@ -145,6 +147,7 @@ export class ReviewIndex {
     for (const [id, d] of this.#seen) if (d < day) this.#seen.delete(id);
     for (const g of this.#groups) g.items = g.items.filter((i) => i.day >= day);
     for (const d of this.#days.keys()) if (d < day) this.#days.delete(d);
+    this.#tops.clear();
     this.#version++;
   }
 
@@ -175,7 +178,6 @@ export class ReviewIndex {
     for (let d = new Date(`${from}T00:00:00Z`); d.toISOString().slice(0, 10) <= to; d = new Date(d.getTime() + 86_400_000)) {
       const day = d.toISOString().slice(0, 10);
       const c = this.#days.get(day);
-      const top = c ? [...c.gaps].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5) : [];
       rows.push({
         day,
         questions: c?.questions ?? 0,
@@ -184,10 +186,21 @@ export class ReviewIndex {
         fallbacks: c?.fallbacks ?? 0,
         feedbackUp: c?.feedbackUp ?? 0,
         feedbackDown: c?.feedbackDown ?? 0,
-        topUnanswered: top.map(([g, count]) => ({ question: commonest(this.#groups[g]!.items.filter((i) => i.day === day && i.kind === 'gap')) , count })),
+        topUnanswered: c ? this.#top(day, c) : [],
       });
     }
     return rows;
+  }
+
+  #top(day: string, c: DayCounts): DaySummary['topUnanswered'] {
+    const cached = this.#tops.get(day);
+    if (cached?.version === this.#version) return cached.top;
+    const top = [...c.gaps]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, 5)
+      .map(([g, count]) => ({ question: commonest(this.#groups[g]!.items.filter((i) => i.day === day && i.kind === 'gap')), count }));
+    this.#tops.set(day, { version: this.#version, top });
+    return top;
   }
 
   #rows(from: string): Array<{ group: number; count: number; lastAt: string }> {

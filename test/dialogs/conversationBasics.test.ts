@@ -1,8 +1,10 @@
-import { ConversationState, MemoryStorage, UserState, type Activity } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { describe, expect, it } from 'vitest';
 import { ChecklistBuilder } from '../../bot/answers/checklistBuilder.js';
 import { ChecklistRenderer } from '../../bot/answers/checklistRenderer.js';
+import { AssistantBot, START_QUERY_EVENT } from '../../bot/assistantBot.js';
 import type { Lang } from '../../bot/i18n/localizer.js';
 import type { ConversationEvent } from '../../dialogs/conversationEvents.js';
 import { DialogServices, SESSION_IDLE_MS } from '../../dialogs/dialogServices.js';
@@ -271,5 +273,29 @@ describe('what people usually need next', () => {
     const started = await say(buttons[0]!.value);
     const related = kb.matter(checklist.related[0]!.no)!;
     expect(started[0]!.text).toContain(related.bo!.title.text.replace(/།$/u, ''));
+  });
+});
+
+describe('the events through the whole bot', () => {
+  it('a menu click during an offer reports it abandoned, then opens the new question', async () => {
+    const kb = await knowledge();
+    const u = await understandingPipeline();
+    const l10n = await localizer();
+    const storage = new MemoryStorage();
+    const userState = new UserState(storage);
+    const conversationState = new ConversationState(storage);
+    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'));
+    const events: ConversationEvent[] = [];
+    services.events.listen(async (_ctx, e) => {
+      events.push(e);
+    });
+    const bot = new AssistantBot(conversationState, userState, conversationState.createProperty<DialogState>('dialogState'), new MainDialog(services), services);
+    const adapter = new TestAdapter((ctx) => bot.run(ctx));
+    await adapter.send('医保备案');
+    await adapter.send({ type: 'event', name: START_QUERY_EVENT, value: '住院费用怎么报销' } as Partial<Activity>);
+    const opened = events.filter((e) => e.type === 'opened');
+    expect(opened.map((e) => e.question)).toEqual(['医保备案', '住院费用怎么报销']);
+    expect(events.slice(0, 3).map((e) => e.type)).toEqual(['opened', 'offerAbandoned', 'opened']);
+    expect(events[1]).toMatchObject({ type: 'offerAbandoned', question: '医保备案', offer: 'ambiguous' });
   });
 });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { JsonDocument } from './jsonDocument.js';
 import type { DataFileNotice } from './reviewLog.js';
+import { sweepTempFiles } from './tempFiles.js';
 
 const LearnedFile = z.object({
   version: z.literal(1),
@@ -63,7 +64,9 @@ export class LearnedExamples {
     return added;
   }
 
+  /** Read at start-up and on every reload: temp files a killed writer left beside the file go first. */
   async byMatter(): Promise<Map<number, string[]>> {
+    await sweepTempFiles(path.dirname(this.#doc.path), 10 * 60_000);
     const out = new Map<number, string[]>();
     for (const e of (await this.#doc.read()).examples) out.set(e.matter, [...(out.get(e.matter) ?? []), e.text]);
     return out;

@@ -169,6 +169,11 @@ describe('ReviewLog', () => {
     expect(await readFile(fresh.notices()[0]!.backup, 'utf8')).toBe('{"version":1,"examples":[');
     expect(await fresh.add(5, '新的例句')).toBe(true);
     expect(await new LearnedExamples(dir).byMatter()).toEqual(new Map([[5, ['新的例句']]]));
+    // A temp file a killed writer left beside it goes at the next start-up.
+    const temp = path.join(path.dirname(learned.path), '.examples.json.999999999.0123456789ab.tmp');
+    await writeFile(temp, '{"half":');
+    await new LearnedExamples(dir).byMatter();
+    expect(await readdir(path.dirname(learned.path))).not.toContain(path.basename(temp));
   });
 });
 

@@ -62,7 +62,7 @@ export const HOLDOUT_BARS: Bars = { accuracyAt1: 0.9, recallAt3: 0.95, rejection
  * margin. Out-of-scope sets are small (14 and 5 questions): one question is 7 and 20 points.
  */
 export const BO_BARS: Bars = { accuracyAt1: 0.9, recallAt3: 0.97, rejection: 0.78, officeAccuracy: 1 };
-export const BO_HOLDOUT_BARS: Bars = { accuracyAt1: 0.83, recallAt3: 0.95, rejection: 0.4, officeAccuracy: 1 };
+export const BO_HOLDOUT_BARS: Bars = { accuracyAt1: 0.85, recallAt3: 0.95, rejection: 0.4, officeAccuracy: 1 };
 
 /**
  * The situational sets (issue 12): questions told the way people describe what happened, written

@@ -173,7 +173,8 @@ export class ChecklistBuilder {
           text: use(localize(g, 'text', lang)),
           source: g.source,
           fromList: g.source.startsWith('list'),
-          judgement: g.judgement !== undefined,
+          // Its words are the list's own; only where it applies is the editors' call (kept in the data).
+          judgement: false,
           zh: g.text,
         });
       }

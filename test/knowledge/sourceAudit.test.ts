@@ -110,12 +110,17 @@ describe('source audit (issue 12 §3)', () => {
   });
 
   it('5. matter 19: poisoning is not asked for 公检法 proof, which the sources attach only to 外伤 / 意外伤害', () => {
-    const poisoning = texts(build(19, { circumstances: ['poisoning'], delegate: ['self'] }));
+    const poisoningList = build(19, { circumstances: ['poisoning'], delegate: ['self'] });
+    const poisoning = texts(poisoningList);
     expect(poisoning).not.toContain(material(19, 'injuryProof'));
     expect(poisoning).not.toContain(material(19, 'injuryPledge'));
-    expect(poisoning).toContain(material(19, 'injuryForm'));
-    const injury = texts(build(19, { circumstances: ['injury'], delegate: ['self'] }));
-    expect(injury).toEqual(expect.arrayContaining([material(19, 'injuryProof'), material(19, 'injuryForm')]));
+    // The 外伤/中毒 form: the guide attaches it to 外伤案件; for poisoning only the editors' pointer, marked as such.
+    expect(poisoning).not.toContain(material(19, 'injuryForm'));
+    expect(poisoningList.notes.find((n) => n.text.includes('外伤/中毒住院申报审批表'))).toMatchObject({ judgement: true });
+    const injuryList = build(19, { circumstances: ['injury'], delegate: ['self'] });
+    expect(texts(injuryList)).toEqual(expect.arrayContaining([material(19, 'injuryProof'), material(19, 'injuryForm'), material(19, 'firstCourseRecord')]));
+    // Straight from the guide and the list: no editors' mark on any of them.
+    expect(injuryList.materials.some((m) => m.judgement)).toBe(false);
     const options = kb.matter(19)!.questions[0]!.options;
     expect(options.find((o) => o.id === 'injury')!.synonyms.some((s) => s.includes('中毒'))).toBe(false);
   });
@@ -132,6 +137,8 @@ describe('source audit (issue 12 §3)', () => {
     expect(has(build(9, { reason: ['dismissal'], delegate: ['self'] }))).toBe(false);
     expect(has(build(9, { reason: ['transfer'], delegate: ['self'] }))).toBe(true);
     expect(has(build(19, { circumstances: ['none'], delegate: ['self'] }))).toBe(true);
+    // The words are the list's own: shown as （事项清单）, not as the editors' note.
+    expect(build(19, { circumstances: ['none'], delegate: ['self'] }).notes.find((n) => n.text === otherAccount.text)).toMatchObject({ fromList: true, judgement: false });
   });
 
   it('8. the codes of 20–23 are marked as inferred (the list prints 14 digits)', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import { KnowledgeError } from '../errors/knowledgeError.js';
+import { PARTICLE_CASES, TibetanParticles } from './tibetanParticles.js';
 
 export const LANGS = ['zh-CN', 'bo'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -58,6 +59,8 @@ export class Localizer {
       initAsync: false,
       showSupportNotice: false,
     });
+    // Tibetan templates attach case particles through these ({{name, gen}}), never by hand
+    for (const kind of PARTICLE_CASES) instance.services.formatter?.add(kind, TibetanParticles.formatter(kind));
     return new Localizer(instance, [...namespaces]);
   }
 

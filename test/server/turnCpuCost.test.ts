@@ -64,13 +64,14 @@ describe('CPU of a turn does not grow with the length of the message', () => {
   it('understanding reads the first UNDERSTOOD_CHARS characters only: words after them change nothing', async () => {
     const u = await understandingPipeline();
     const filler = fill('今天天气不错', UNDERSTOOD_CHARS);
+    const summary = (x: ReturnType<typeof u.understand>) => ({ outcome: x.outcome, matches: x.matches.map((m) => [m.matter.no, m.score]), terms: x.terms, offices: x.offices.matches.map((m) => m.office.name) });
+    // a question after the first UNDERSTOOD_CHARS characters is not read at all
     const late = u.understand(`${filler}住院费用怎么报销 江孜县`);
-    expect(late.outcome).toBe('none');
-    expect(late.offices.matches).toEqual([]);
+    expect(summary(late)).toEqual(summary(u.understand(filler)));
     expect(late.terms).not.toContain('报销');
+    expect(late.offices.matches.map((m) => m.office.division)).not.toContain('江孜县');
     // a long message is understood exactly as its first UNDERSTOOD_CHARS characters
     const long = `住院费用怎么报销 江孜县${filler}`;
-    const summary = (x: ReturnType<typeof u.understand>) => ({ outcome: x.outcome, matches: x.matches.map((m) => [m.matter.no, m.score]), terms: x.terms, offices: x.offices.matches.map((m) => m.office.name) });
     expect(summary(u.understand(long))).toEqual(summary(u.understand(firstChars(long))));
     expect(u.understand(long).offices.matches[0]?.office.division).toBe('江孜县');
     // a surrogate pair at the edge is never split into a lone surrogate

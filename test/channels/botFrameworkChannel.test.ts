@@ -81,7 +81,9 @@ describe('POST /api/messages (CloudAdapter, anonymous)', () => {
   it('keeps conversations apart', async () => {
     await send('conv-b', '我要办理异地安置退休人员备案');
     const other = await send('conv-c', '公积金怎么提取');
-    expect(other.map((a) => a.channelData?.messageKey)).toEqual(['notFound', 'notFoundPhone']);
+    // conv-c answers as a conversation that never saw conv-b's matter does.
+    const fresh = await send('conv-d', '公积金怎么提取');
+    expect(other.map((a) => a.channelData?.messageKey)).toEqual(fresh.map((a) => a.channelData?.messageKey));
   });
 
   it.each([

@@ -27,9 +27,10 @@
  *   yet, a number): no final letter to agree with, so the forms that follow any word (ཡི, ཡིས,
  *   ལ, ཞེས, ཡང), after a space, since a tsheg belongs only after Tibetan.
  */
-export type ParticleCase = 'gen' | 'agt' | 'ladon' | 'la' | 'na' | 'abl' | 'las' | 'quot' | 'also' | 'tsheg' | 'shad' | 'bare';
+export type ParticleCase = 'gen' | 'agt' | 'ladon' | 'la' | 'na' | 'abl' | 'las' | 'quot' | 'also' | 'tsheg' | 'shad' | 'bare' | 'quote';
 
-export const PARTICLE_CASES: readonly ParticleCase[] = ['gen', 'agt', 'ladon', 'la', 'na', 'abl', 'las', 'quot', 'also', 'tsheg', 'shad', 'bare'];
+/** Every formatter name; `quote` wraps the word in “ ” and chains: `{{title, quote, gen}}` → “རྒྱལ་རྩེ”ཡི. */
+export const PARTICLE_CASES: readonly ParticleCase[] = ['gen', 'agt', 'ladon', 'la', 'na', 'abl', 'las', 'quot', 'also', 'tsheg', 'shad', 'bare', 'quote'];
 
 /** How a word ends, for agreement. */
 type Final = 'ག' | 'ང' | 'ད' | 'ན' | 'བ' | 'མ' | 'ར' | 'ལ' | 'ས' | 'vowel' | 'foreign';
@@ -62,6 +63,7 @@ export class TibetanParticles {
     const text = word.replace(TRAILING, '');
     if (text === '') return '';
     if (kind === 'bare') return text;
+    if (kind === 'quote') return `“${text}”`;
     const closing = CLOSING_MARKS.exec(text);
     if (closing) return TibetanParticles.afterMark(text, closing.index, kind);
     const final = TibetanParticles.finalOf(text);

@@ -1,5 +1,5 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { INSTALL_HINT, missingForBrowserTests } from './test/support/prerequisites.js';
+import { INSTALL_HINT, missingForBrowserTests, missingForRedisTests, REDIS_INSTALL_HINT } from './test/support/prerequisites.js';
 
 /** Fast tests of one module each, with no server, browser or child process: `npm run test:unit`. */
 const UNIT = [
@@ -22,6 +22,8 @@ const UNIT = [
 ];
 /** Real Chromium against the real server. */
 const BROWSER = ['test/web/**/*.test.ts'];
+/** Each file starts its own redis-server on a free port (test/support/redisServer.ts). */
+const REDIS = ['test/**/*.redis.test.ts'];
 
 // A newcomer without Chromium is told in one line what to install; CI must not pass by skipping.
 const missing = missingForBrowserTests();
@@ -33,6 +35,15 @@ if (missing.length > 0) {
 
 const browserProject: TestProjectInlineConfiguration = { extends: true, test: { name: 'browser', include: BROWSER } };
 
+// Redis tests are their own project so a machine without redis-server skips them alone, and says why.
+const missingRedis = missingForRedisTests();
+if (missingRedis.length > 0) {
+  const line = `Redis tests need ${missingRedis.join(', ')}: ${REDIS_INSTALL_HINT}`;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${line}`);
+  process.stderr.write(`\nSkipping the Redis tests — ${line}\n\n`);
+}
+const redisProject: TestProjectInlineConfiguration = { extends: true, test: { name: 'redis', include: REDIS } };
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -42,8 +53,9 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       // Everything else that is not a browser test: the server over real HTTP, child processes, files.
-      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT, ...BROWSER] } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT, ...BROWSER, ...REDIS] } },
       ...(missing.length === 0 ? [browserProject] : []),
+      ...(missingRedis.length === 0 ? [redisProject] : []),
     ],
   },
 });

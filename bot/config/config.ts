@@ -75,6 +75,13 @@ const Env = z.object({
     .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'BOT_SERVICE_URL_HOSTS lists host names like *.botframework.com or smba.trafficmanager.net, comma-separated'))),
   /** the most one outbound Bot Framework call (a reply to serviceUrl) may take */
   BOT_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** redis:// or rediss:// URL; set: state and turn locks shared in Redis (several instances); unset: files under DATA_DIR (one instance) */
+  REDIS_URL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), // an empty REDIS_URL= means unset
+    z.string().trim().regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0').optional(),
+  ),
+  /** put before every Redis key, so several services (or environments) can share one Redis */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{0,64}$/, 'REDIS_KEY_PREFIX must be at most 64 letters, digits or _ . : -').default('yibao:'),
 });
 
 export type Config = Readonly<{
@@ -124,6 +131,8 @@ export type Config = Readonly<{
     MicrosoftAppType?: string;
     MicrosoftAppTenantId?: string;
   };
+  /** REDIS_URL and REDIS_KEY_PREFIX; undefined: the embedded stores (lowdb files, in-process locks) */
+  redis: Readonly<{ url: string; keyPrefix: string }> | undefined;
   /** what /api/messages accepts and where it may send replies (see bot/channels/serviceUrlPolicy.ts) */
   botFramework: Readonly<{
     /** anonymous activities (no MicrosoftAppId) are served: outside production, or with BOT_ALLOW_ANONYMOUS=true */
@@ -201,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           MicrosoftAppTenantId: e.MicrosoftAppTenantId,
         }
       : {},
+    redis: e.REDIS_URL === undefined ? undefined : Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX }),
     botFramework: Object.freeze({
       anonymousAllowed: e.BOT_ALLOW_ANONYMOUS === undefined ? e.NODE_ENV !== 'production' : e.BOT_ALLOW_ANONYMOUS === 'true',
       serviceUrlHosts: e.BOT_SERVICE_URL_HOSTS,

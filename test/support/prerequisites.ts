@@ -22,3 +22,16 @@ export function missingForBrowserTests(): string[] {
   if (!existsSync(chromiumPath())) return [`chromium (${chromiumPath()})`];
   return hasCjkFont() ? [] : ['fonts-noto-cjk'];
 }
+
+/** What the Redis tests need, and the one line that says how to get it. */
+export const REDIS_INSTALL_HINT = 'apt-get install redis-server (or set REDIS_SERVER_PATH=/path/to/redis-server)';
+
+/** Debian's redis-server unless REDIS_SERVER_PATH names another build; the tests start their own. */
+export function redisServerPath(): string {
+  return process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
+}
+
+/** Empty when redis-server is there; else what is missing, by name. */
+export function missingForRedisTests(): string[] {
+  return existsSync(redisServerPath()) ? [] : [`redis-server (${redisServerPath()})`];
+}

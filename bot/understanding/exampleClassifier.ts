@@ -1,6 +1,7 @@
 /**
  * How likely each matter is, judged by the example questions people asked about it: a
- * multinomial naive Bayes classifier over character unigrams and bigrams. It catches what
+ * multinomial naive Bayes classifier over unigrams and bigrams of a text's units (Chinese
+ * characters, or Tibetan syllables). It catches what
  * the vocabulary cannot: a situation told in everyday words ("在医院上了个环") that shares
  * no term with the matter's documents but many characters with how other people told the
  * same situation. Out-of-scope examples are a class of their own, so a question closest
@@ -14,7 +15,7 @@ export interface ExampleVerdict {
   outOfScope: number;
 }
 
-/** Characters that say nothing about the matter: particles, pronouns, question words, punctuation, digits. */
+/** Chinese characters that say nothing about the matter: particles, pronouns, question words, punctuation, digits. */
 const FILLER = /[\s\p{P}\p{S}\d的了吗呢啊吧呀嘛哦么是在有和与或就都也还要想能会去到给把被让我你他她它们这那个些啥咋怎什请问下一]/u;
 /** additive (Lidstone) smoothing: small, because the classes have a dozen or so examples each */
 const SMOOTHING = 0.1;
@@ -30,8 +31,8 @@ export class ExampleClassifier {
   constructor(
     examplesByMatter: readonly (readonly string[])[],
     outOfScopeExamples: readonly string[],
-    /** the same normalisation and synonym expansion the question gets */
-    private readonly prepare: (s: string) => string,
+    /** an example's units, read the same way as the question's */
+    unitsOf: (example: string) => readonly string[],
   ) {
     const classes = [...examplesByMatter, outOfScopeExamples];
     this.counts = classes.map(() => new Map());
@@ -40,7 +41,7 @@ export class ExampleClassifier {
     classes.forEach((examples, c) => {
       const counts = this.counts[c]!;
       for (const example of examples) {
-        for (const [feature, n] of this.features(this.prepare(example))) {
+        for (const [feature, n] of this.features(unitsOf(example))) {
           counts.set(feature, (counts.get(feature) ?? 0) + n);
           this.totals[c]! += n;
           this.vocabulary.add(feature);
@@ -49,9 +50,9 @@ export class ExampleClassifier {
     });
   }
 
-  /** `prepared`: the question after the same normalisation and synonym expansion as the examples */
-  classify(prepared: string): ExampleVerdict {
-    const features = [...this.features(prepared)].filter(([f]) => this.vocabulary.has(f));
+  /** `units`: the question's units, read as the examples' were */
+  classify(units: readonly string[]): ExampleVerdict {
+    const features = [...this.features(units)].filter(([f]) => this.vocabulary.has(f));
     const size = this.vocabulary.size;
     const logLikelihood = this.counts.map((counts, c) => {
       if (!this.trained[c]) return -Infinity;
@@ -68,17 +69,21 @@ export class ExampleClassifier {
     return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]! };
   }
 
-  /** character unigrams and bigrams of the meaningful characters, with their counts */
-  private features(text: string): Map<string, number> {
+  /** unigrams and bigrams of the units, with their counts */
+  private features(units: readonly string[]): Map<string, number> {
     const counts = new Map<string, number>();
-    const chars = [...text].filter((c) => !FILLER.test(c));
-    for (let i = 0; i < chars.length; i++) {
-      counts.set(chars[i]!, (counts.get(chars[i]!) ?? 0) + 1);
-      if (i + 1 < chars.length) {
-        const bigram = chars[i]! + chars[i + 1]!;
+    for (let i = 0; i < units.length; i++) {
+      counts.set(units[i]!, (counts.get(units[i]!) ?? 0) + 1);
+      if (i + 1 < units.length) {
+        const bigram = `${units[i]!} ${units[i + 1]!}`;
         counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
       }
     }
     return counts;
   }
+}
+
+/** the meaningful characters of normalised, synonym-expanded Chinese */
+export function chineseUnits(prepared: string): string[] {
+  return [...prepared].filter((c) => !FILLER.test(c));
 }

@@ -167,6 +167,16 @@ export class TibetanMatcher {
     return evidence;
   }
 
+  /**
+   * The meaningful syllables of normalised Tibetan for the example classifier: particles,
+   * stopwords and greetings dropped (people open any question with བཀྲ་ཤིས་བདེ་ལེགས).
+   */
+  contentUnits(normalized: string): string[] {
+    return this.meaningful(this.contentOf(normalized))
+      .map((s) => s.text)
+      .filter((s) => !GREETING_SYLLABLES.has(s));
+  }
+
   /** the text with particles split off, as the office resolver should read it */
   officeText(normalized: string): string {
     const phrases: string[][] = [];
@@ -207,6 +217,8 @@ export class TibetanMatcher {
       .join(TSHEG);
   }
 }
+
+const GREETING_SYLLABLES: ReadonlySet<string> = new Set(['བཀྲ', 'ཤིས', 'བདེ', 'ལེགས']);
 
 interface Field {
   weight: number;

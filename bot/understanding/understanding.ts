@@ -8,7 +8,7 @@ import { TextNormalizer } from './textNormalizer.js';
 import { TibetanMatcher } from './tibetanMatcher.js';
 import { hasTibetan, TibetanNormalizer } from './tibetanNormalizer.js';
 import { TibetanWylie } from './tibetanWylie.js';
-import { ExampleClassifier } from './exampleClassifier.js';
+import { chineseUnits, ExampleClassifier } from './exampleClassifier.js';
 import { firstChars } from './textBound.js';
 
 export type Lang = 'zh' | 'bo';
@@ -64,8 +64,9 @@ export class Understanding {
   private matcher: MatterMatcher;
   private tibetan: TibetanMatcher;
   private scorer: MatchScorer;
-  /** Chinese questions only: the Tibetan examples are too few yet to train on */
+  /** the example classifiers, one per script: Chinese characters, Tibetan syllables */
   private examples: ExampleClassifier;
+  private tibetanExamples: ExampleClassifier;
   private readonly tibetanNormalizer = new TibetanNormalizer();
   private readonly wylie = new TibetanWylie();
 
@@ -97,11 +98,19 @@ export class Understanding {
       tuning,
     );
     this.scorer = new MatchScorer(kb.matters, tuning);
-    const prepare = (s: string): string => this.expander.expand(normalize(s));
+    const said = kb.matters.map((m) => [...m.examples, ...m.situations]);
     this.examples = new ExampleClassifier(
-      kb.matters.map((m) => [...m.examples, ...m.situations].filter((e) => !hasTibetan(e))),
-      lexicon.outOfScopeExamples,
-      prepare,
+      said.map((examples) => examples.filter((e) => !hasTibetan(e))),
+      lexicon.outOfScopeExamples.filter((e) => !hasTibetan(e)),
+      (e) => chineseUnits(this.expander.expand(normalize(e))),
+    );
+    const tibetanUnits = (e: string): string[] => this.tibetan.contentUnits(this.tibetanNormalizer.normalize(e));
+    // Tibetan has few examples yet: each matter's Tibetan title and search words teach it too.
+    const tibetanNames = kb.matters.map((m) => (m.bo ? [m.bo.title.text, ...(m.bo.searchTerms ?? []).map((t) => t.text)] : []));
+    this.tibetanExamples = new ExampleClassifier(
+      said.map((examples, i) => [...examples.filter(hasTibetan), ...tibetanNames[i]!]),
+      lexicon.outOfScopeExamples.filter(hasTibetan),
+      tibetanUnits,
     );
     this.offices = new OfficeResolver(kb.offices);
   }
@@ -116,6 +125,7 @@ export class Understanding {
     this.tibetan = next.tibetan;
     this.scorer = next.scorer;
     this.examples = next.examples;
+    this.tibetanExamples = next.tibetanExamples;
   }
 
   /** Reads only the first UNDERSTOOD_CHARS characters: a turn's cost must not grow with a pasted letter. */
@@ -123,12 +133,14 @@ export class Understanding {
     const read = this.read(firstChars(text), options.lang ?? 'zh');
     let found: MatterSearch;
     if (!read.scripts.bo && !read.scripts.wylie) {
-      found = this.scorer.decide(this.matcher.evidence(read.expanded), this.examples.classify(read.expanded));
+      found = this.scorer.decide(this.matcher.evidence(read.expanded), this.examples.classify(chineseUnits(read.expanded)));
     } else {
       // Each script's part through its own matcher, scored as one question.
       let evidence: MatterEvidence = this.tibetan.evidence(read.tibetan);
       if (read.scripts.zh) evidence = MatchScorer.combine(this.matcher.evidence(read.expanded), evidence);
-      found = this.scorer.decide(evidence);
+      // A mixed message is scored by its words alone: its Chinese and Tibetan parts are too short for the examples.
+      const verdict = read.scripts.zh ? undefined : this.tibetanExamples.classify(this.tibetan.contentUnits(read.tibetan));
+      found = this.scorer.decide(evidence, verdict);
     }
     return {
       query: text,

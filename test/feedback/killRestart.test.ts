@@ -63,9 +63,17 @@ describe('SIGKILL in the middle of a burst of writes', () => {
     let acks = 0;
     let killed = false;
     const letters = 'abcdefghijklmnopqrstuvwxyz';
-    const burst = conversations.map(async (conv, c) => {
+    const burst = conversations.map(async (first, c) => {
+      let conv = first;
       for (let i = 0; !killed; i++) {
         // Alternate: a question nobody can answer (state + review writes) and a 没帮助 vote (a feedback write).
+        // Each question opens its conversation, so it is an opening question whatever the bot made of the one before.
+        if (i > 0 && i % 2 === 0) {
+          const next = await dl.open().catch(() => undefined);
+          if (!next) return;
+          conversations.push(next);
+          conv = next;
+        }
         const question = `火星上的医保怎么办 ${letters[c]}${letters[i % 26]}${letters[Math.floor(i / 26) % 26]}`;
         const message = i % 2 === 0 ? question : { text: '没帮助', value: { feedback: 'down', matter: 19 } };
         const res = await dl.post(conv, message).catch(() => undefined);

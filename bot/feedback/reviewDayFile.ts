@@ -46,7 +46,7 @@ export interface ParsedDay {
   badLines: number[];
   /** the last line has no newline and is not a record: a write cut short by a crash */
   tornTail: boolean;
-  /** byte length of the text up to and including the last good newline-terminated part */
+  /** the readable lines only, each ending in a newline: what a broken file is rewritten to once its copy is kept */
   goodText: string;
 }
 

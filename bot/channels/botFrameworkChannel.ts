@@ -48,6 +48,12 @@ export function createBotFrameworkChannel(
     }
     try {
       const answer = await adapter.run(req.get('authorization') ?? '', BotFrameworkAdapter.inward(withDates(body)), (context) => bot.run(context));
+      // The SDK's answer to an invoke no handler takes is 501; to the client it is an activity this bot cannot use.
+      // Other invoke answers (e.g. 400 application/vnd.microsoft.error) are the protocol's own bodies and pass as they are.
+      if (answer?.status === 501) {
+        sendError(res, 400, 'bad_request', `this bot handles no invoke activity named ${JSON.stringify(String(body.name ?? '')).slice(0, 140)}`);
+        return;
+      }
       if (answer?.body !== undefined) res.status(answer.status).json(answer.body);
       else res.status(answer?.status ?? 200).end();
     } catch (err) {

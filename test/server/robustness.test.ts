@@ -30,6 +30,10 @@ describe('bad input gets a clear 4xx and the server stays up', () => {
     await expectClientError(await fetch(url, json(activity({ text: 'x'.repeat(300_000) }))), 413, 'over the body limit');
     const empty = await fetch(url, json(activity({ text: '' })));
     expect(empty.status).toBe(200);
+    // An invoke the bot has no handler for: the SDK answers 501, the client gets a 400 saying so.
+    const invoke = JSON.parse(activity({ type: 'invoke', name: 'composeExtension/query' })) as Record<string, unknown>;
+    delete invoke.deliveryMode;
+    expect((await expectClientError(await fetch(url, json(JSON.stringify(invoke))), 400, 'invoke')).message).toMatch(/invoke/);
   });
 
   it('control characters, emoji, right-to-left text and broken Tibetan stacks get an answer on every chat channel', async () => {

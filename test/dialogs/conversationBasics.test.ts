@@ -198,7 +198,7 @@ describe('the returning person', () => {
 describe('unsure understanding', () => {
   // The understanding's contract: `none` with close matters means unsure, offer them.
   const UNSURE = '老家那边的本子咋弄';
-  const OUTSIDE = '今天天气怎么样';
+  const OUTSIDE = '养老金怎么领';
 
   it('offers the best matters ("您是想办理…？") instead of giving up, and a number picks one', async () => {
     const { u, l10n, events, say } = await harness();
@@ -216,6 +216,19 @@ describe('unsure understanding', () => {
       { type: 'opened', question: UNSURE, outcome: 'unsure', guesses: offered.map((m) => m.no) },
       { type: 'offerAccepted', question: UNSURE, matter: offered[0]!.no, offer: 'unsure' },
     ]);
+  });
+
+  it('offers them in Tibetan, by their Tibetan titles', async () => {
+    const { u, l10n, say } = await harness();
+    const question = 'ཨ་མའི་དེབ་ཆུང་བོར་སོང་།';
+    const found = u.understand(question, { lang: 'bo' });
+    expect(found.outcome, 'pick another unsure question: the matcher now places this one').toBe('none');
+    expect(found.nearest.length).toBeGreaterThan(0);
+    await say('བོད་ཡིག');
+    const replies = await say(question);
+    expect(replies.map(keyOf)).toEqual(['unsure']);
+    expect(replies[0]!.text!.startsWith(l10n.t('bo', 'unsure'))).toBe(true);
+    for (const m of found.nearest.slice(0, 3)) expect(replies[0]!.text).toContain(m.matter.bo!.title.text.replace(/།$/u, ''));
   });
 
   it('says a question outside medical insurance is outside it, with the region phone', async () => {

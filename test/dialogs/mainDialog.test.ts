@@ -210,7 +210,7 @@ describe('MainDialog conversations (text channel)', () => {
     const kb = await knowledge();
     const { client } = await mainDialogClient('wechat');
     // Nothing in it is near any matter (a `none` with close matters is offered them instead).
-    const replies = await turn(client, '今天天气怎么样');
+    const replies = await turn(client, '养老金怎么领');
     expect(replies.map(keyOf)).toEqual(['notFound', 'notFoundPhone']);
     expect(replies[1]!.text).toContain(kb.offices.find((o) => o.level === 'region')!.phones[0]);
   });
@@ -230,7 +230,7 @@ describe('interruptions', () => {
     await turn(client, '我父亲去世了，他医保个人账户里的钱怎么取出来');
     expect((await turn(client, '重新开始')).map(keyOf)).toEqual(['restarted', 'askWhat']);
     // The old question is gone: the next message is understood afresh.
-    expect((await turn(client, '今天天气怎么样')).map(keyOf)).toEqual(['notFound', 'notFoundPhone']);
+    expect((await turn(client, '养老金怎么领')).map(keyOf)).toEqual(['notFound', 'notFoundPhone']);
   });
 
   it("转人工 asks for the county, then gives that office's phone", async () => {

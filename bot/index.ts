@@ -22,7 +22,13 @@ import { CpuBudget } from './server/cpuBudget.js';
 import { MemoryGuard } from './server/memoryGuard.js';
 import { LowdbStaffSessionStore } from './server/lowdbStaffSessionStore.js';
 import { StaffAuth } from './server/staffAuth.js';
+import { KeyedMutex } from './storage/keyedMutex.js';
+import type { KeyedLock } from './storage/keyedLock.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
+import { RedisKeyedLock } from './storage/redisKeyedLock.js';
+import { RedisStorage } from './storage/redisStorage.js';
+import { TurnLockMiddleware } from './storage/turnLockMiddleware.js';
+import { RedisConnection } from './redis/redisConnection.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { FeedbackMiddleware } from './feedback/feedbackMiddleware.js';
 import { LearnedExamples } from './feedback/learnedExamples.js';
@@ -42,6 +48,8 @@ export interface Service {
   config: Config;
   logger: Logger;
   storage: Storage;
+  /** the Redis connection when REDIS_URL is set */
+  redis: RedisConnection | undefined;
   knowledge: KnowledgeBase;
   understanding: Understanding;
   localizer: Localizer;
@@ -58,12 +66,21 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
   // Conversations are kept no longer than RETENTION_DAYS, whatever STATE_TTL_MINUTES says.
-  const storage = new LowdbStorage({
-    dir: path.join(config.dataDir, 'state'),
-    ttlMs: Math.min(config.stateTtlMs, config.retentionMs),
-    // A broken state file must not silence a person for good (their WeChat key is their openid).
-    onCorrupt: (err) => log.error({ err, key: err.key, backup: err.backupPath }, 'state file corrupt: copy kept, this conversation or person starts afresh'),
-  });
+  const stateTtlMs = Math.min(config.stateTtlMs, config.retentionMs);
+  // REDIS_URL: state and turn locks shared by every instance (Redis down at start-up stops it here,
+  // never a silent fall-back to local files); unset: files under DATA_DIR for one instance.
+  const redis = config.redis ? await RedisConnection.connect({ ...config.redis, logger: log }) : undefined;
+  const lowdb = redis
+    ? undefined
+    : new LowdbStorage({
+        dir: path.join(config.dataDir, 'state'),
+        ttlMs: stateTtlMs,
+        // A broken state file must not silence a person for good (their WeChat key is their openid).
+        onCorrupt: (err) => log.error({ err, key: err.key, backup: err.backupPath }, 'state file corrupt: copy kept, this conversation or person starts afresh'),
+      });
+  const storage: Storage = redis ? new RedisStorage({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: stateTtlMs }) : (lowdb as LowdbStorage);
+  const turnLock: KeyedLock = redis ? new RedisKeyedLock({ client: redis.client, keyPrefix: redis.keyPrefix }) : new KeyedMutex();
+  if (redis) log.info({ redis: redis.url, keyPrefix: redis.keyPrefix }, 'state and turn locks in Redis');
   const baseKnowledge = await KnowledgeBase.load(config.knowledgeDir);
   // Example phrases editors taught from the review queue (DATA_DIR/learned); a broken file is set aside (copy kept, logged, shown on /agent/review).
   const learned = new LearnedExamples(config.dataDir, Date.now, log);
@@ -96,7 +113,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const feedback = new FeedbackMiddleware(conversationState, services, reviewLog, log);
   /** Every channel's adapter: personal numbers masked first, then feedback and the review queue. */
   const useTurnMiddleware = (adapter: BotAdapter): void => {
-    adapter.use(new PiiMaskingMiddleware(), feedback);
+    adapter.use(new PiiMaskingMiddleware(), new TurnLockMiddleware(turnLock), feedback);
   };
   useTurnMiddleware(botFramework.adapter);
 
@@ -123,7 +140,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   }
 
   const sweep = setInterval(() => {
-    storage.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
+    lowdb?.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
     reviewLog.sweep().catch((err: unknown) => log.warn({ err }, 'review sweep failed'));
     conversations.sweep();
   }, Math.min(config.stateTtlMs, 60 * 60_000));
@@ -166,6 +183,9 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     // RATE_LIMIT_PER_MINUTE=0 (load tests) turns the CPU budget off too, like the poll limit.
     cpuBudget: new CpuBudget({ msPerMinute: config.rateLimitPerMinute === 0 ? 0 : config.cpuBudgetMsPerMinute }),
     trustProxy: config.trustProxy,
+    readiness: redis
+      ? async () => ((await redis.isReachable()) ? { ready: true, checks: { redis: 'ok' } } : { ready: false, checks: { redis: `unreachable: ${redis.lastError || 'no answer to PING'}` } })
+      : undefined,
     admin: {
       knowledge,
       reviewLog,
@@ -183,6 +203,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     config,
     logger: log,
     storage,
+    redis,
     knowledge,
     understanding,
     localizer,
@@ -193,6 +214,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       clearInterval(sweep);
       clearInterval(sessionSweep);
       reviewReport.close();
+      redis?.client.disconnect();
     },
   };
 }

@@ -38,6 +38,8 @@ export interface AppDeps extends ApiDeps {
   memoryGuard?: RequestHandler;
   /** per-client CPU budget on the same endpoints as the rate limit (CPU_BUDGET_MS_PER_MINUTE) */
   cpuBudget?: CpuBudget;
+  /** GET /readyz: whether the shared stores (Redis) answer; absent: always ready */
+  readiness?: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
 }
 
 /** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
@@ -62,6 +64,17 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  // Readiness, for a load balancer: 503 while the stores every instance shares are unreachable.
+  app.get('/readyz', async (_req, res) => {
+    const { ready, checks } = deps.readiness ? await deps.readiness() : { ready: true, checks: {} };
+    if (ready) {
+      res.json({ status: 'ready', checks });
+      return;
+    }
+    res.set('Retry-After', '5');
+    const failing = Object.entries(checks).map(([name, state]) => `${name}: ${state}`).join('; ');
+    res.status(503).json({ status: 'not_ready', checks, error: { code: 'not_ready', message: `not ready: ${failing}` } });
   });
   if (deps.memoryGuard) app.use(deps.memoryGuard);
   if (deps.messages) app.post('/api/messages', limits.chat, cpu, express.json({ limit: ACTIVITY_LIMIT }), activityGuard, deps.messages);

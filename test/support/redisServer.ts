@@ -47,12 +47,15 @@ async function waitFor(check: () => Promise<boolean>, ms: number, what: string):
   }
 }
 
-/** Starts one; a port taken between picking and binding is retried (at most 3 times). */
-export async function startRedisServer(): Promise<TestRedis> {
+/**
+ * Starts one; a port taken between picking and binding is retried (at most 3 times). `port`:
+ * that port instead (a Redis coming back where the service expects it).
+ */
+export async function startRedisServer(port?: number): Promise<TestRedis> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce();
+      return await startOnce(port ?? (await freePort()));
     } catch (err) {
       lastError = err;
     }
@@ -60,9 +63,8 @@ export async function startRedisServer(): Promise<TestRedis> {
   throw lastError;
 }
 
-async function startOnce(): Promise<TestRedis> {
+async function startOnce(port: number): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'yibao-redis-'));
-  const port = await freePort();
   const pidfile = path.join(dir, 'redis.pid');
   const logfile = path.join(dir, 'redis.log');
   await run(redisServerPath(), [

@@ -6,6 +6,7 @@ import { Localizer } from '../i18n/localizer.js';
 import { parseCsv, toCsv } from './csv.js';
 import { escapePointer, replaceValues } from './jsonSpans.js';
 import { KnowledgeBase } from './knowledgeBase.js';
+import { ReviewContext, type StringContext } from './reviewContext.js';
 import {
   LIST_SEPARATOR,
   localeStrings,
@@ -14,7 +15,8 @@ import {
   type LocaleReview,
 } from './tibetanStrings.js';
 
-export const REVIEW_COLUMNS = ['id', 'kind', 'zh', 'bo', 'status', 'source', 'reviewer_note'] as const;
+/** `shown`, `interpolates` and `rank` are context for the reviewer, ignored on import. */
+export const REVIEW_COLUMNS = ['id', 'kind', 'zh', 'bo', 'status', 'source', 'reviewer_note', 'shown', 'interpolates', 'rank'] as const;
 
 const LETTER = /\p{L}/u;
 /** a verified string names its reviewer or cites where it comes from */
@@ -28,6 +30,8 @@ interface Entry {
   text: string;
   status: 'verified' | 'draft';
   source: string;
+  /** where it is shown and what fills it (only for the export) */
+  context?: StringContext;
   /** a knowledge file (relative to the knowledge folder) or a locale namespace */
   target: { knowledge: string; pointer: string; textKey: string } | { namespace: string; key: string; list: boolean };
 }
@@ -50,18 +54,29 @@ export class TibetanReview {
     private readonly localesDir: string,
   ) {}
 
-  private async entries(): Promise<Entry[]> {
-    const knowledge: Entry[] = (await tibetanStrings(this.knowledgeDir))
-      .filter((s) => s.status !== 'missing')
-      .map((s) => ({
+  private async entries(withContext = false): Promise<Entry[]> {
+    const context = withContext ? await ReviewContext.load(this.knowledgeDir, await Localizer.load(this.localesDir)) : undefined;
+    const raw = new Map<string, unknown>();
+    /** a material's Chinese name, whichever of its fields (name, form …) the string renders */
+    const materialName = async (file: string, pointer: string): Promise<string | undefined> => {
+      const i = /^\/materials\/(\d+)\//.exec(pointer)?.[1];
+      if (i === undefined) return undefined;
+      if (!raw.has(file)) raw.set(file, JSON.parse(await fs.readFile(path.join(this.knowledgeDir, file), 'utf8')) as unknown);
+      return (raw.get(file) as { materials?: { name?: string }[] }).materials?.[Number(i)]?.name;
+    };
+    const knowledge: Entry[] = [];
+    for (const s of (await tibetanStrings(this.knowledgeDir)).filter((x) => x.status !== 'missing')) {
+      knowledge.push({
         id: `knowledge/${s.file}#${s.pointer}`,
         kind: s.kind,
         zh: s.zh,
         text: s.text,
         status: s.status as 'verified' | 'draft',
         source: s.source,
+        context: context?.knowledge(s.file, s.pointer, s.kind, s.zh, await materialName(s.file, s.pointer)),
         target: { knowledge: s.file, pointer: s.pointer, textKey: s.textKey },
-      }));
+      });
+    }
     const locale: Entry[] = (await localeStrings(this.localesDir)).map((s) => ({
       id: `locales/bo/${s.namespace}.json#${s.key}`,
       kind: 'interface',
@@ -69,15 +84,24 @@ export class TibetanReview {
       text: s.text,
       status: s.status,
       source: s.source,
+      context: context?.locale(s.namespace, s.key, s.text),
       target: { namespace: s.namespace, key: s.key, list: s.list },
     }));
     return [...knowledge, ...locale];
   }
 
-  /** Every draft as CSV rows (header first). */
+  /**
+   * Every draft as CSV rows (header first), the strings people see most first: the welcome,
+   * the questions and their buttons, the 30 materials the most matters list, then the rest
+   * of the chat and checklists, the staff pages, the glossary, and last the words never shown.
+   * Each row says where the string is shown and what its placeholders hold.
+   */
   async exportCsv(): Promise<{ csv: string; rows: number }> {
-    const drafts = (await this.entries()).filter((e) => e.status === 'draft');
-    const rows = drafts.map((e) => [e.id, e.kind, e.zh, e.text, e.status, e.source, '']);
+    const drafts = (await this.entries(true)).filter((e) => e.status === 'draft');
+    const order = drafts
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.context!.tier - b.e.context!.tier || b.e.context!.weight - a.e.context!.weight || a.i - b.i);
+    const rows = order.map(({ e }, rank) => [e.id, e.kind, e.zh, e.text, e.status, e.source, '', e.context!.shown, e.context!.interpolates, String(rank + 1)]);
     return { csv: toCsv([[...REVIEW_COLUMNS], ...rows]), rows: rows.length };
   }
 

@@ -71,6 +71,56 @@ describe('kb:bo-export', () => {
   });
 });
 
+describe('kb:bo-export: context and reading order (issue 16 §5)', () => {
+  it('puts what people see most first: the welcome, the questions, the 30 materials the most matters list; words never shown last', async () => {
+    const rows = (await exported()).slice(1);
+    const id = (r: string[]): string => r[col('id')]!;
+    expect(id(rows[0]!)).toBe('locales/bo/bot.json#welcome');
+    expect(rows.map((r) => Number(r[col('rank')]))).toEqual(rows.map((_, i) => i + 1));
+    const at = (test: (r: string[]) => boolean): number[] => rows.flatMap((r, i) => (test(r) ? [i] : []));
+    const questions = at((r) => ['questions', 'options'].includes(r[col('kind')]!) || id(r) === 'locales/bo/bot.json#askCounty');
+    const materials = at((r) => r[col('kind')] === 'materials');
+    const neverShown = at((r) => r[col('kind')] === 'searchTerms' || id(r).includes('#words.'));
+    const glossary = at((r) => r[col('kind')] === 'glossary');
+    expect(Math.max(...questions)).toBeLessThan(Math.min(...materials));
+    expect(Math.max(...glossary)).toBeLessThan(Math.min(...neverShown));
+    expect(neverShown.at(-1)).toBe(rows.length - 1);
+
+    // the materials listed by the most matters, counted here from the knowledge itself
+    const use = new Map<string, number>();
+    for (const m of (await KnowledgeBase.load(kDir)).matters) for (const n of new Set(m.materials.map((x) => x.name))) use.set(n, (use.get(n) ?? 0) + 1);
+    const counts = [...use.values()].sort((a, b) => b - a);
+    const materialOf = async (r: string[]): Promise<string> => {
+      const [file, pointer] = id(r).replace(/^knowledge\//, '').split('#') as [string, string];
+      const raw = JSON.parse(await fs.readFile(path.join(kDir, file), 'utf8')) as { materials: { name: string }[] };
+      return raw.materials[Number(pointer.split('/')[2])]!.name;
+    };
+    // the first material rows: non-increasing use, each at least the 30th-highest count, before any other string of the checklists
+    const firstMaterials: string[] = [];
+    for (let i = materials[0]!; rows[i]?.[col('kind')] === 'materials'; i++) firstMaterials.push(await materialOf(rows[i]!));
+    const uses = firstMaterials.map((n) => use.get(n)!);
+    expect(uses.length).toBeGreaterThan(0);
+    expect(uses).toEqual([...uses].sort((a, b) => b - a));
+    expect(Math.min(...uses)).toBeGreaterThanOrEqual(counts[29]!);
+    expect(new Set(firstMaterials).size).toBeLessThanOrEqual(30);
+    expect(rows[materials[0]!]![col('shown')]).toMatch(/^checklist: a material to bring \(matter \d+ .+\); listed by \d+ matter/);
+  });
+
+  it('says where each string is shown and what fills its placeholders, with the string rendered through the particle formatters', async () => {
+    const rows = (await exported()).slice(1);
+    expect(rows.filter((r) => r[col('shown')] === '').map((r) => r[col('id')])).toEqual([]);
+    const human = rows.find((r) => r[col('id')] === 'locales/bo/bot.json#human')!;
+    expect(human[col('interpolates')]).toContain("{{name}}: an office's Tibetan name, genitive agreeing");
+    expect(human[col('interpolates')]).toContain('རྒྱལ་རྩེའི་སྨན་བཅོས');
+    expect(human[col('shown')]).toBe('chat and checklist: a reply');
+    const sentAt = rows.find((r) => r[col('id')] === 'locales/bo/web.json#webchat.ACTIVITY_STATUS_SEND_STATUS_ALT_SENT_AT')!;
+    expect(sentAt[col('shown')]).toMatch(/screen readers/);
+    const question = rows.find((r) => r[col('kind')] === 'questions')!;
+    expect(question[col('shown')]).toMatch(/^chat: a question the bot asks \(matter \d+ /);
+    expect(rows.find((r) => r[col('kind')] === 'searchTerms')![col('shown')]).toMatch(/^never shown/);
+  });
+});
+
 describe('kb:bo-import', () => {
   it('applies a corrected and verified knowledge string in place; the loader sees it, the rest of the file is untouched', async () => {
     const rows = await exported();

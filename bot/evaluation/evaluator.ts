@@ -73,7 +73,7 @@ export const BO_HOLDOUT_BARS: Bars = { accuracyAt1: 0.85, recallAt3: 0.95, rejec
  */
 export const SITUATION_BARS: Record<string, Bars> = {
   'situations.zh.json': { accuracyAt1: 0.95, recallAt3: 0.95, rejection: 0.9, officeAccuracy: 1, inScopeNone: 0.02 },
-  'holdout-situations.zh.json': { accuracyAt1: 0.77, recallAt3: 0.85, rejection: 0.75, officeAccuracy: 1, inScopeNone: 0.07 },
+  'holdout-situations.zh.json': { accuracyAt1: 0.77, recallAt3: 0.85, rejection: 0.7, officeAccuracy: 1, inScopeNone: 0.07 },
   'situations.bo.json': { accuracyAt1: 0.85, recallAt3: 0.9, rejection: 0.85, officeAccuracy: 1 },
   'holdout-situations.bo.json': { accuracyAt1: 0.57, recallAt3: 0.69, rejection: 0.33, officeAccuracy: 1 },
 };

@@ -99,13 +99,13 @@ export class Understanding {
     );
     this.scorer = new MatchScorer(kb.matters, tuning);
     const said = kb.matters.map((m) => [...m.examples, ...m.situations]);
+    // Each matter's own title and keywords teach the classifiers too (leave-one-out over the development situations: 92.2 -> 93.5 %).
     this.examples = new ExampleClassifier(
-      said.map((examples) => examples.filter((e) => !hasTibetan(e))),
+      said.map((examples, i) => [...examples.filter((e) => !hasTibetan(e)), kb.matters[i]!.title, ...kb.matters[i]!.keywords]),
       lexicon.outOfScopeExamples.filter((e) => !hasTibetan(e)),
       (e) => chineseUnits(this.expander.expand(normalize(e))),
     );
     const tibetanUnits = (e: string): string[] => this.tibetan.contentUnits(this.tibetanNormalizer.normalize(e));
-    // Tibetan has few examples yet: each matter's Tibetan title and search words teach it too.
     const tibetanNames = kb.matters.map((m) => (m.bo ? [m.bo.title.text, ...(m.bo.searchTerms ?? []).map((t) => t.text)] : []));
     this.tibetanExamples = new ExampleClassifier(
       said.map((examples, i) => [...examples.filter(hasTibetan), ...tibetanNames[i]!]),

@@ -70,6 +70,10 @@ describe('the service with REDIS_URL', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.json()).toMatchObject({ status: 'not_ready', checks: { redis: expect.stringMatching(/^unreachable/) }, error: { code: 'not_ready', message: expect.stringContaining('redis') } });
     expect((await fetch(`${a.base}/healthz`)).status).toBe(200);
+    // A person writing meanwhile gets the apology at once: no 5xx, no hang, nothing kept locally.
+    const apology = content(await a.wechat.send(a.wechat.text(`oRedisDown_${process.pid}`, '异地就医备案')));
+    const turnError = a.service.localizer.t('zh-CN', 'turnError', { id: '@', name: '', phones: '' });
+    expect(apology.startsWith(turnError.slice(0, turnError.indexOf('@')))).toBe(true);
 
     redis = await startRedisServer(redis.port);
     await expect.poll(async () => (await fetch(`${a.base}/readyz`)).status, { timeout: 30_000, interval: 200 }).toBe(200);

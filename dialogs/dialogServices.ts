@@ -18,6 +18,7 @@ const SESSION_CHECKED = Symbol('sessionChecked');
  * The same span WeChat's pending numbers live.
  */
 export const SESSION_IDLE_MS = 30 * 60_000;
+const SESSION_REFRESH_MS = 60_000;
 
 /** What every dialog needs, injected once by the composition root. */
 export class DialogServices {
@@ -56,8 +57,11 @@ export class DialogServices {
       delete profile.office;
       delete profile.householdOffice;
     }
-    profile.session = { conversation, lastSeen: now };
-    await this.profile.set(context, profile);
+    // Refreshed at most once a minute: each refresh is a write of the user's state file.
+    if (profile.session?.conversation !== conversation || now - profile.session.lastSeen > SESSION_REFRESH_MS) {
+      profile.session = { conversation, lastSeen: now };
+      await this.profile.set(context, profile);
+    }
     return profile;
   }
 

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeyedLock } from '../../bot/storage/redisKeyedLock.js';
+import { RedisStorage } from '../../bot/storage/redisStorage.js';
+import { TurnLockMiddleware } from '../../bot/storage/turnLockMiddleware.js';
+import { concurrentCounterTurns } from './turnLockScenario.js';
 import { LockLostError } from '../../bot/storage/lockLostError.js';
 import { LockTimeoutError } from '../../bot/storage/lockTimeoutError.js';
 import { startRedisServer, type TestRedis } from '../support/redisServer.js';
@@ -98,6 +101,23 @@ describe('RedisKeyedLock on Redis', () => {
     } finally {
       c1.disconnect();
       c2.disconnect();
+    }
+  });
+});
+
+describe('TurnLockMiddleware on Redis', () => {
+  it('runs 20 concurrent turns of one conversation, alternately on two instances (own connections), one at a time: all count', async () => {
+    const keyPrefix = `t${randomUUID()}:`;
+    const clients = [new Redis(redis.url), new Redis(redis.url)];
+    try {
+      const instances = clients.map((client) => ({
+        storage: new RedisStorage({ client, keyPrefix, ttlMs: 60_000 }),
+        middleware: new TurnLockMiddleware(new RedisKeyedLock({ client, keyPrefix })),
+      }));
+      expect(await concurrentCounterTurns(instances, 20)).toBe(20);
+      expect(await admin.keys(`${keyPrefix}lock:*`)).toEqual([]);
+    } finally {
+      for (const c of clients) c.disconnect();
     }
   });
 });

@@ -110,6 +110,20 @@ describe('Tibetan grammar of every template × every office name', () => {
     expect(failures).toEqual([]);
   });
 
+  it('holds no double tsheg, no tsheg before a shad except after ང, and no ང before a shad without one, in any Tibetan string', async () => {
+    const bad: string[] = [];
+    for (const ns of l10n.namespaces) {
+      const data = JSON.parse(await fs.readFile(path.join(config.localesDir, 'bo', `${ns}.json`), 'utf8')) as unknown;
+      for (const key of keysOf(data)) {
+        const value = key.split('.').reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], data);
+        for (const text of Array.isArray(value) ? value.map(String) : [String(value)]) {
+          if (/་་|[^ང]་།|ང།/u.test(text)) bad.push(`${ns}:${key}: ${text}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('catches what the old templates did (the check can fail)', () => {
     expect(problems('མི་ངོ་མ་དང་གྲོས་བསྡུར་དགོས་ན་རྒྱལ་རྩེཡི་སྨན་བཅོས', 'རྒྱལ་རྩེ')).toEqual(['"ཡི" glued to the name without a tsheg']);
     expect(problems('བོད་རང་སྐྱོང་ལྗོངས་འི་སྨན', 'བོད་རང་སྐྱོང་ལྗོངས')).toEqual(['འི after final ས, expected ཀྱི']);

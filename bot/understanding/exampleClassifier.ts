@@ -13,6 +13,8 @@ export interface ExampleVerdict {
   probability: number[];
   /** the probability of the out-of-scope class */
   outOfScope: number;
+  /** whether the question shares any unit with the examples at all (otherwise every class is equally likely) */
+  informed: boolean;
 }
 
 /** Chinese characters that say nothing about the matter: particles, pronouns, question words, punctuation, digits. */
@@ -66,7 +68,7 @@ export class ExampleClassifier {
     const weights = logLikelihood.map((x) => (x === -Infinity ? 0 : Math.exp(x - top)));
     const total = weights.reduce((a, b) => a + b, 0) || 1;
     const probability = weights.map((w) => w / total);
-    return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]! };
+    return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]!, informed: features.length > 0 };
   }
 
   /** unigrams and bigrams of the units, with their counts */

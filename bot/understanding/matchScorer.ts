@@ -77,11 +77,14 @@ export class MatchScorer {
     const best = scored[0]!;
     const surest = Math.max(...examples.probability);
     const strip = (list: typeof scored): MatterScore[] => list.map(({ matter, score }) => ({ matter, score }));
-    const notOurs = examples.outOfScope > surest;
+    // Nothing the examples know (no shared unit) is no evidence for any matter: 'zzzz' or '1234' is simply not ours.
+    const notOurs = !examples.informed || examples.outOfScope > surest;
     // The examples may take a question the vocabulary refused only when they are sure and it names nothing that is not ours.
     const refused = byTerms.outcome === 'none' && (surest < tuning.exampleConfidence || e.outOfScope);
     if (notOurs || refused || best.score < tuning.blendedMinScore) {
-      return { outcome: 'none', matches: [], terms: byTerms.terms, nearest: notOurs ? [] : strip(scored.filter((s) => s.score > 0).slice(0, 3)) };
+      // Matters worth offering ("您是想办理…？") only where the evidence is real; otherwise nothing to offer.
+      const nearest = notOurs ? [] : strip(scored.filter((s) => s.score >= tuning.listFloor).slice(0, 3));
+      return { outcome: 'none', matches: [], terms: byTerms.terms, nearest };
     }
     // Several matters the vocabulary cannot tell apart stay a question to the person (a cheap, safe turn),
     // offered in the order the blend ranks them.

@@ -19,6 +19,7 @@ export interface ExampleVerdict {
 
 /** Chinese characters that say nothing about the matter: particles, pronouns, question words, punctuation, digits. */
 const FILLER = /[\s\p{P}\p{S}\d的了吗呢啊吧呀嘛哦么是在有和与或就都也还要想能会去到给把被让我你他她它们这那个些啥咋怎什请问下一]/u;
+const HAN = /\p{Script=Han}/u;
 /** additive (Lidstone) smoothing: small, because the classes have a dozen or so examples each */
 const SMOOTHING = 0.1;
 
@@ -85,7 +86,10 @@ export class ExampleClassifier {
   }
 }
 
-/** the meaningful characters of normalised, synonym-expanded Chinese */
+/**
+ * The meaningful Han characters of normalised, synonym-expanded Chinese. Latin letters are left
+ * out: a stray "aaa" must not read as the A of matter 18's A类医疗证.
+ */
 export function chineseUnits(prepared: string): string[] {
-  return [...prepared].filter((c) => !FILLER.test(c));
+  return [...prepared].filter((c) => HAN.test(c) && !FILLER.test(c));
 }

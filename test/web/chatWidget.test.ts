@@ -47,7 +47,8 @@ describe('the web chat widget', () => {
       const expected = app.service.knowledge.matter(checklist.channelData!.checklist.no)!;
       expect(checklist.channelData!.checklist.title).toBe(expected.title);
       expect(checklist.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-      const card = page.locator('.ac-adaptiveCard').last();
+      // The checklist's card (the next-steps card follows it).
+      const card = page.locator('.ac-adaptiveCard').filter({ hasText: expected.title }).first();
       await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain(expected.title);
       // Every material of the personal checklist is on the card, under its own number (not a "1." markdown list each).
       const shown = await card.textContent();

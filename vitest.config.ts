@@ -25,24 +25,20 @@ const BROWSER = ['test/web/**/*.test.ts'];
 /** Each file starts its own redis-server on a free port (test/support/redisServer.ts). */
 const REDIS = ['test/**/*.redis.test.ts'];
 
-// A newcomer without Chromium is told in one line what to install; CI must not pass by skipping.
-const missing = missingForBrowserTests();
-if (missing.length > 0) {
-  const line = `browser tests need ${missing.join(', ')}: ${INSTALL_HINT}`;
+/**
+ * A project that needs something from the machine: without it a newcomer is told in one line what
+ * to install and only that project is skipped; under CI=true the run fails instead of passing by skipping.
+ */
+function needing(name: string, include: string[], missing: string[], hint: string): TestProjectInlineConfiguration[] {
+  if (missing.length === 0) return [{ extends: true, test: { name, include } }];
+  const line = `${name} tests need ${missing.join(', ')}: ${hint}`;
   if (process.env.CI === 'true') throw new Error(`CI=true and ${line}`);
-  process.stderr.write(`\nSkipping the browser tests — ${line}\n\n`);
+  // vitest evaluates this file once per project: say it once.
+  const said = ((globalThis as { __prerequisiteHints?: Set<string> }).__prerequisiteHints ??= new Set());
+  if (!said.has(line)) process.stderr.write(`\nSkipping the ${name} tests — ${line}\n\n`);
+  said.add(line);
+  return [];
 }
-
-const browserProject: TestProjectInlineConfiguration = { extends: true, test: { name: 'browser', include: BROWSER } };
-
-// Redis tests are their own project so a machine without redis-server skips them alone, and says why.
-const missingRedis = missingForRedisTests();
-if (missingRedis.length > 0) {
-  const line = `Redis tests need ${missingRedis.join(', ')}: ${REDIS_INSTALL_HINT}`;
-  if (process.env.CI === 'true') throw new Error(`CI=true and ${line}`);
-  process.stderr.write(`\nSkipping the Redis tests — ${line}\n\n`);
-}
-const redisProject: TestProjectInlineConfiguration = { extends: true, test: { name: 'redis', include: REDIS } };
 
 export default defineConfig({
   test: {
@@ -54,8 +50,9 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: UNIT } },
       // Everything else that is not a browser test: the server over real HTTP, child processes, files.
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT, ...BROWSER, ...REDIS] } },
-      ...(missing.length === 0 ? [browserProject] : []),
-      ...(missingRedis.length === 0 ? [redisProject] : []),
+      ...needing('browser', BROWSER, missingForBrowserTests(), INSTALL_HINT),
+      // Redis tests are their own project so a machine without redis-server skips them alone.
+      ...needing('redis', REDIS, missingForRedisTests(), REDIS_INSTALL_HINT),
     ],
   },
 });

@@ -20,9 +20,4 @@ export class KeyedSerialQueue {
     });
     return result;
   }
-
-  /** How many keys have work queued or running (for tests and metrics). */
-  get activeKeys(): number {
-    return this.tails.size;
-  }
 }

@@ -176,11 +176,6 @@ export class StaffAuth {
   }
 }
 
-/** The guard as a plain function, for routers that receive the StaffAuth instance. */
-export function requireStaff(auth: StaffAuth): RequestHandler {
-  return auth.requireStaff;
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** why the request is not from our own origin, or undefined when it is (or says nothing) */

@@ -43,12 +43,6 @@ export interface SweepResult {
   tempFilesRemoved: number;
 }
 
-export interface SweeperOptions {
-  intervalMs: number;
-  onSwept?: (result: SweepResult) => void;
-  onError?: (err: unknown) => void;
-}
-
 type Db = Low<StoredRecord | null>;
 
 const SWEEP_PARALLELISM = 8;
@@ -68,8 +62,8 @@ const SWEEP_PARALLELISM = 8;
  *   after `write` resolves the data survives a process kill or power cut, and no crash leaves a
  *   half-written state file.
  * - Expiry: a key idle (neither written nor read) for longer than `ttlMs` reads as absent and its
- *   file is deleted; `sweep()` deletes all such files. Nothing here starts a timer by itself;
- *   `startSweeper()` starts an unref'd one.
+ *   file is deleted; `sweep()` deletes all such files. Nothing here starts a timer: the
+ *   composition root sweeps every store on one timer.
  * - A corrupt file is never treated as empty: `read` (and a conditional `write`) throws
  *   StorageCorruptError after saving a copy as `<file>.corrupt-<timestamp>`; an unconditional
  *   write replaces it, also after saving a copy. With `onCorrupt` (the service), the file is set
@@ -212,23 +206,6 @@ export class LowdbStorage implements Storage {
       });
     }
     return result;
-  }
-
-  /** Runs `sweep()` every `intervalMs` on an unref'd timer (never overlapping); returns a stop function. */
-  startSweeper({ intervalMs, onSwept, onError }: SweeperOptions): () => void {
-    if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError(`LowdbStorage: sweep interval must be > 0, got ${intervalMs}`);
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      this.sweep()
-        .then((r) => onSwept?.(r), (err: unknown) => onError?.(err))
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
   }
 
   async #readOne(key: string): Promise<Record<string, unknown> | undefined> {

@@ -222,24 +222,6 @@ describe('expiry', () => {
     expect(Object.keys(await storage.read(['new/3', 'old/3']))).toEqual(['new/3']);
     expect(await new LowdbStorage({ dir: path.join(dir, 'nowhere') }).sweep()).toEqual({ scanned: 0, expired: 0, corrupt: [], tempFilesRemoved: 0 });
   });
-
-  it('startSweeper() sweeps on an unref\'d timer and stops', async () => {
-    let now = 0;
-    const storage = new LowdbStorage({ dir, ttlMs: 1000, now: () => now });
-    await storage.write({ k: { v: 1 } });
-    now = 5000;
-    const swept = new Promise<number>((resolve, reject) => {
-      const stop = storage.startSweeper({
-        intervalMs: 20,
-        onSwept: (r) => {
-          stop();
-          resolve(r.expired);
-        },
-        onError: reject,
-      });
-    });
-    expect(await swept).toBe(1);
-  });
 });
 
 describe('corrupt files', () => {

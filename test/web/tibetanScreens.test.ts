@@ -113,6 +113,10 @@ describe('every screen in Tibetan', () => {
       const texts = await accessibleTexts(page);
       expect(englishIn(texts)).toEqual([]);
       expect(texts.join('\n')).toContain(bo.webchat.KEYBOARD_HELP_HEADER);
+      // The printout is off screen but on paper: its time in Tibetan too, not the browser's English date.
+      const footer = await page.locator('#print-footer').textContent();
+      expect(footer).toMatch(TIBETAN);
+      expect(englishIn([footer ?? ''])).toEqual([]);
       expect(problems.errors).toEqual([]);
     } finally {
       await context.close();

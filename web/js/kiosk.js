@@ -1,5 +1,5 @@
 import { applyStrings, bindLangSwitch, loadStrings, markLang, t } from './i18n.js';
-import { mountWebChat } from './webChat.js';
+import { mountWebChat, tibetanGlobalize } from './webChat.js';
 
 /** Adaptive Cards host config for the kiosk: type sizes in px, larger than Web Chat's defaults. */
 const KIOSK_CARD = {
@@ -72,7 +72,10 @@ function onActivity(activity) {
 
 function renderPrintArea() {
   $('print-text').textContent = checklist.plainText;
-  $('print-footer').textContent = t(strings, 'kiosk.printFooter', { time: new Date().toLocaleString(lang) });
+  // The browser has no Tibetan date format (it prints English): Tibetan takes web.json's own.
+  const now = new Date();
+  const time = lang === 'bo' ? tibetanGlobalize(strings.webchatFormat).dateFormatter()(now) : now.toLocaleString(lang);
+  $('print-footer').textContent = t(strings, 'kiosk.printFooter', { time });
   fitPrintArea();
 }
 

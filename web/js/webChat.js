@@ -7,7 +7,7 @@ const FONT = "'Noto Serif Tibetan', system-ui, 'Noto Sans CJK SC', 'Source Han S
  * Web Chat formats time stamps ("Sent at …", "5 minutes ago") and sizes with Globalize, which
  * has no Tibetan and would fall back to English: in Tibetan they come from web.json's webchatFormat.
  */
-function tibetanGlobalize(f) {
+export function tibetanGlobalize(f) {
   const fill = (template, ...values) => values.reduce((s, v, i) => s.replace(`$${i + 1}`, String(v)), template);
   return {
     dateFormatter: () => (date) => fill(f.dateTime, date.getMonth() + 1, date.getDate(), date.getHours(), String(date.getMinutes()).padStart(2, '0')),

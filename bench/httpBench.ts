@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { ROOT_DIR } from '../bot/config/config.js';
 import { percentile } from './stats.js';
+import { freePort } from '../test/support/loopback.js';
 
 /**
  * Over real HTTP, each figure beside its baseline in the same run:
@@ -20,17 +20,6 @@ const SECONDS = 5;
 const TURN_ROUNDS = 6;
 const SCRIPT = ['我要办异地安置退休人员备案', '新办备案', '本人办理'];
 const QUERIES = ['退休了去外地养老，医保要备案吗', '住院费用怎么报销', '生孩子的钱能报吗', '医保卡丢了', '门诊慢特病怎么认定', '异地就医备案', '公积金怎么取', '低保户参加城乡居民医保'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function spawnHealthy(script: string, env: Record<string, string>, probe: string): Promise<{ child: ChildProcess; ms: number }> {
   const started = performance.now();

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../bot/config/config.js';
 import { ReviewLog } from '../bot/feedback/reviewLog.js';
 import { fillReviewQueue } from '../test/feedback/reviewFill.js';
 import { percentile } from './stats.js';
+import { freePort } from '../test/support/loopback.js';
 
 /**
  * The review queue at 100,000 open items (issue 11 defect 4), the server as its own process:
@@ -18,17 +18,6 @@ import { percentile } from './stats.js';
 const ITEMS = 100_000;
 const PAGE_LOADS = 30;
 const STAFF_TOKEN = 'review-bench-staff-token-0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 const ms = (sorted: number[]): string => `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`;
 

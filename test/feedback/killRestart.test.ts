@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +8,7 @@ import { ReviewLog } from '../../bot/feedback/reviewLog.js';
 import { LowdbStorage } from '../../bot/storage/lowdbStorage.js';
 import { ROOT_DIR } from '../../bot/config/config.js';
 import { DirectLineTestClient, type DlConversation } from '../support/liveService.js';
+import { freePort } from '../support/loopback.js';
 
 const CONVERSATIONS = 12;
 /** SIGKILL once this many writes have been acknowledged, with the rest of the burst in flight. */
@@ -20,14 +20,6 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** The real server as its own process (`node --import tsx bot/index.ts`), healthy. */
 async function startServer(port: number): Promise<ChildProcess> {

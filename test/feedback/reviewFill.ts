@@ -1,28 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dayOf } from '../../bot/feedback/reviewLog.js';
+import { seededRandom } from '../support/seededRandom.js';
 
 /** Common characters of the questions people type, to make wordings that look like real ones. */
 const CHARS = '医保卡报销怎么办理异地就医备案退休人员生育津贴门诊慢特病住院费用结算参保缴费查询转移接续新生儿城乡居民职工灵活就业大病救助药品目录定点机构材料多久能到账需要带什么去哪里窗口电话拉萨日喀则昌都林芝山南那曲阿里县区';
-
-/** A small seeded generator (mulberry32), so a run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Writes `count` distinct unanswered questions (and as many opening-question records) straight
  * into today's review day file in its line format: far faster than sending them through the bot.
  */
 export async function fillReviewQueue(dataDir: string, count: number, seed = 11): Promise<string> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const now = Date.now();
   const day = dayOf(new Date(now));
   const dir = path.join(dataDir, 'review');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient, STAFF_TOKEN, staffCookie, startLiveService, type DlConversation, type LiveService } from '../support/liveService.js';
 import { APP_ID, TOKEN, WeChatServer } from '../wechat/wechatSimulator.js';
 import { BIDI_TEXTS, COMBINING_RUNS, deepJson, NASTY_TEXTS, percentEncode, XML_BOMBS } from './robustnessKit.js';
+import { seededRandom } from '../support/seededRandom.js';
 
 /** Set FUZZ_SEED to replay a failing run; the seed is in the test's name. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
@@ -13,18 +14,6 @@ const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 5000);
 const PARALLEL = 12;
 /** What the run must reach: the count of requests is the bound, this only stops a run that hangs. */
 const TIMEOUT_MS = 120_000;
-
-/** mulberry32: small, seeded, good enough to spread requests over the input space. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FuzzRequest {
   label: string;
@@ -196,7 +185,7 @@ function saysWhatIsWrong(body: string): boolean {
 
 describe('fuzz: generated requests over every endpoint', () => {
   it(`${REQUESTS} requests (seed ${SEED}): nothing answers 5xx, every 4xx says what is wrong, the server stays up`, { timeout: TIMEOUT_MS }, async () => {
-    const next = generator(random(SEED));
+    const next = generator(seededRandom(SEED));
     const wechat = new WeChatServer(live.base, false);
     const seen = new Map<string, number>();
     const failures: string[] = [];

@@ -54,16 +54,11 @@ interface Group {
   items: Item[];
 }
 
-interface DayCounts {
-  questions: number;
-  matches: number;
-  ambiguous: number;
-  fallbacks: number;
-  feedbackUp: number;
-  feedbackDown: number;
+/** A day's counts as the summary shows them, with the day's gaps per group to rank its top unanswered. */
+type DayCounts = Omit<DaySummary, 'day' | 'topUnanswered'> & {
   /** gaps of the day per group */
   gaps: Map<number, number>;
-}
+};
 
 /**
  * The review queue's groups and the daily counts, kept up to date one event at a time, so a page

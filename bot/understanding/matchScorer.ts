@@ -76,7 +76,6 @@ export class MatchScorer {
       .sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
     const best = scored[0]!;
     const surest = Math.max(...examples.probability);
-    const strip = (list: typeof scored): MatterScore[] => list.map(({ matter, score }) => ({ matter, score }));
     // Nothing the examples know (no shared unit) is no evidence for any matter: 'zzzz' or '1234' is simply not ours.
     const notOurs = !examples.informed || examples.outOfScope > surest;
     // The examples may take a question the vocabulary refused only when they are sure and it names nothing that is not ours.
@@ -92,9 +91,15 @@ export class MatchScorer {
       const candidates = new Set(byTerms.matches.map((m) => m.matter.no));
       return { ...byTerms, matches: strip(scored.filter((x) => candidates.has(x.matter.no))) };
     }
-    const close = scored.filter((s) => s.score >= best.score * tuning.ambiguityRatio);
-    if (close.length > 1) return { outcome: 'ambiguous', matches: strip(close.slice(0, MAX_MATCHES)), terms: byTerms.terms };
-    return { outcome: 'match', matches: strip(scored.filter((s) => s.score >= tuning.listFloor).slice(0, MAX_MATCHES)), terms: byTerms.terms };
+    return this.pick(scored, byTerms.terms);
+  }
+
+  /** a question worth answering: `ambiguous` when several are close to the best (`scored` best first), else `match` */
+  private pick(scored: readonly MatterScore[], terms: string[]): MatterSearch {
+    const best = scored[0]!;
+    const close = scored.filter((s) => s.score >= best.score * this.tuning.ambiguityRatio);
+    if (close.length > 1) return { outcome: 'ambiguous', matches: strip(close.slice(0, MAX_MATCHES)), terms };
+    return { outcome: 'match', matches: strip(scored.filter((s) => s.score >= this.tuning.listFloor).slice(0, MAX_MATCHES)), terms };
   }
 
   /** each matter's score from the vocabulary alone, indexed like the matters */
@@ -116,16 +121,14 @@ export class MatchScorer {
 
     const best = scored[0];
     const terms = e.terms;
-    const strip = (list: typeof scored): MatterScore[] => list.map(({ matter, score }) => ({ matter, score }));
     if (!best || best.score < tuning.minScore || (e.strongest[best.index] ?? 0) < tuning.minFieldWeight) {
       return { outcome: 'none', matches: [], terms, nearest: strip(scored.filter((s) => s.score > 0).slice(0, 3)) };
     }
-    const close = scored.filter((s) => s.score >= best.score * tuning.ambiguityRatio);
-    if (close.length > 1) return { outcome: 'ambiguous', matches: strip(close.slice(0, MAX_MATCHES)), terms };
-    return {
-      outcome: 'match',
-      matches: strip(scored.filter((s) => s.score >= tuning.listFloor).slice(0, MAX_MATCHES)),
-      terms,
-    };
+    return this.pick(scored, terms);
   }
+}
+
+/** a ranked list without the bookkeeping fields */
+function strip(list: readonly MatterScore[]): MatterScore[] {
+  return list.map(({ matter, score }) => ({ matter, score }));
 }

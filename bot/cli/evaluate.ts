@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, ROOT_DIR } from '../config/config.js';
+import { CrossValidator } from '../evaluation/crossValidator.js';
 import { Evaluator, QuestionSet, barsFor, langFor, pct } from '../evaluation/evaluator.js';
 import { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { Understanding } from '../understanding/understanding.js';
@@ -8,11 +9,17 @@ import { Understanding } from '../understanding/understanding.js';
 /**
  * `npm run eval [-- --misses] [--only FILE …]`: accuracy of the understanding pipeline on the labelled sets in
  * test/eval, Chinese (`*.zh.json`) and Tibetan (`*.bo.json`, asked with lang=bo).
+ * `--cv [K]`: K-fold cross-validation (default 10) over the development situation sets instead, each fold
+ * asked of a pipeline trained without it; never over a held-out set, which trains nothing.
  */
 async function main(argv: string[]): Promise<void> {
   const showMisses = argv.includes('--misses');
   // --only FILE (repeatable): just these sets, e.g. the development sets while tuning, never a held-out one
   const only = argv.flatMap((a, i) => (argv[i - 1] === '--only' ? [a] : []));
+  const cvAt = argv.indexOf('--cv');
+  const folds = cvAt < 0 ? 0 : Number(/^\d+$/u.test(argv[cvAt + 1] ?? '') ? argv[cvAt + 1] : 10);
+  if (cvAt >= 0 && only.length === 0) only.push('situations.zh.json', 'situations.bo.json');
+  if (folds > 0 && only.some((f) => f.startsWith('holdout'))) throw new Error('--cv is for development sets; a held-out set trains nothing');
   const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);
   const evaluator = new Evaluator(new Understanding(kb));
   const dir = path.join(ROOT_DIR, 'test', 'eval');
@@ -20,12 +27,12 @@ async function main(argv: string[]): Promise<void> {
   let failed = false;
   for (const f of files) {
     const set = QuestionSet.parse(JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')));
-    const r = evaluator.run(set, langFor(f));
+    const r = folds > 0 ? new CrossValidator(kb).run(set, langFor(f), folds) : evaluator.run(set, langFor(f));
     const BARS = barsFor(f);
     const below = Evaluator.meets(r, BARS);
     failed ||= below.length > 0;
     const lines = [
-      `${f}: ${r.questions} questions`,
+      `${f}: ${r.questions} questions${folds > 0 ? `, ${folds}-fold cross-validated` : ''}`,
       `  accuracy@1            ${pct(r.accuracyAt1).padStart(6)}  (bar ${pct(BARS.accuracyAt1)}, ${r.inScope} in scope)`,
       `  recall@3              ${pct(r.recallAt3).padStart(6)}  (bar ${pct(BARS.recallAt3)})`,
       `  in scope answered none ${pct(r.inScopeNone).padStart(6)}${BARS.inScopeNone === undefined ? '' : `  (at most ${pct(BARS.inScopeNone)})`}`,

@@ -13,6 +13,9 @@ import { firstChars } from './textBound.js';
 
 export type Lang = 'zh' | 'bo';
 
+/** the knowledge the pipeline reads: a KnowledgeBase, or a copy of its parts (cross-validation trains on folds) */
+export type UnderstandingKnowledge = Pick<KnowledgeBase, 'matters' | 'lexicon' | 'offices' | 'glossary'>;
+
 export interface UnderstandOptions {
   /** 'bo': Latin text that is well-formed Wylie is read as Tibetan (otherwise only when it looks like Wylie) */
   lang?: Lang;
@@ -71,7 +74,7 @@ export class Understanding {
   private readonly wylie = new TibetanWylie();
 
   constructor(
-    kb: KnowledgeBase,
+    kb: UnderstandingKnowledge,
     private readonly tuning: MatcherTuning = DEFAULT_TUNING,
   ) {
     const { lexicon } = kb;
@@ -119,7 +122,7 @@ export class Understanding {
    * Re-indexes the matters in place, e.g. after editors taught new example phrases
    * (POST /api/admin/reload); everything holding this object sees the new index at once.
    */
-  reindex(kb: KnowledgeBase): void {
+  reindex(kb: UnderstandingKnowledge): void {
     const next = new Understanding(kb, this.tuning);
     this.matcher = next.matcher;
     this.tibetan = next.tibetan;

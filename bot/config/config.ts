@@ -4,8 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors/configError.js';
 
-/** The repository root, so paths work whatever the working directory is. */
-export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The repository root, so paths work whatever the working directory is: two levels up from this
+ * file in the sources, three from the compiled build (dist/bot/config/config.js).
+ */
+const SOURCE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT_DIR = path.basename(SOURCE_ROOT) === 'dist' ? path.dirname(SOURCE_ROOT) + path.sep : SOURCE_ROOT;
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),

@@ -1,0 +1,85 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { ROOT_DIR } from '../../bot/config/config.js';
+
+/** The compiled entry `npm start` runs. */
+export const COMPILED_ENTRY = path.join(ROOT_DIR, 'dist', 'bot', 'index.js');
+const SOURCES = ['bot', 'dialogs'].map((d) => path.join(ROOT_DIR, d));
+const BUILD_LOCK = path.join(ROOT_DIR, 'dist.build-lock');
+
+export interface ServerCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+}
+
+/**
+ * The production server as `npm start` runs it (`node dist/bot/index.js`, no transpiler), built
+ * first when dist/ is missing or older than a source file. Spawn it with the env you need:
+ * `const { command, args, cwd } = await serverCommand(); spawn(command, args, { cwd, env })`.
+ */
+export async function serverCommand(): Promise<ServerCommand> {
+  await ensureBuilt();
+  return { command: process.execPath, args: [COMPILED_ENTRY], cwd: ROOT_DIR };
+}
+
+/** Spawns the compiled server on 127.0.0.1:port and resolves once /healthz answers 200. */
+export async function startServerProcess(port: number, env: Record<string, string>, timeoutMs = 120_000): Promise<ChildProcess> {
+  const { command, args, cwd } = await serverCommand();
+  const proc = spawn(command, args, {
+    cwd,
+    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Bounded by time: a loaded 2-core machine is slow to start anything.
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode}): ${stderr}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return proc;
+    await sleep(50);
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`the server did not become healthy in ${timeoutMs} ms: ${stderr}`);
+}
+
+async function newestSourceMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, await newestSourceMtime(full));
+    else if (/\.(ts|mjs)$/.test(entry.name)) newest = Math.max(newest, (await stat(full)).mtimeMs);
+  }
+  return newest;
+}
+
+async function isFresh(): Promise<boolean> {
+  const built = await stat(COMPILED_ENTRY).then((s) => s.mtimeMs, () => 0);
+  if (built === 0) return false;
+  const sources = await Promise.all(SOURCES.map(newestSourceMtime));
+  return built >= Math.max(...sources);
+}
+
+/** `npm run build` once, however many test files ask at the same time (a mkdir lock). */
+async function ensureBuilt(): Promise<void> {
+  if (await isFresh()) return;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const locked = await mkdir(BUILD_LOCK).then(() => true, () => false);
+    if (locked) break;
+    if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} held for 3 minutes: remove it if no build runs`);
+    await sleep(200);
+  }
+  try {
+    if (await isFresh()) return;
+    const tsc = path.join(ROOT_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
+    await promisify(execFile)(process.execPath, [tsc, '-p', path.join(ROOT_DIR, 'tsconfig.build.json')], { cwd: ROOT_DIR });
+  } finally {
+    await rmdir(BUILD_LOCK);
+  }
+}

@@ -7,6 +7,7 @@ import {
 import { DialogSet, runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { DialogServices } from '../dialogs/dialogServices.js';
 import type { MainOptions } from '../dialogs/mainDialog.js';
+import { PAGE_EVENTS } from '../dialogs/pageEvents.js';
 import { Localizer } from './i18n/localizer.js';
 
 /** An event whose string `value` is a question to start from, dropping whatever was pending (WeChat menu clicks). */
@@ -43,6 +44,8 @@ export class AssistantBot extends ActivityHandler {
     this.onEvent(async (context, next) => {
       const { name, value } = context.activity;
       if (name === START_QUERY_EVENT && typeof value === 'string' && value.trim() !== '') await this.startQuery(context, value);
+      // The pages' events (转人工, the kiosk's hall) are the main dialog's to answer.
+      else if (name !== undefined && PAGE_EVENTS.has(name)) await runDialog(this.mainDialog, context, this.dialogState);
       await next();
     });
 

@@ -2,10 +2,12 @@ import { MessageFactory, type Activity, type CardAction, type StatePropertyAcces
 import type { ChecklistBuilder } from '../bot/answers/checklistBuilder.js';
 import type { ChecklistRenderer } from '../bot/answers/checklistRenderer.js';
 import { joinItems, localize, officeName } from '../bot/answers/knowledgeText.js';
+import { phoneList } from '../bot/answers/phoneLinks.js';
 import { DEFAULT_LANG, wholeMessage, type Lang, type Localizer } from '../bot/i18n/localizer.js';
 import type { Category, KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
 import type { Office } from '../bot/knowledge/schema.js';
 import type { Understanding, Understood } from '../bot/understanding/understanding.js';
+import { showsCards } from './channels.js';
 import { ConversationEvents } from './conversationEvents.js';
 import { SmallTalk } from './smallTalk.js';
 import type { UserProfile } from './userProfile.js';
@@ -125,8 +127,10 @@ export class DialogServices {
     return officeName(office, lang).text;
   }
 
-  phones(office: Office, lang: Lang): string {
-    return joinItems(office.phones, this.l10n.t(lang, 'phoneSeparator'));
+  /** The office's phones; given the turn, as tap-to-call links on channels that render them. */
+  phones(office: Office, lang: Lang, context?: TurnContext): string {
+    const links = context !== undefined && showsCards(context.activity.channelId);
+    return joinItems(phoneList(office.phones, links), this.l10n.t(lang, 'phoneSeparator'));
   }
 
   office(name: string | undefined): Office | undefined {

@@ -22,6 +22,7 @@ import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog } from './locationDialog.js';
 import { MATTER_DIALOG, MatterDialog, type MatterOptions, type MatterResult } from './matterDialog.js';
 import { NextSteps } from './nextSteps.js';
+import { HANDOFF_EVENT, KIOSK_EVENT, PAGE_EVENTS, kioskCounty } from './pageEvents.js';
 
 /** A choice of matters put to the person, until they pick one or leave it. */
 interface Offer { question: string; guesses: number[]; kind: OfferKind }
@@ -93,6 +94,7 @@ export class MainDialog extends ComponentDialog {
   /** Interruptions are whole messages in either language's word lists (locales/*: words). */
   private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     const { context } = inner;
+    if (context.activity.type === 'event' && PAGE_EVENTS.has(context.activity.name ?? '')) return this.pageEvent(inner);
     const text = context.activity.type === 'message' ? (context.activity.text ?? '') : '';
     if (text === '') return undefined;
     const s = this.services;
@@ -132,6 +134,28 @@ export class MainDialog extends ComponentDialog {
       return this.resume(inner);
     }
     return undefined;
+  }
+
+  /** A page's event (pageEvents.ts): 转人工 from any step, or the kiosk naming its hall. */
+  private async pageEvent(inner: DialogContext): Promise<DialogTurnResult> {
+    const { context } = inner;
+    const s = this.services;
+    if (context.activity.name === HANDOFF_EVENT) {
+      await this.abandonOffer(context, inner.stack);
+      await inner.cancelAllDialogs();
+      return inner.beginDialog(HUMAN);
+    }
+    if (context.activity.name === KIOSK_EVENT) {
+      const found = s.understanding.offices.resolve(s.understanding.normalizer.normalize(kioskCounty(context.activity.value) ?? ''));
+      const hall = found.outcome === 'match' ? found.matches[0]?.office : undefined;
+      if (hall?.level === 'county') {
+        const profile = await s.getProfile(context);
+        profile.hall = hall.name;
+        await s.profile.set(context, profile);
+      }
+    }
+    // Said nothing: a pending question stays pending, unasked again.
+    return { status: inner.activeDialog ? DialogTurnStatus.waiting : DialogTurnStatus.complete };
   }
 
   /** After an interruption, ask the pending question again, or wait for a new one. */
@@ -264,7 +288,7 @@ export class MainDialog extends ComponentDialog {
     const profile = await s.getProfile(context);
     const office = s.office(guess ?? profile.office) ?? s.understanding.offices.region();
     await context.sendActivity(
-      await this.withCategories(context, 'notFoundPhone', { name: s.officeLabel(office, lang), phones: s.phones(office, lang) }),
+      await this.withCategories(context, 'notFoundPhone', { name: s.officeLabel(office, lang), phones: s.phones(office, lang, context) }),
     );
   }
 
@@ -281,7 +305,7 @@ export class MainDialog extends ComponentDialog {
     const office = s.office(typeof step.result === 'string' ? step.result : undefined) ?? s.understanding.offices.region();
     const lang = await s.lang(step.context);
     await s.events.emit(step.context, { type: 'handedToPerson', office: office.name });
-    await s.say(step.context, 'human', { name: s.officeLabel(office, lang), phones: s.phones(office, lang) });
+    await s.say(step.context, 'human', { name: s.officeLabel(office, lang), phones: s.phones(office, lang, step.context) });
     return step.endDialog();
   }
 }

@@ -39,7 +39,7 @@ export class NextSteps {
     const s = this.services;
     const lang = await s.lang(context);
     const office = s.office(next.office) ?? s.understanding.offices.region();
-    return s.t(context, 'nextStepsHuman', { name: s.officeLabel(office, lang), phones: s.phones(office, lang) });
+    return s.t(context, 'nextStepsHuman', { name: s.officeLabel(office, lang), phones: s.phones(office, lang, context) });
   }
 
   /**

@@ -16,6 +16,8 @@ export interface UserProfile extends Places {
    * asking, since the person may be somewhere else now.
    */
   earlier?: Places;
+  /** a kiosk's hall: the office label of its own county, offered first as 就在本县 (kiosk event) */
+  hall?: string;
   /** the conversation the places above `earlier` were named in, and when the person last wrote */
   session?: { conversation: string; lastSeen: number };
 }

@@ -2,6 +2,7 @@ import type { Attachment } from 'botbuilder';
 import type { Lang, Localizer } from '../i18n/localizer.js';
 import type { Checklist, ChecklistLine } from './checklistBuilder.js';
 import { joinItems, withoutClosingShad } from './knowledgeText.js';
+import { phoneList } from './phoneLinks.js';
 
 /** Numbers the guide uses for its 30 items; matter 31 exists only in the list. */
 const GUIDE_ITEMS = 30;
@@ -20,11 +21,12 @@ export class ChecklistRenderer {
     return this.l10n.t(lang, 'sourceLine', { sources: joinItems(parts, this.l10n.t(lang, 'partSeparator')) });
   }
 
-  private officeLines(c: Checklist, lang: Lang): string[] {
+  /** `links`: phones as tap-to-call markdown links (the card); plain in the text, which WeChat and the printout show. */
+  private officeLines(c: Checklist, lang: Lang, links = false): string[] {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
     const lines: string[] = [];
     const name = this.marked(c, c.officeName ?? '', lang);
-    if (c.office) lines.push(t('officeLine', { name, phones: joinItems(c.office.phones, t('phoneSeparator')) }));
+    if (c.office) lines.push(t('officeLine', { name, phones: joinItems(phoneList(c.office.phones, links), t('phoneSeparator')) }));
     if (c.officeLevel === 'region' && c.office && !c.office.prefecture) lines.push(t('officeRegionOnly'));
     if (c.officeLevel === 'prefecture' && c.office) lines.push(t('officePrefectureOnly', { prefecture: name }));
     return lines;
@@ -104,7 +106,7 @@ export class ChecklistRenderer {
     const heading = (text: string): object => ({ type: 'TextBlock', text, weight: 'Bolder', spacing: 'Medium', wrap: true });
     const text = (value: string, extra: object = {}): object => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
     const f = this.facts(c, lang);
-    const offices = this.officeLines(c, lang);
+    const offices = this.officeLines(c, lang, true);
     const body: object[] = [
       text(t('checklistTitle', { title: this.marked(c, c.title, lang) }), { size: 'Large', weight: 'Bolder' }),
       heading(t('materials')),

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { MemoryConversationStore, type MemoryConversationStoreOptions } from '../../bot/directline/conversationStore.js';
@@ -10,6 +9,18 @@ import { TokenService } from '../../bot/directline/tokenService.js';
 import { createLogger } from '../../bot/logging/logger.js';
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** Turns whose text is 'held' wait here until a test opens it: a slow bot with no clock in the test. */
+export const heldTurns = {
+  waiting: 0,
+  open: () => {},
+  gate: Promise.resolve(),
+  close(): void {
+    this.gate = new Promise<void>((r) => {
+      this.open = r;
+    });
+  },
+};
 
 /** A tiny echo bot: welcome on members added, "echo: …" for messages, a few commands for failure paths. */
 export async function echoLogic(context: TurnContext): Promise<void> {
@@ -26,7 +37,11 @@ export async function echoLogic(context: TurnContext): Promise<void> {
   }
   if (a.type !== ActivityTypes.Message) return;
   if (a.text === 'boom') throw new Error('the bot broke');
-  if (a.text?.startsWith('slow ')) await sleep(Number(a.text.slice(5)));
+  if (a.text === 'held') {
+    heldTurns.waiting++;
+    await heldTurns.gate;
+    heldTurns.waiting--;
+  }
   if (a.text === 'two') {
     await context.sendActivities([{ type: 'message', text: 'one' }, { type: 'typing' }, { type: 'message', text: 'two' }]);
     return;

@@ -7,7 +7,7 @@ describe('every matter and office by its Tibetan name', () => {
     const kb = await knowledge();
     const u = await understandingPipeline();
     const translated = kb.matters.filter((m) => m.bo !== undefined);
-    // all 31 carry a Tibetan title; a new matter without one fails here
+    // every matter carries a Tibetan title; a new matter without one fails here
     expect(kb.matters.length - translated.length, 'matters without a Tibetan title').toBe(0);
     for (const m of translated) {
       for (const lang of ['bo', 'zh'] as const) {

@@ -8,6 +8,7 @@ import { LowdbStorage } from '../../bot/storage/lowdbStorage.js';
 import { fileForKey, RECORD_FILE, SHARD_DIR, StoredRecord } from '../../bot/storage/stateFile.js';
 import { StorageConflictError } from '../../bot/storage/storageConflictError.js';
 import { StorageCorruptError } from '../../bot/storage/storageCorruptError.js';
+import { seededRandom } from '../support/seededRandom.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -293,7 +294,7 @@ describe('crash safety', () => {
           acks.set(key, Number(n));
           count++;
         }
-        // Kill at a moment that varies from run to run, mid-stream.
+        // Kill mid-stream, after a seeded number of acknowledged writes.
         if (count >= minAcks) {
           child.kill('SIGKILL');
           resolve();
@@ -304,9 +305,12 @@ describe('crash safety', () => {
     return acks;
   }
 
-  it('after SIGKILL mid-write, every state file parses and every acknowledged write is readable', { timeout: 60_000 }, async () => {
+  // Seeded, so a failing run's kill points can be replayed (KILL_SEED=n).
+  const killSeed = Number(process.env.KILL_SEED ?? 20261130);
+  it(`after SIGKILL mid-write, every state file parses and every acknowledged write is readable (KILL_SEED=${killSeed})`, { timeout: 60_000 }, async () => {
+    const random = seededRandom(killSeed);
     for (let round = 0; round < 3; round++) {
-      const acks = await runAndKill(300 + Math.floor(Math.random() * 700));
+      const acks = await runAndKill(300 + Math.floor(random() * 700));
       expect(acks.size).toBeGreaterThan(0);
 
       const files = listFiles(dir);

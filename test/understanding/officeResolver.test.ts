@@ -54,19 +54,18 @@ function guideDirectory(): { label: string; phoneText: string; phones: string[] 
 const PREFECTURES = ['拉萨市', '日喀则市', '山南市', '林芝市', '昌都市', '那曲市', '阿里地区'];
 
 describe('offices.json', () => {
-  it('has 84 offices: 1 region, 7 prefectures, 76 county-level (2 special)', () => {
-    expect(offices).toHaveLength(84);
+  it('has 1 region, 7 prefectures, and county-level offices (2 special) under them', () => {
     expect(offices.filter((o) => o.level === 'region').map((o) => o.name)).toEqual(['西藏自治区']);
     expect(offices.filter((o) => o.level === 'prefecture').map((o) => o.division)).toEqual(PREFECTURES);
     const counties = offices.filter((o) => o.level === 'county');
-    expect(counties).toHaveLength(76);
+    expect(counties).toHaveLength(offices.length - 1 - PREFECTURES.length);
     expect(counties.filter((o) => o.special).map((o) => o.name)).toEqual(['拉萨市柳梧新区社会事业局', '拉萨市经开区安监局']);
     expect(offices.filter((o) => o.special).every((o) => o.prefecture === '拉萨市')).toBe(true);
   });
 
   it('has unique labels and divisions, and every prefecture names a prefecture office', () => {
-    expect(new Set(offices.map((o) => o.name)).size).toBe(84);
-    expect(new Set(offices.map((o) => o.division)).size).toBe(84);
+    expect(new Set(offices.map((o) => o.name)).size).toBe(offices.length);
+    expect(new Set(offices.map((o) => o.division)).size).toBe(offices.length);
     for (const o of offices) {
       if (o.level === 'region') expect(o.prefecture).toBeNull();
       else if (o.level === 'prefecture') expect(o.prefecture).toBe(o.division);
@@ -76,7 +75,6 @@ describe('offices.json', () => {
 
   it('gives every label, phone text and phone number exactly as the guide prints them, in its order', () => {
     const directory = guideDirectory();
-    expect(directory).toHaveLength(84);
     expect(offices.map((o) => o.name)).toEqual(directory.map((d) => d.label));
     for (const [i, d] of directory.entries()) {
       const o = offices[i]!;

@@ -55,6 +55,8 @@ let server: Server;
 let wechat: WeChatServer;
 let adapter: WeChatAdapter;
 let l10n: Localizer;
+/** Requests whose whole body the server has read: from there a retry goes straight to wait for the first attempt. */
+let received = 0;
 const content = (a: Answer): string => {
   expect(a.status).toBe(200);
   return a.reply!.Content!;
@@ -65,7 +67,14 @@ beforeAll(async () => {
   adapter = new WeChatAdapter();
   const logger = createLogger('silent');
   const channel = new WeChatChannel({ adapter, logic, localizer: l10n, categories: [], logger, replyTimeoutMs: 2000 });
-  const app = express().use('/wechat', createWeChatRouter({ channel, token: TOKEN, logger }));
+  const app = express().use(
+    '/wechat',
+    (req, _res, next) => {
+      req.once('end', () => received++);
+      next();
+    },
+    createWeChatRouter({ channel, token: TOKEN, logger }),
+  );
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   wechat = new WeChatServer(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, false);
@@ -126,10 +135,11 @@ describe('WeChat channel over HTTP (scripted bot)', () => {
     script.close();
     const message = wechat.text('oRetry', 'once');
     const turnsBefore = adapter.turns;
+    const receivedBefore = received;
     const first = wechat.send(message);
     const retry = wechat.send(message);
-    // Let both reach the server before the bot finishes.
-    await new Promise((r) => setTimeout(r, 50));
+    // Both reach the server while the bot is still held.
+    await expect.poll(() => received - receivedBefore).toBe(2);
     script.open();
     const [a, b] = await Promise.all([first, retry]);
     expect(b.body).toBe(a.body);

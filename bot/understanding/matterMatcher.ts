@@ -1,9 +1,11 @@
-import Fuse, { type FuseResult } from 'fuse.js';
 import { pinyin } from 'pinyin-pro';
 import type { Matter } from '../knowledge/schema.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
 import type { Segmenter } from './segmenter.js';
+import { FuzzyTerms, type FuzzyHit } from './fuzzyTerms.js';
 import { HitCoverage } from './hitCoverage.js';
+import { HomophoneIndex } from './homophoneIndex.js';
+import { TermAutomaton } from './termAutomaton.js';
 import { TermIndex } from './termIndex.js';
 
 export type Outcome = 'match' | 'ambiguous' | 'none';
@@ -103,9 +105,12 @@ export class MatterMatcher {
   private readonly titleTerms: string[][];
   /** idf mass of each matter's title, constant once the index is built */
   private readonly titleMass: number[];
+  /** the vocabulary in one automaton, so a question is read once for every exact term */
+  private readonly exact: TermAutomaton;
+  private readonly exactTerms: string[];
   /** terms by their pinyin, to find homophone slips */
-  private readonly byPinyin: { term: string; syllables: string }[] = [];
-  private readonly fuse: Fuse<string>;
+  private readonly homophones: HomophoneIndex;
+  private readonly fuzzy: FuzzyTerms;
   /** characters in the longest fuzzy-searchable term: a longer word could never be accepted */
   private readonly longestFuzzyTerm: number;
   private readonly qualifiers: string[][];
@@ -143,14 +148,14 @@ export class MatterMatcher {
     this.titleTerms = matters.map((m) => this.terms(m.title));
     this.titleMass = this.titleTerms.map((title) => title.reduce((sum, t) => sum + this.vocabulary.idf(t), 0));
     this.qualifiers = matters.map((m) => m.qualifiers.map(normalize));
-    for (const term of this.vocabulary.terms()) {
-      if ([...term].length >= 2 && /\p{Script=Han}/u.test(term)) {
-        this.byPinyin.push({ term, syllables: ` ${syllablesOf(term).join(' ')} ` });
-      }
-    }
+    this.exactTerms = [...this.vocabulary.terms()];
+    this.exact = new TermAutomaton(this.exactTerms);
+    this.homophones = new HomophoneIndex(
+      this.exactTerms.filter((term) => [...term].length >= 2 && /\p{Script=Han}/u.test(term)).map((term) => ({ term, syllables: syllablesOf(term) })),
+    );
     const fuzzyTerms = [...this.vocabulary.terms()].filter((t) => [...t].length >= 2);
     this.longestFuzzyTerm = Math.max(0, ...fuzzyTerms.map((t) => [...t].length));
-    this.fuse = new Fuse(fuzzyTerms, {
+    this.fuzzy = new FuzzyTerms(fuzzyTerms, {
       includeScore: true,
       threshold: 0.34,
       ignoreLocation: true,
@@ -208,27 +213,14 @@ export class MatterMatcher {
 
   /** `words` is the question's precise segmentation, shared with the caller. */
   private findTerms(text: string, words: readonly string[]): Hit[] {
-    const hits: Hit[] = [];
-    const hitTerms = new Set<string>();
-    for (const term of this.vocabulary.terms()) {
-      let from = 0;
-      for (;;) {
-        const at = text.indexOf(term, from);
-        if (at < 0) break;
-        hits.push({ term, similarity: 1, start: at, end: at + term.length });
-        hitTerms.add(term);
-        from = at + term.length;
-      }
-    }
+    const hits: Hit[] = this.exact.nonOverlapping(text).map((o) => ({ term: this.exactTerms[o.term]!, similarity: 1, start: o.start, end: o.end }));
+    const hitTerms = new Set(hits.map((h) => h.term));
     // IME slips: same sound, and at least half the characters right (报消 → 报销, not 剩余 → 生育).
     const chars = [...text];
     const syllables = syllablesOf(text);
     if (syllables.length === chars.length) {
-      const spaced = ` ${syllables.join(' ')} `;
-      for (const { term, syllables: termSyllables } of this.byPinyin) {
-        if (hitTerms.has(term) || !spaced.includes(termSyllables)) continue;
-        const start = spaced.slice(0, spaced.indexOf(termSyllables)).trim();
-        const startChar = start === '' ? 0 : start.split(' ').length;
+      for (const { term, start: startChar } of this.homophones.find(syllables)) {
+        if (hitTerms.has(term)) continue;
         const len = [...term].length;
         const written = chars.slice(startChar, startChar + len).join('');
         const same = [...term].filter((c, k) => written[k] === c).length;
@@ -238,7 +230,7 @@ export class MatterMatcher {
     // Words still unexplained: the closest vocabulary word, if close enough.
     const coverage = new HitCoverage(text.length, hits);
     const firstAt = new Map<string, number>();
-    const looked = new Map<string, FuseResult<string> | undefined>();
+    const looked = new Map<string, FuzzyHit | undefined>();
     for (const w of words) {
       const length = [...w].length;
       // a word more than one character longer than every term is refused below anyway:
@@ -251,7 +243,7 @@ export class MatterMatcher {
       let best = looked.get(w);
       if (!looked.has(w)) {
         if (looked.size >= MAX_FUZZY_LOOKUPS) continue;
-        looked.set(w, (best = this.fuse.search(w, { limit: 1 })[0]));
+        looked.set(w, (best = this.fuzzy.best(w)));
       }
       if (!best || best.score === undefined) continue;
       if (Math.abs([...best.item].length - [...w].length) > 1) continue;

@@ -19,6 +19,8 @@ import { KnowledgeBase } from './knowledge/knowledgeBase.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createApp, type AppDeps } from './server/createApp.js';
 import { CpuBudget } from './server/cpuBudget.js';
+import { GracefulShutdown } from './server/gracefulShutdown.js';
+import { sharedStoreGuard } from './server/sharedStoreGuard.js';
 import { MemoryGuard } from './server/memoryGuard.js';
 import { LowdbStaffSessionStore } from './server/lowdbStaffSessionStore.js';
 import { StaffAuth } from './server/staffAuth.js';
@@ -57,6 +59,8 @@ export interface Service {
   /** the WeChat channel's adapter, when WECHAT_TOKEN is set */
   wechat: WeChatAdapter | undefined;
   app: ReturnType<typeof createApp>;
+  /** SIGTERM/SIGINT: drain, run the hooks others register (onDrain / onClose), close; /readyz is 503 meanwhile */
+  shutdown: GracefulShutdown;
   /** stops timers so a test process can exit */
   close(): void;
 }
@@ -65,6 +69,7 @@ export interface Service {
 export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Service> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
+  const shutdown = new GracefulShutdown({ timeoutMs: config.shutdownTimeoutMs, logger: log });
   // Conversations are kept no longer than RETENTION_DAYS, whatever STATE_TTL_MINUTES says.
   const stateTtlMs = Math.min(config.stateTtlMs, config.retentionMs);
   // REDIS_URL: state and turn locks shared by every instance (Redis down at start-up stops it here,
@@ -183,9 +188,15 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     // RATE_LIMIT_PER_MINUTE=0 (load tests) turns the CPU budget off too, like the poll limit.
     cpuBudget: new CpuBudget({ msPerMinute: config.rateLimitPerMinute === 0 ? 0 : config.cpuBudgetMsPerMinute }),
     trustProxy: config.trustProxy,
-    readiness: redis
-      ? async () => ((await redis.isReachable()) ? { ready: true, checks: { redis: 'ok' } } : { ready: false, checks: { redis: `unreachable: ${redis.lastError || 'no answer to PING'}` } })
-      : undefined,
+    // Redis away: chat turns get 503 + Retry-After at once, never a turn on local state.
+    sharedStoreGuard: redis ? sharedStoreGuard(() => redis.client.status === 'ready') : undefined,
+    // Not ready while Redis does not answer or while draining for a restart: the balancer sends the next person elsewhere.
+    readiness: async () => {
+      const checks: Record<string, string> = {};
+      if (redis) checks.redis = (await redis.isReachable()) ? 'ok' : `unreachable: ${redis.lastError || 'no answer to PING'}`;
+      if (shutdown.draining) checks.shutdown = 'draining';
+      return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+    },
     admin: {
       knowledge,
       reviewLog,
@@ -210,6 +221,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     bot,
     wechat: wechatAdapter,
     app,
+    shutdown,
     close: () => {
       clearInterval(sweep);
       clearInterval(sessionSweep);
@@ -225,6 +237,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
   const { config, logger, knowledge } = service;
   return new Promise((resolve, reject) => {
     const server = service.app.listen(config.port, config.host ?? '0.0.0.0', () => {
+      exitOnSignals(service.shutdown, logger);
       logger.info(
         { port: config.port, matters: knowledge.matters.length, offices: knowledge.offices.length, ms: Math.round(performance.now() - started) },
         `listening on http://localhost:${config.port}`,
@@ -232,7 +245,34 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
       resolve(server);
     });
     server.on('error', reject);
+    service.shutdown.attach(server);
+    // After the drain: timers, the review worker and Redis (the turns that just finished still wrote to it).
+    service.shutdown.onClose('service', () => service.close());
   });
+}
+
+/**
+ * SIGTERM or SIGINT (a deploy, Ctrl-C): drain gracefully, then exit 0 (1 if something had to be
+ * cut off at SHUTDOWN_TIMEOUT_SECONDS). A second signal exits at once.
+ */
+function exitOnSignals(shutdown: GracefulShutdown, logger: Logger): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    shutdown.shutdown(signal).then(
+      ({ drained }) => process.exit(drained ? 0 : 1),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;

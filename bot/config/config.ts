@@ -41,6 +41,8 @@ const Env = z.object({
   TRUST_PROXY: z.string().trim().min(1).default('false'),
   /** days after which review items, feedback and stored conversations are deleted */
   RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** on SIGTERM/SIGINT, how long requests and turns in flight may take to finish before they are cut off */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(600).default(10),
   /** WeChat Official Account: the Token of its server configuration; /wechat exists only when set */
   WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WECHAT_TOKEN must be 3–32 letters or digits, as in the Official Account console').optional(),
   WECHAT_APP_ID: z.string().regex(/^wx[0-9A-Za-z]{16}$/, 'WECHAT_APP_ID must look like wx followed by 16 letters or digits').optional(),
@@ -109,6 +111,8 @@ export type Config = Readonly<{
   cpuBudgetMsPerMinute: number;
   trustProxy: boolean | number | string[];
   retentionMs: number;
+  /** SHUTDOWN_TIMEOUT_SECONDS in ms (GracefulShutdown) */
+  shutdownTimeoutMs: number;
   /** Direct Line conversation store budgets and poll limit */
   directLine: Readonly<{
     maxConversations: number;
@@ -187,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cpuBudgetMsPerMinute: e.CPU_BUDGET_MS_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionMs: e.RETENTION_DAYS * 24 * 3600_000,
+    shutdownTimeoutMs: Math.round(e.SHUTDOWN_TIMEOUT_SECONDS * 1000),
     directLine: Object.freeze({
       maxConversations: e.DIRECTLINE_MAX_CONVERSATIONS,
       maxBytesPerConversation: Math.floor(e.DIRECTLINE_CONVERSATION_MAX_KB * 1024),

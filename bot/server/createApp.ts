@@ -13,6 +13,7 @@ import { errorHandler, notFound, sendError } from './httpErrors.js';
 import type { CpuBudget } from './cpuBudget.js';
 import { clientRateLimits } from './rateLimit.js';
 import { requestLog } from './requestLog.js';
+import { SHARED_STORE_ROUTES } from './sharedStoreGuard.js';
 import type { StaffAuth } from './staffAuth.js';
 import { createWebRouter, type WebDeps } from './webRouter.js';
 
@@ -40,6 +41,8 @@ export interface AppDeps extends ApiDeps {
   cpuBudget?: CpuBudget;
   /** GET /readyz: whether the shared stores (Redis) answer; absent: always ready */
   readiness?: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** 503 with Retry-After on the chat routes (SHARED_STORE_ROUTES) while the shared store (Redis) is away; absent: embedded stores */
+  sharedStoreGuard?: RequestHandler;
 }
 
 /** Body limit of the Bot Framework endpoint: an activity is small; anything bigger is refused with 413. */
@@ -77,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(503).json({ status: 'not_ready', checks, error: { code: 'not_ready', message: `not ready: ${failing}` } });
   });
   if (deps.memoryGuard) app.use(deps.memoryGuard);
+  if (deps.sharedStoreGuard) app.use(SHARED_STORE_ROUTES, deps.sharedStoreGuard);
   if (deps.messages) app.post('/api/messages', limits.chat, cpu, express.json({ limit: ACTIVITY_LIMIT }), activityGuard, deps.messages);
   if (deps.staffAuth) app.use('/staff', deps.staffAuth.router());
   // Before the web router: its Direct Line token endpoint opens a conversation per call.

@@ -11,8 +11,8 @@ export type Activity = Record<string, any>;
  */
 export class BotFrameworkClient {
   readonly received: Array<{ conversation: string; activity: Activity }> = [];
-  /** while set, a reply to this conversation waits for it before the connector answers */
-  hold: { conversation: string; until: Promise<void>; reached: () => void } | undefined;
+  /** while set, a reply to this conversation (or to any, with '*') waits for `until` before the connector answers */
+  hold: { conversation: string; until: Promise<void>; reached: (conversation: string) => void } | undefined;
   #server: Server | undefined;
   #serviceUrl = '';
   #seq = 0;
@@ -24,8 +24,8 @@ export class BotFrameworkClient {
       const conversation = String(req.params.id);
       this.received.push({ conversation, activity: req.body as Activity });
       const hold = this.hold;
-      if (hold && hold.conversation === conversation) {
-        hold.reached();
+      if (hold && (hold.conversation === conversation || hold.conversation === '*')) {
+        hold.reached(conversation);
         await hold.until;
       }
       res.json({ id: `r${this.received.length}` });
@@ -33,6 +33,32 @@ export class BotFrameworkClient {
     this.#server = app.listen(0, '127.0.0.1');
     await new Promise((r) => this.#server!.once('listening', r));
     this.#serviceUrl = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Holds every reply from now on (turns stay in flight, mid-turn) until `release`; `reached(n)`
+   * resolves once replies of n different conversations are waiting.
+   */
+  holdAll(): { reached(n: number): Promise<void>; release(): void } {
+    const seen = new Set<string>();
+    const waiters: Array<[number, () => void]> = [];
+    let release: () => void = () => undefined;
+    const until = new Promise<void>((r) => (release = r));
+    this.hold = {
+      conversation: '*',
+      until,
+      reached: (conversation) => {
+        seen.add(conversation);
+        for (const [n, resolve] of waiters) if (seen.size >= n) resolve();
+      },
+    };
+    return {
+      reached: (n) => (seen.size >= n ? Promise.resolve() : new Promise<void>((r) => waiters.push([n, r]))),
+      release: () => {
+        this.hold = undefined;
+        release();
+      },
+    };
   }
 
   /** POSTs one message; resolves with the HTTP status once the bot's turn is over. */

@@ -10,8 +10,9 @@ import { ChecklistBuilder } from './answers/checklistBuilder.js';
 import { ChecklistRenderer } from './answers/checklistRenderer.js';
 import { AssistantBot } from './assistantBot.js';
 import { createBotFrameworkChannel } from './channels/botFrameworkChannel.js';
-import { MemoryConversationStore } from './directline/conversationStore.js';
+import { MemoryConversationStore, type ConversationStore } from './directline/conversationStore.js';
 import { DirectLineAdapter } from './directline/directLineAdapter.js';
+import { DirectLineStream } from './directline/directLineStream.js';
 import { TokenService } from './directline/tokenService.js';
 import { loadConfig, type Config } from './config/config.js';
 import { Localizer } from './i18n/localizer.js';
@@ -23,6 +24,8 @@ import { GracefulShutdown } from './server/gracefulShutdown.js';
 import { sharedStoreGuard } from './server/sharedStoreGuard.js';
 import { MemoryGuard } from './server/memoryGuard.js';
 import { LowdbStaffSessionStore } from './server/lowdbStaffSessionStore.js';
+import { RedisStaffSessionStore } from './server/redisStaffSessionStore.js';
+import type { StaffSessionStore } from './server/staffSessionStore.js';
 import { StaffAuth } from './server/staffAuth.js';
 import { KeyedMutex } from './storage/keyedMutex.js';
 import type { KeyedLock } from './storage/keyedLock.js';
@@ -31,6 +34,7 @@ import { RedisKeyedLock } from './storage/redisKeyedLock.js';
 import { RedisStorage } from './storage/redisStorage.js';
 import { TurnLockMiddleware } from './storage/turnLockMiddleware.js';
 import { RedisConnection } from './redis/redisConnection.js';
+import { redisRateLimitStores } from './redis/redisRateLimitStores.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { FeedbackMiddleware } from './feedback/feedbackMiddleware.js';
 import { LearnedExamples } from './feedback/learnedExamples.js';
@@ -39,7 +43,9 @@ import { ReviewReport } from './feedback/reviewReport.js';
 import { PiiMaskingMiddleware } from './privacy/piiMaskingMiddleware.js';
 import { Understanding } from './understanding/understanding.js';
 import { WeChatAdapter } from './wechat/wechatAdapter.js';
-import { WeChatChannel } from './wechat/wechatChannel.js';
+import { WeChatChannel, WECHAT_SESSION_TTL_MS } from './wechat/wechatChannel.js';
+import { RedisReplayGuard } from './wechat/redisReplayGuard.js';
+import { RedisWeChatSessions } from './wechat/redisWeChatSessions.js';
 import { WeChatCrypto } from './wechat/wechatCrypto.js';
 import { loadWeChatMenu } from './wechat/wechatMenu.js';
 
@@ -61,6 +67,10 @@ export interface Service {
   app: ReturnType<typeof createApp>;
   /** SIGTERM/SIGINT: drain, run the hooks others register (onDrain / onClose), close; /readyz is 503 meanwhile */
   shutdown: GracefulShutdown;
+  /** Direct Line's WebSocket streams; `close()` them on shutdown (clients reconnect elsewhere) */
+  directLineStream: DirectLineStream;
+  /** gives `server` (the one listening with `app`) its WebSocket upgrades */
+  attach(server: Server): void;
   /** stops timers so a test process can exit */
   close(): void;
 }
@@ -123,12 +133,23 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   useTurnMiddleware(botFramework.adapter);
 
   // Budgets bound what anyone on the internet can make the Direct Line store hold (issue 11).
-  const conversations = new MemoryConversationStore(config.directLine);
+  // Embedded, with DIRECTLINE_SECRET (tokens that outlive the process) each conversation is also a file
+  // under DATA_DIR/directline, so a restart ends no one's chat.
+  const conversations: ConversationStore = config.directLineSecret
+    ? await MemoryConversationStore.open({ ...config.directLine, dir: path.join(config.dataDir, 'directline'), logger: log })
+    : new MemoryConversationStore(config.directLine);
   if (!config.directLineSecret) log.warn('DIRECTLINE_SECRET is unset: Direct Line tokens end with this process');
   const tokens = new TokenService({ secret: config.directLineSecret ?? TokenService.generateSecret() });
   const directLine = new DirectLineAdapter({ store: conversations, bot: { id: 'xizang-yibao-assistant', name: '西藏医保办事助手' } });
   directLine.onTurnError = onTurnError;
   useTurnMiddleware(directLine);
+  const directLineStream = new DirectLineStream({
+    store: conversations,
+    tokens,
+    logger: log,
+    maxSockets: config.directLine.maxSockets,
+    maxSocketsPerConversation: config.directLine.socketsPerConversation,
+  });
 
   // The menu is knowledge: checked at every start-up, published by `npm run wechat:menu`.
   await loadWeChatMenu(config.knowledgeDir, knowledge.categories);
@@ -139,15 +160,23 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     wechatAdapter.onTurnError = onTurnError;
     useTurnMiddleware(wechatAdapter);
     const { token, appId, encodingAesKey, replyTimeoutMs } = config.wechat;
-    const channel = new WeChatChannel({ adapter: wechatAdapter, logic: (context) => bot.run(context), localizer, categories: knowledge.categories, logger: log, replyTimeoutMs });
-    wechat = { channel, token, crypto: encodingAesKey && appId ? new WeChatCrypto(encodingAesKey, appId) : undefined };
+    const channel = new WeChatChannel({ adapter: wechatAdapter, logic: (context) => bot.run(context), localizer, categories: knowledge.categories, logger: log, replyTimeoutMs,
+      // With REDIS_URL unread pages and late replies outlive a restart and follow the person to any instance.
+      sessions: redis ? new RedisWeChatSessions({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: WECHAT_SESSION_TTL_MS }) : undefined });
+    wechat = {
+      channel,
+      token,
+      crypto: encodingAesKey && appId ? new WeChatCrypto(encodingAesKey, appId) : undefined,
+      // One MsgId delivered to two instances runs the bot once: the claim and the answer are in Redis.
+      replay: redis ? (ttlMs) => new RedisReplayGuard({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs }) : undefined,
+    };
     log.info({ safeMode: wechat.crypto !== undefined }, 'WeChat Official Account endpoint at /wechat');
   }
 
   const sweep = setInterval(() => {
     lowdb?.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
     reviewLog.sweep().catch((err: unknown) => log.warn({ err }, 'review sweep failed'));
-    conversations.sweep();
+    conversations.sweep().catch((err: unknown) => log.warn({ err }, 'Direct Line sweep failed'));
   }, Math.min(config.stateTtlMs, 60 * 60_000));
   sweep.unref();
 
@@ -155,12 +184,17 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     log.warn({ staffToken: config.staffToken }, 'STAFF_TOKEN is unset: generated a staff sign-in token for this process (set STAFF_TOKEN to keep one)');
   }
   // Staff sessions on disk: revocable by /staff/logout, and kept across a restart.
-  const staffSessions = new LowdbStaffSessionStore({ dir: path.join(config.dataDir, 'staff-sessions'), sessionMs: STAFF_SESSION_SECONDS * 1000, logger: log });
+  // With REDIS_URL in Redis, so a sign-in made on one instance verifies on all of them.
+  const staffSessions: StaffSessionStore = redis
+    ? new RedisStaffSessionStore({ client: redis.client, keyPrefix: redis.keyPrefix })
+    : new LowdbStaffSessionStore({ dir: path.join(config.dataDir, 'staff-sessions'), sessionMs: STAFF_SESSION_SECONDS * 1000, logger: log });
   const sessionSweep = setInterval(() => {
     staffSessions.sweep().catch((err: unknown) => log.warn({ err }, 'staff session sweep failed'));
   }, 60 * 60_000);
   sessionSweep.unref();
-  const staffAuth = new StaffAuth({ token: config.staffToken, logger: log, sessions: staffSessions, sessionSeconds: STAFF_SESSION_SECONDS });
+  // One rate budget per client across every instance with REDIS_URL (chat endpoints, WeChat users, failed staff sign-ins).
+  const rateLimitStores = redis ? redisRateLimitStores(redis.client, redis.keyPrefix) : undefined;
+  const staffAuth = new StaffAuth({ token: config.staffToken, logger: log, sessions: staffSessions, sessionSeconds: STAFF_SESSION_SECONDS, rateLimitStores });
 
   const app = createApp({
     logger: log,
@@ -179,12 +213,14 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       store: conversations,
       tokens,
       logic: (context) => bot.run(context),
+      streaming: true,
       // RATE_LIMIT_PER_MINUTE=0 (load tests) turns the poll limit off too.
       limits: { pollsPerSecond: config.rateLimitPerMinute === 0 ? 0 : config.directLine.pollsPerSecond },
     },
     memoryGuard: new MemoryGuard({ heapBudgetBytes: config.memoryBudget.heapBytes, rssBudgetBytes: config.memoryBudget.rssBytes, logger: log }).middleware(),
     wechat,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimitStores,
     // RATE_LIMIT_PER_MINUTE=0 (load tests) turns the CPU budget off too, like the poll limit.
     cpuBudget: new CpuBudget({ msPerMinute: config.rateLimitPerMinute === 0 ? 0 : config.cpuBudgetMsPerMinute }),
     trustProxy: config.trustProxy,
@@ -222,7 +258,11 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     wechat: wechatAdapter,
     app,
     shutdown,
+    directLineStream,
+    attach: (server) => directLineStream.attach(server),
     close: () => {
+      void directLineStream.close();
+      void conversations.close();
       clearInterval(sweep);
       clearInterval(sessionSweep);
       reviewReport.close();
@@ -238,6 +278,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
   return new Promise((resolve, reject) => {
     const server = service.app.listen(config.port, config.host ?? '0.0.0.0', () => {
       exitOnSignals(service.shutdown, logger);
+      service.attach(server);
       logger.info(
         { port: config.port, matters: knowledge.matters.length, offices: knowledge.offices.length, ms: Math.round(performance.now() - started) },
         `listening on http://localhost:${config.port}`,

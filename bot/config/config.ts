@@ -63,6 +63,10 @@ const Env = z.object({
   DIRECTLINE_IDLE_MINUTES: z.coerce.number().positive().default(30),
   /** Direct Line: polls per second per conversation (averaged over 2 s); 0 turns the limit off */
   DIRECTLINE_POLLS_PER_SECOND: z.coerce.number().min(0).default(5),
+  /** Direct Line: WebSocket streams one instance holds at once; beyond it an upgrade gets 503 */
+  DIRECTLINE_MAX_SOCKETS: z.coerce.number().int().min(1).default(10_000),
+  /** Direct Line: streams of one conversation; a newer one closes the oldest (a page reconnecting after a network change) */
+  DIRECTLINE_SOCKETS_PER_CONVERSATION: z.coerce.number().int().min(1).max(100).default(3),
   /** V8 heap in use (MiB) beyond which requests get 503; default 85 % of V8's heap limit */
   MEMORY_BUDGET_HEAP_MB: z.coerce.number().positive().optional(),
   /** resident memory (MiB) beyond which requests get 503; default 90 % of the container's limit, none without one */
@@ -120,6 +124,8 @@ export type Config = Readonly<{
     maxTotalBytes: number;
     idleTtlMs: number;
     pollsPerSecond: number;
+    maxSockets: number;
+    socketsPerConversation: number;
   }>;
   /** memory beyond which requests are refused with 503; undefined: the guard's defaults */
   memoryBudget: Readonly<{ heapBytes: number | undefined; rssBytes: number | undefined }>;
@@ -198,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTotalBytes: Math.floor(e.DIRECTLINE_TOTAL_MAX_MB * 1024 * 1024),
       idleTtlMs: e.DIRECTLINE_IDLE_MINUTES * 60_000,
       pollsPerSecond: e.DIRECTLINE_POLLS_PER_SECOND,
+      maxSockets: e.DIRECTLINE_MAX_SOCKETS,
+      socketsPerConversation: e.DIRECTLINE_SOCKETS_PER_CONVERSATION,
     }),
     memoryBudget: Object.freeze({
       heapBytes: e.MEMORY_BUDGET_HEAP_MB === undefined ? undefined : Math.floor(e.MEMORY_BUDGET_HEAP_MB * 2 ** 20),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors/configError.js';
+import type { Logger } from '../logging/logger.js';
 import { ActivityTooLargeError } from './activityTooLargeError.js';
+import { ConversationFiles, type SavedConversation } from './conversationFiles.js';
 import { ConversationsFullError } from './conversationsFullError.js';
 
 /**
@@ -69,6 +71,16 @@ export interface ConversationStore {
   deleteActivity(conversationId: string, activityId: string): Promise<boolean>;
   delete(conversationId: string): Promise<boolean>;
   usage(): Promise<StoreUsage>;
+  /**
+   * Calls `listener` whenever the conversation's log may have grown, on whichever instance it grew
+   * (the doorbell of WebSocket streams: the listener then reads from its watermark). Resolves to
+   * the function that stops watching.
+   */
+  watch(conversationId: string, listener: () => void): Promise<() => void>;
+  /** Forgets idle conversations; returns how many. */
+  sweep(): Promise<number>;
+  /** Waits for writes in flight and lets go of connections. */
+  close(): Promise<void>;
 }
 
 export interface MemoryConversationStoreOptions {
@@ -83,6 +95,11 @@ export interface MemoryConversationStoreOptions {
   /** conversations untouched for this long are forgotten */
   idleTtlMs?: number;
   now?: () => number;
+}
+
+export interface EmbeddedConversationStoreOptions extends MemoryConversationStoreOptions {
+  /** where each conversation is kept so it survives a restart (DATA_DIR/directline) */
+  files?: ConversationFiles;
 }
 
 /** An activity kept as its JSON text: a string costs about its UTF-8 size in V8, a parsed object several times that. */
@@ -113,12 +130,16 @@ export const DEFAULT_STORE_LIMITS = {
 } as const;
 
 /**
- * The in-memory store: a Map kept in least-recently-active order, so expiry only
- * ever looks at its front. Activities are kept as JSON text, exactly as a persistent
- * store would keep them, and measured in UTF-8 bytes.
+ * The embedded store, for one instance: a Map kept in least-recently-active order, so expiry only
+ * ever looks at its front. Activities are kept as JSON text, exactly as a persistent store would
+ * keep them, and measured in UTF-8 bytes. With `files`, every change is on disk (one durable file
+ * per conversation) before the call resolves, and `open` reads them back after a restart; reads
+ * are not written, so after a restart idle time counts from the last write.
  */
 export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
+  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly files: ConversationFiles | undefined;
   private readonly maxConversations: number;
   private readonly maxActivities: number;
   private readonly maxConversationBytes: number;
@@ -127,7 +148,8 @@ export class MemoryConversationStore implements ConversationStore {
   private readonly now: () => number;
   private totalBytes = 0;
 
-  constructor(options: MemoryConversationStoreOptions = {}) {
+  constructor(options: EmbeddedConversationStoreOptions = {}) {
+    this.files = options.files;
     this.maxConversations = positive(options.maxConversations ?? DEFAULT_STORE_LIMITS.maxConversations, 'maxConversations');
     this.maxActivities = positive(options.maxActivitiesPerConversation ?? DEFAULT_STORE_LIMITS.maxActivitiesPerConversation, 'maxActivitiesPerConversation');
     this.maxConversationBytes = positive(options.maxBytesPerConversation ?? DEFAULT_STORE_LIMITS.maxBytesPerConversation, 'maxBytesPerConversation');
@@ -142,6 +164,17 @@ export class MemoryConversationStore implements ConversationStore {
     }
   }
 
+  /** A store whose conversations live in `dir` too, with those saved there before loaded (the idle ones dropped). */
+  static async open(options: MemoryConversationStoreOptions & { dir: string; logger?: Logger }): Promise<MemoryConversationStore> {
+    const files = new ConversationFiles(options.dir, options.logger);
+    const store = new MemoryConversationStore({ ...options, files });
+    const saved = (await files.loadAll()).sort((a, b) => a.lastActiveAt - b.lastActiveAt);
+    for (const s of saved) store.restore(s);
+    await store.sweep();
+    options.logger?.info({ conversations: store.size, dir: options.dir }, 'Direct Line conversations read back from disk');
+    return store;
+  }
+
   get size(): number {
     return this.conversations.size;
   }
@@ -152,7 +185,7 @@ export class MemoryConversationStore implements ConversationStore {
 
   async create(): Promise<ConversationInfo> {
     const now = this.now();
-    this.sweep(now);
+    await this.persist(this.sweepNow(now));
     if (this.conversations.size >= this.maxConversations) {
       const oldest = this.conversations.values().next().value;
       const retryAfterMs = oldest ? oldest.lastActiveAt + this.idleTtlMs - now : this.idleTtlMs;
@@ -162,6 +195,7 @@ export class MemoryConversationStore implements ConversationStore {
     while (this.conversations.has(id)) id = newConversationId();
     const conversation: Conversation = { id, createdAt: now, lastActiveAt: now, started: false, nextSeq: 1, log: [], bytes: 0 };
     this.conversations.set(id, conversation);
+    await this.persist([id]);
     return info(conversation);
   }
 
@@ -174,6 +208,7 @@ export class MemoryConversationStore implements ConversationStore {
     const c = this.touch(conversationId);
     if (!c || c.started) return false;
     c.started = true;
+    await this.persist([c.id]);
     return true;
   }
 
@@ -182,7 +217,8 @@ export class MemoryConversationStore implements ConversationStore {
     if (!c) return undefined;
     const entry = this.entry(c.nextSeq, activityId(conversationId, c.nextSeq), activity);
     c.nextSeq++;
-    this.push(c, entry);
+    await this.persist(this.push(c, entry));
+    this.ring(conversationId);
     return JSON.parse(entry.json) as StoredActivity;
   }
 
@@ -205,7 +241,8 @@ export class MemoryConversationStore implements ConversationStore {
     c.nextSeq++;
     c.log.splice(index, 1);
     this.forget(c, old.bytes);
-    this.push(c, entry);
+    await this.persist(this.push(c, entry));
+    this.ring(conversationId);
     return JSON.parse(entry.json) as StoredActivity;
   }
 
@@ -217,22 +254,70 @@ export class MemoryConversationStore implements ConversationStore {
     if (!old) return false;
     c.log.splice(index, 1);
     this.forget(c, old.bytes);
+    await this.persist([c.id]);
     return true;
   }
 
   async delete(conversationId: string): Promise<boolean> {
-    return this.remove(conversationId);
+    const removed = this.remove(conversationId);
+    await this.persist([conversationId]);
+    return removed;
+  }
+
+  async watch(conversationId: string, listener: () => void): Promise<() => void> {
+    let set = this.watchers.get(conversationId);
+    if (!set) this.watchers.set(conversationId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.watchers.get(conversationId) === set) this.watchers.delete(conversationId);
+    };
   }
 
   /** Forgets idle conversations; returns how many. Runs on every create, callable on a timer too. */
-  sweep(now: number = this.now()): number {
-    let removed = 0;
+  async sweep(now: number = this.now()): Promise<number> {
+    const removed = this.sweepNow(now);
+    await this.persist(removed);
+    return removed.length;
+  }
+
+  async close(): Promise<void> {
+    await this.files?.flush();
+  }
+
+  private sweepNow(now: number): string[] {
+    const removed: string[] = [];
     for (const [id, c] of this.conversations) {
       if (now - c.lastActiveAt < this.idleTtlMs) break; // the rest were active more recently
       this.remove(id);
-      removed++;
+      removed.push(id);
     }
     return removed;
+  }
+
+  /** Puts a conversation read from disk back (callers go oldest first, so the Map stays in activity order). */
+  private restore(saved: SavedConversation): void {
+    const log: Entry[] = saved.log.map((e) => ({ seq: e.seq, id: e.id, json: e.json, bytes: Buffer.byteLength(e.json, 'utf8') }));
+    const c: Conversation = { ...saved, log, bytes: log.reduce((n, e) => n + e.bytes, 0) };
+    this.conversations.set(c.id, c);
+    this.totalBytes += c.bytes;
+  }
+
+  /** Writes the conversations `ids` as they are now (removing the files of those gone). */
+  private async persist(ids: Iterable<string>): Promise<void> {
+    const files = this.files;
+    if (!files) return;
+    await Promise.all([...new Set(ids)].map((id) => files.save(id, () => this.snapshot(id))));
+  }
+
+  private snapshot(id: string): SavedConversation | undefined {
+    const c = this.conversations.get(id);
+    if (!c) return undefined;
+    return { id: c.id, createdAt: c.createdAt, lastActiveAt: c.lastActiveAt, started: c.started, nextSeq: c.nextSeq, log: c.log.map(({ seq, id: aid, json }) => ({ seq, id: aid, json })) };
+  }
+
+  private ring(conversationId: string): void {
+    for (const listener of this.watchers.get(conversationId) ?? []) listener();
   }
 
   /** Looks the conversation up, drops it if idle too long, else marks it active (moving it to the Map's end). */
@@ -254,7 +339,10 @@ export class MemoryConversationStore implements ConversationStore {
     const c = this.conversations.get(conversationId);
     if (!c) return false;
     this.totalBytes -= c.bytes;
-    return this.conversations.delete(conversationId);
+    this.conversations.delete(conversationId);
+    // Its file goes too (callers that must know when await persist themselves; this one joins theirs).
+    this.persist([conversationId]).catch(() => undefined);
+    return true;
   }
 
   /** The stored form of an activity with its id (dates become ISO strings); refuses one no conversation could hold. */
@@ -265,7 +353,9 @@ export class MemoryConversationStore implements ConversationStore {
     return { seq, id, json, bytes };
   }
 
-  private push(c: Conversation, entry: Entry): void {
+  /** Appends within the budgets; returns the ids of the conversations it changed. */
+  private push(c: Conversation, entry: Entry): Set<string> {
+    const changed = new Set([c.id]);
     // The conversation's own budget first: its oldest go.
     while (c.log.length > 0 && (c.log.length >= this.maxActivities || c.bytes + entry.bytes > this.maxConversationBytes)) this.dropOldest(c);
     // Then the total: the largest logs give up their oldest, so small conversations keep their history.
@@ -273,10 +363,12 @@ export class MemoryConversationStore implements ConversationStore {
       const largest = this.largest();
       if (!largest) break;
       this.dropOldest(largest);
+      changed.add(largest.id);
     }
     c.log.push(entry);
     c.bytes += entry.bytes;
     this.totalBytes += entry.bytes;
+    return changed;
   }
 
   private dropOldest(c: Conversation): void {

@@ -10,7 +10,7 @@ import { ConversationsFullError } from './conversationsFullError.js';
 import type { BotLogic, DirectLineAdapter } from './directLineAdapter.js';
 import { DirectLineError, type DirectLineErrorCode } from './directLineError.js';
 import { describeIssue, IncomingActivity, StartConversation } from './incomingActivity.js';
-import type { IssuedToken, TokenClaims, TokenService } from './tokenService.js';
+import { TokenService, type IssuedToken, type TokenClaims } from './tokenService.js';
 
 export interface DirectLineLimits {
   /** largest JSON body accepted, in bytes (default 64 kB) */
@@ -38,10 +38,9 @@ export interface DirectLineRouterDeps {
   logic: BotLogic;
   logger: Logger;
   limits?: DirectLineLimits;
+  /** a DirectLineStream is attached to the server: answers carry a `streamUrl` (else clients poll) */
+  streaming?: boolean;
 }
-
-/** The client-chosen id for the one user of a conversation opened without one. */
-const anonymousUserId = (): string => `anon_${randomBytes(9).toString('base64url')}`;
 
 /**
  * Direct Line 3.0 (polling) for our own bot, to mount at `/v3/directline`.
@@ -49,7 +48,7 @@ const anonymousUserId = (): string => `anon_${randomBytes(9).toString('base64url
  * Every error, including body-parser ones, has the Direct Line shape
  * `{ "error": { "code", "message" } }`.
  */
-export function createDirectLineRouter({ adapter, store, tokens, logic, logger, limits = {} }: DirectLineRouterDeps): Router {
+export function createDirectLineRouter({ adapter, store, tokens, logic, logger, limits = {}, streaming = false }: DirectLineRouterDeps): Router {
   const maxBodyBytes = limits.maxBodyBytes ?? 64 * 1024;
   const pageSize = limits.pageSize ?? 100;
   const turnTimeoutMs = limits.turnTimeoutMs ?? 15_000;
@@ -88,12 +87,22 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   }
 
   /** The token's conversation, after checking the token opens the one in the path. */
-  async function authorizedConversation(req: Request<{ conversationId: string }>): Promise<{ conversation: ConversationInfo; token: string; expiresIn: number }> {
+  async function authorizedConversation(
+    req: Request<{ conversationId: string }>,
+  ): Promise<{ conversation: ConversationInfo; token: string; expiresIn: number; userId: string }> {
     const { token, claims, expiresIn } = requireToken(req, tokens);
     if (claims.conversationId !== req.params.conversationId) {
       throw new DirectLineError(403, 'Forbidden', 'the token is not valid for this conversation');
     }
-    return { conversation: await openConversation(claims.conversationId), token, expiresIn };
+    return { conversation: await openConversation(claims.conversationId), token, expiresIn, userId: claims.userId };
+  }
+
+  /** Where a client opens the WebSocket stream, from `watermark` on (the token rides in the URL: browsers cannot set headers on a WebSocket). */
+  function withStreamUrl<T extends { conversationId: string; token: string }>(req: Request, issued: T, watermark?: number): T & { streamUrl?: string } {
+    const host = req.get('host');
+    if (!streaming || !host || !/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return issued;
+    const query = new URLSearchParams({ watermark: watermark === undefined ? '' : String(watermark), t: issued.token });
+    return { ...issued, streamUrl: `${req.protocol === 'https' ? 'wss' : 'ws'}://${host}${req.baseUrl}/conversations/${encodeURIComponent(issued.conversationId)}/stream?${query}` };
   }
 
   router.post('/tokens/generate', async (_req, res) => {
@@ -105,7 +114,7 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   router.post('/tokens/refresh', async (req, res) => {
     const { claims } = requireToken(req, tokens);
     const conversation = await openConversation(claims.conversationId);
-    res.json(tokens.issue(conversation.id) satisfies IssuedToken);
+    res.json(tokens.issue(conversation.id, claims.userId) satisfies IssuedToken);
   });
 
   router.post('/conversations', json, async (req, res) => {
@@ -114,15 +123,19 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
     const start = parseStart(req.body);
     let conversation: ConversationInfo;
     let issued: IssuedToken;
+    // The user is the token's, never the body's: a client that could name its user could name someone else's.
+    let userId: string;
     if (check) {
       conversation = await openConversation(check.claims.conversationId);
       issued = { conversationId: conversation.id, token: check.token, expires_in: check.expiresIn };
+      userId = check.claims.userId;
     } else {
       conversation = await store.create();
-      issued = tokens.issue(conversation.id);
+      userId = TokenService.newUserId();
+      issued = tokens.issue(conversation.id, userId);
     }
     if (await store.markStarted(conversation.id)) {
-      const user = { id: start.user?.id ?? anonymousUserId(), ...(start.user?.name ? { name: start.user.name } : {}), role: 'user' };
+      const user = { id: userId, ...(start.user?.name ? { name: start.user.name } : {}), role: 'user' };
       log.debug({ conversationId: conversation.id }, 'conversation started');
       try {
         const conversationUpdate = {
@@ -143,7 +156,7 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
         log.error({ err, conversationId: conversation.id }, 'the bot failed on conversationUpdate');
       }
     }
-    res.status(201).json(issued);
+    res.status(201).json(withStreamUrl(req, issued));
   });
 
   /** Reads authorize first, so only the token's holder can spend a conversation's poll budget. */
@@ -152,10 +165,11 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
     next();
   };
 
-  // "Get conversation information" — directlinejs calls it to reconnect, or when given a token and a conversationId.
-  router.get('/conversations/:conversationId', authorizeRead, pollLimit, (_req, res) => {
+  // "Get conversation information" — directlinejs calls it to reconnect (a new streamUrl from its watermark on), or when given a token and a conversationId.
+  router.get('/conversations/:conversationId', authorizeRead, pollLimit, (req, res) => {
     const { conversation, token, expiresIn } = res.locals.authorized as Awaited<ReturnType<typeof authorizedConversation>>;
-    res.json({ conversationId: conversation.id, token, expires_in: expiresIn });
+    const watermark = req.query.watermark === undefined || req.query.watermark === '' ? undefined : parseWatermark(req.query.watermark);
+    res.json(withStreamUrl(req, { conversationId: conversation.id, token, expires_in: expiresIn }, watermark));
   });
 
   router.get('/conversations/:conversationId/activities', authorizeRead, pollLimit, async (req, res) => {
@@ -166,13 +180,15 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   });
 
   router.post('/conversations/:conversationId/activities', json, async (req: Request<{ conversationId: string }>, res) => {
-    const { conversation } = await authorizedConversation(req);
+    const { conversation, userId } = await authorizedConversation(req);
     // Masked before it is stored in the conversation's log, not only before the bot sees it.
     const body = maskActivity(parseActivity(req.body));
     const now = new Date();
     const stored = await store.append(conversation.id, {
       ...body,
-      from: { ...body.from, role: 'user' },
+      // Replaced by the token's user, as Web Chat and directlinejs send anyway: a forged from.id
+      // would otherwise read another person's remembered profile (user state is keyed by from.id).
+      from: { ...body.from, id: userId, role: 'user' },
       channelId: adapter.channelId,
       serviceUrl: adapter.serviceUrl,
       conversation: { id: conversation.id },

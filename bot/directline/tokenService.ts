@@ -14,6 +14,8 @@ const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toStrin
 const Claims = z.object({
   /** the one conversation this token opens */
   conv: z.string().min(1).max(128),
+  /** the one user who may speak in it (Web Chat and directlinejs read this claim and send it as from.id) */
+  user: z.string().min(1).max(256),
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
   jti: z.string().min(1).max(64),
@@ -21,6 +23,8 @@ const Claims = z.object({
 
 export interface TokenClaims {
   conversationId: string;
+  /** from.id of every activity posted with this token */
+  userId: string;
   /** seconds since the epoch */
   issuedAt: number;
   /** seconds since the epoch */
@@ -67,9 +71,15 @@ export class TokenService {
     return randomBytes(MIN_SECRET_BYTES).toString('base64url');
   }
 
-  issue(conversationId: string): IssuedToken {
+  /** A new user id for a token: server-chosen, so nobody can name someone else's (the dl_ prefix is Azure's, which Web Chat trusts). */
+  static newUserId(): string {
+    return `dl_${randomBytes(12).toString('base64url')}`;
+  }
+
+  /** A token for one conversation and one user (a fresh user id unless given: a client never picks its own). */
+  issue(conversationId: string, userId: string = TokenService.newUserId()): IssuedToken {
     const iat = this.nowSeconds();
-    const claims: z.infer<typeof Claims> = { conv: conversationId, iat, exp: iat + this.ttlSeconds, jti: randomBytes(9).toString('base64url') };
+    const claims: z.infer<typeof Claims> = { conv: conversationId, user: userId, iat, exp: iat + this.ttlSeconds, jti: randomBytes(9).toString('base64url') };
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const signature = this.sign(`${HEADER}.${payload}`).toString('base64url');
     return { conversationId, token: `${HEADER}.${payload}.${signature}`, expires_in: this.ttlSeconds };
@@ -95,14 +105,14 @@ export class TokenService {
     if (!claims.success) return { ok: false, reason: 'malformed' };
     const expiresIn = claims.data.exp - this.nowSeconds();
     if (expiresIn <= 0) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { conversationId: claims.data.conv, issuedAt: claims.data.iat, expiresAt: claims.data.exp }, expiresIn };
+    return { ok: true, claims: { conversationId: claims.data.conv, userId: claims.data.user, issuedAt: claims.data.iat, expiresAt: claims.data.exp }, expiresIn };
   }
 
-  /** A new token for the same conversation, if the old one is still valid. */
+  /** A new token for the same conversation and user, if the old one is still valid. */
   refresh(token: string): { ok: true; issued: IssuedToken } | { ok: false; reason: 'malformed' | 'signature' | 'expired' } {
     const check = this.verify(token);
     if (!check.ok) return check;
-    return { ok: true, issued: this.issue(check.claims.conversationId) };
+    return { ok: true, issued: this.issue(check.claims.conversationId, check.claims.userId) };
   }
 
   private sign(data: string): Buffer {

@@ -135,11 +135,11 @@ describe('MemoryConversationStore', () => {
     const fresh = await store.create(); // sweeps the rest
     expect(store.size).toBe(1);
     expect(await store.get(fresh.id)).toBeDefined();
-    expect(store.sweep(10_000)).toBe(1);
+    expect(await store.sweep(10_000)).toBe(1);
   });
 
   it('the configuration\'s defaults are the store\'s, and a conversation budget beyond the total stops start-up', () => {
-    const { pollsPerSecond, ...store } = loadConfig({}).directLine;
+    const { pollsPerSecond, maxSockets: _sockets, socketsPerConversation: _perConversation, ...store } = loadConfig({}).directLine;
     const { maxActivitiesPerConversation: _notConfigurable, ...limits } = DEFAULT_STORE_LIMITS;
     expect(store).toEqual(limits);
     expect(pollsPerSecond).toBe(5);

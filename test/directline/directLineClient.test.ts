@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, startHarness, type Harness } from './harness.js';
+import { call, startHarness, tokenUser, type Harness } from './harness.js';
 
 /**
  * The real botframework-directlinejs client (the one Web Chat uses), in Node, polling
@@ -93,7 +93,7 @@ describe('botframework-directlinejs against our endpoint (polling)', () => {
 
     // What Web Chat waits for: an incoming activity with its clientActivityID and an id.
     const echo = await waitFor(() => activities.find((a) => a.channelData?.clientActivityID === 'web-chat-1' && a.id), 'the echo');
-    expect(echo).toMatchObject({ id, text: '怎么办理异地就医备案', from: { id: 'user1', role: 'user' } });
+    expect(echo).toMatchObject({ id, text: '怎么办理异地就医备案', from: { id: tokenUser(generated.body.token), role: 'user' } });
     const reply = await waitFor(() => activities.find((a) => a.replyToId === id), 'the reply');
     expect(reply).toMatchObject({ type: 'message', text: 'echo: 怎么办理异地就医备案', from: { id: 'yibao-bot', role: 'bot' } });
     expect(activities.indexOf(echo)).toBeLessThan(activities.indexOf(reply));

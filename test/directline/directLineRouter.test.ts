@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../../bot/directline/tokenService.js';
-import { call, heldTurns, message, openConversation, SECRET, startHarness, type Harness } from './harness.js';
+import { call, heldTurns, message, openConversation, SECRET, startHarness, tokenUser, type Harness } from './harness.js';
 
 let h: Harness;
 
@@ -74,18 +74,19 @@ describe('starting a conversation', () => {
       conversation: { id: conversationId },
       from: { id: 'yibao-bot', name: '医保助手', role: 'bot' },
     });
-    expect(welcome.text).toMatch(/^welcome anon_/);
+    expect(welcome.text).toBe(`welcome ${tokenUser(token)}`);
+    expect(tokenUser(token)).toMatch(/^dl_[\w-]{16}$/);
     // botbuilder leaves replyToId off replies to a Direct Line conversationUpdate.
     expect(welcome.replyToId).toBeUndefined();
     expect(new Date(welcome.timestamp).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(got.body.watermark).toBe('1');
   });
 
-  it('uses the user id and locale directlinejs sends, and "Bearer undefined" counts as no token', async () => {
+  it('uses the locale directlinejs sends but never its user id (the token names the user), and "Bearer undefined" counts as no token', async () => {
     const res = await call(h, 'POST', '/conversations', { authorization: 'Bearer undefined', body: { user: { id: 'u-42' }, locale: 'zh-CN' } });
     expect(res.status).toBe(201);
     const got = await call(h, 'GET', `/conversations/${res.body.conversationId}/activities`, { token: res.body.token });
-    expect(got.body.activities[0]).toMatchObject({ text: 'welcome u-42', locale: 'zh-CN' });
+    expect(got.body.activities[0]).toMatchObject({ text: `welcome ${tokenUser(res.body.token)}`, locale: 'zh-CN' });
   });
 
   it("with a generated token: opens that token's conversation, welcomes once", async () => {
@@ -150,7 +151,7 @@ describe('activities', () => {
       id: `${conversationId}|0000002`,
       type: 'message',
       text: '你好',
-      from: { id: 'user1', name: '卓玛', role: 'user' },
+      from: { id: tokenUser(token), name: '卓玛', role: 'user' }, // the token's user, whatever from.id said
       recipient: { id: 'yibao-bot' },
       conversation: { id: conversationId },
       channelId: 'directline',
@@ -168,7 +169,7 @@ describe('activities', () => {
       text: 'echo: 你好',
       replyToId: echo.id,
       from: { id: 'yibao-bot', role: 'bot' },
-      recipient: { id: 'user1' },
+      recipient: { id: tokenUser(token) },
       conversation: { id: conversationId },
     });
   });

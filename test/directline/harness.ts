@@ -5,6 +5,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { MemoryConversationStore, type MemoryConversationStoreOptions } from '../../bot/directline/conversationStore.js';
 import { DirectLineAdapter } from '../../bot/directline/directLineAdapter.js';
 import { createDirectLineRouter, type DirectLineLimits } from '../../bot/directline/directLineRouter.js';
+import { DirectLineStream, type DirectLineStreamOptions } from '../../bot/directline/directLineStream.js';
 import { TokenService } from '../../bot/directline/tokenService.js';
 import { createLogger } from '../../bot/logging/logger.js';
 
@@ -56,13 +57,20 @@ export interface Harness {
   store: MemoryConversationStore;
   tokens: TokenService;
   adapter: DirectLineAdapter;
+  /** WebSocket streaming, when asked for */
+  stream: DirectLineStream | undefined;
   /** moves the token service's clock */
   clock: { offsetMs: number };
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { limits?: DirectLineLimits; store?: MemoryConversationStoreOptions; onTurnError?: boolean } = {},
+  options: {
+    limits?: DirectLineLimits;
+    store?: MemoryConversationStoreOptions;
+    onTurnError?: boolean;
+    stream?: Pick<DirectLineStreamOptions, 'keepAliveMs' | 'maxSockets' | 'maxSocketsPerConversation'>;
+  } = {},
 ): Promise<Harness> {
   const clock = { offsetMs: 0 };
   const store = new MemoryConversationStore(options.store);
@@ -77,10 +85,12 @@ export async function startHarness(
   app.set('query parser', 'simple');
   app.use(
     '/v3/directline',
-    createDirectLineRouter({ adapter, store, tokens, logic: echoLogic, logger: createLogger('silent'), limits: options.limits }),
+    createDirectLineRouter({ adapter, store, tokens, logic: echoLogic, logger: createLogger('silent'), limits: options.limits, streaming: options.stream !== undefined }),
   );
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
+  const stream = options.stream ? new DirectLineStream({ store, tokens, logger: createLogger('silent'), ...options.stream }) : undefined;
+  stream?.attach(server);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,
@@ -89,12 +99,15 @@ export async function startHarness(
     store,
     tokens,
     adapter,
+    stream,
     clock,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await stream?.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -132,4 +145,9 @@ export async function openConversation(h: Harness): Promise<{ conversationId: st
 
 export function message(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'message', from: { id: 'user1', name: '卓玛' }, text, ...extra };
+}
+
+/** The user a Direct Line token names (its `user` claim), as Web Chat reads it. */
+export function tokenUser(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { user: string }).user;
 }

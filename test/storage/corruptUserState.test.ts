@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenUser } from '../directline/harness.js';
 import { DirectLineTestClient, messageKeys } from '../support/liveService.js';
 import { startService, type Answer, type Running } from '../wechat/wechatSimulator.js';
 
@@ -53,8 +54,9 @@ describe('a corrupt user-state file', () => {
   it('Direct Line: the person is answered, starts afresh (Tibetan choice forgotten), and goes on being answered', async () => {
     const dl = new DirectLineTestClient(run.base);
     const conv = await dl.open();
-    const userId = `dl-user-${process.pid}`;
-    const say = (text: string) => dl.say(conv, { text, from: { id: userId } });
+    // Direct Line's user is the token's (a from.id of the client's own choosing is replaced).
+    const userId = tokenUser(conv.token);
+    const say = (text: string) => dl.say(conv, { text });
     // choose Tibetan, which lives in user state
     expect(messageKeys(await say('བོད་ཡིག'))).not.toEqual([]);
     const { file, broken } = await corruptUserState(userId);

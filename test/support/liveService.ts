@@ -35,6 +35,7 @@ export async function startLiveService(env: Record<string, string> = {}, logLeve
   );
   const server = service.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
+  service.attach(server);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,

@@ -145,12 +145,14 @@ export class LocationDialog extends ComponentDialog {
       (step.values as LocationValues).pending = pending;
       const yes = await this.services.t(step.context, 'yes');
       const no = await this.services.t(step.context, 'no');
+      // What people type for yes and no lives in the locales (words.yes / words.no), in either language.
+      const typed = (key: string): string[] => [...this.services.l10n.words('zh-CN', key), ...this.services.l10n.words('bo', key)];
       const prompt = await this.services.message(step.context, 'confirmPlace', { name: this.services.officeLabel(best.office, lang) });
       return step.prompt(PICK, {
         prompt,
         choices: [
-          { value: yes, synonyms: ['对', '是的', '嗯', 'yes', 'ཡིན'] },
-          { value: no, synonyms: ['不对', '错', 'no', 'མིན'] },
+          { value: yes, synonyms: typed('yes') },
+          { value: no, synonyms: typed('no') },
         ],
         style: choiceStyle(step.context),
       });

@@ -22,6 +22,8 @@ export interface Checklist {
   /** the language every text below is in */
   lang: Lang;
   no: number;
+  /** the matter is an item of 办事指南 (numbered as there); otherwise it comes from 事项清单 alone */
+  fromGuide: boolean;
   title: string;
   materials: ChecklistLine[];
   timeLimit: string;
@@ -199,6 +201,7 @@ export class ChecklistBuilder {
     return {
       lang,
       no: matter.no,
+      fromGuide: matter.sources.title?.startsWith('guide:') ?? false,
       title: use(asName(localize(matter, 'title', lang))),
       materials: materials.map(strip),
       timeLimit: use(variant ? localize(variant, 'text', lang) : localize(matter.timeLimit, 'text', lang)),

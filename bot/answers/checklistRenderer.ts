@@ -4,9 +4,6 @@ import type { Checklist, ChecklistLine } from './checklistBuilder.js';
 import { joinItems, withoutClosingShad } from './knowledgeText.js';
 import { phoneList } from './phoneLinks.js';
 
-/** Numbers the guide uses for its 30 items; matter 31 exists only in the list. */
-const GUIDE_ITEMS = 30;
-
 /**
  * One checklist, two renderings from the same data: an Adaptive Card where the
  * channel shows cards, plain numbered text where it does not (WeChat, SMS).
@@ -16,8 +13,9 @@ export class ChecklistRenderer {
 
   private sources(c: Checklist, lang: Lang): string {
     const parts: string[] = [];
-    if (c.no <= GUIDE_ITEMS) parts.push(this.l10n.t(lang, 'sourceGuide', { no: c.no }));
-    if (c.no > GUIDE_ITEMS || [...c.materials, ...c.notes].some((l) => l.fromList)) parts.push(this.l10n.t(lang, 'sourceList'));
+    // Which document a matter comes from is data (its title's source), not a number range.
+    if (c.fromGuide) parts.push(this.l10n.t(lang, 'sourceGuide', { no: c.no }));
+    if (!c.fromGuide || [...c.materials, ...c.notes].some((l) => l.fromList)) parts.push(this.l10n.t(lang, 'sourceList'));
     return this.l10n.t(lang, 'sourceLine', { sources: joinItems(parts, this.l10n.t(lang, 'partSeparator')) });
   }
 

@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import { ROOT_DIR } from '../config/config.js';
 import type { ConversationStore } from '../directline/conversationStore.js';
 import type { TokenService } from '../directline/tokenService.js';
-import { LANGS } from '../i18n/localizer.js';
+import { LANGS, type Lang } from '../i18n/localizer.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { CompressedFiles } from './compressedFiles.js';
 import { sendError } from './httpErrors.js';
@@ -60,9 +60,14 @@ export function createWebRouter(deps: WebDeps): Router {
   const files = new CompressedFiles();
   const router = Router();
   const fill = (html: string): string => html.replaceAll('{{ASSET_BASE}}', assetBase);
+  const webStrings = Object.fromEntries(LANGS.map((lang) => [lang, JSON.parse(readFileSync(path.join(deps.localesDir, lang, 'web.json'), 'utf8')) as Strings])) as Record<Lang, Strings>;
+  // Pages come in each language (?lang=bo), each compressed once.
+  const pageFiles = Object.fromEntries(LANGS.map((lang) => [lang, new CompressedFiles()])) as Record<Lang, CompressedFiles>;
 
   const page = (name: keyof typeof PAGES) => async (req: Request, res: Response) => {
-    CompressedFiles.send(req, res, await files.get(path.join(WEB_DIR, PAGES[name]), fill), REVALIDATE);
+    const lang: Lang = req.query.lang === 'bo' ? 'bo' : 'zh-CN';
+    const file = await pageFiles[lang].get(path.join(WEB_DIR, PAGES[name]), (html) => localizePage(fill(html), lang, webStrings[lang]));
+    CompressedFiles.send(req, res, file, REVALIDATE);
   };
   router.get(['/', '/chat'], page('chat'));
   router.get('/kiosk', page('kiosk'));
@@ -77,9 +82,7 @@ export function createWebRouter(deps: WebDeps): Router {
 
   // The embed script's URL is fixed (pasted into other sites), so it is cached an hour rather than versioned;
   // other sites load it, so it is exempt from the same-origin resource policy.
-  const embedStrings = Object.fromEntries(
-    LANGS.map((lang) => [lang, (JSON.parse(readFileSync(path.join(deps.localesDir, lang, 'web.json'), 'utf8')) as { embed: unknown }).embed]),
-  );
+  const embedStrings = Object.fromEntries(LANGS.map((lang) => [lang, webStrings[lang].embed]));
   router.get('/embed.js', async (req, res) => {
     res.set('Cross-Origin-Resource-Policy', 'cross-origin');
     const file = await files.get(path.join(WEB_DIR, 'embed.js'), (js) => js.replace('{{EMBED_STRINGS}}', JSON.stringify(embedStrings)));
@@ -155,6 +158,29 @@ export function createWebRouter(deps: WebDeps): Router {
   }
 
   return router;
+}
+
+type Strings = { [key: string]: string | Strings };
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/**
+ * The page in `lang` before any script runs (issue 14 §6: on a 400 kbps link the header stayed
+ * blank until Web Chat's bundle had loaded): every empty [data-i18n] element and
+ * data-i18n-<attribute> filled on the server, and the language's web.json inlined as a JSON
+ * block (not a script: the CSP allows none inline) for the page's own scripts.
+ */
+export function localizePage(html: string, lang: Lang, strings: Strings): string {
+  const lookup = (key: string): string => {
+    const value = key.split('.').reduce<string | Strings | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), strings);
+    return typeof value === 'string' ? value : key;
+  };
+  const json = JSON.stringify({ lang, strings }).replace(/</g, '\\u003c');
+  return html
+    .replace(/<html lang="[^"]*">/, `<html lang="${lang}">`)
+    .replace(/(<(\w+)\b[^>]*\sdata-i18n="([\w.]+)"[^>]*>)(<\/\2>)/g, (_m, open: string, _tag, key: string, close: string) => `${open}${escapeHtml(lookup(key))}${close}`)
+    .replace(/\sdata-i18n-(placeholder|title|aria-label)="([\w.]+)"/g, (m, attr: string, key: string) => `${m} ${attr}="${escapeHtml(lookup(key))}"`)
+    .replace('</head>', `<script type="application/json" id="web-strings">${json}</script>\n</head>`);
 }
 
 /** The file an asset URL names, or undefined for another version or anything outside the asset roots. */

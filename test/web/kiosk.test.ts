@@ -24,7 +24,7 @@ const TIBETAN = /[\u0F00-\u0FFF]/;
 async function openKiosk(page: Page, query = ''): Promise<SeenActivity[]> {
   const seen = recordActivities(page);
   await page.goto(`${app.base}/kiosk${query}`);
-  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
   return seen;
 }
@@ -89,7 +89,7 @@ describe('the kiosk', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 
   it('switches the page and the bot to Tibetan with the always-visible switch', async () => {
     const { context, page, problems } = await openPage(browser, KIOSK);
@@ -134,9 +134,9 @@ describe('the kiosk', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 
-  it('prints only the checklist on one A4 page and shows a QR code carrying its text', async () => {
+  it('prints only the checklist, in large type with boxes to tick, and shows a QR code carrying its text', async () => {
     const { context, page, problems } = await openPage(browser, KIOSK);
     try {
       const seen = await openKiosk(page);
@@ -159,33 +159,74 @@ describe('the kiosk', () => {
       await screenshotAndCheck(page, 'kiosk-zh-1080-qr');
       await page.locator('#qr-dialog button').click();
 
-      // Print: only the checklist is visible, and it is one A4 page.
+      // Print: only the checklist is visible, at 14 pt or more, a ☐ before each material to tick off.
       await page.emulateMedia({ media: 'print' });
       expect(await page.locator('#print-area').isVisible()).toBe(true);
       for (const hidden of ['.kiosk-bar', '#conversation', '#webchat', '#checklist-actions']) expect(await page.locator(hidden).isVisible(), hidden).toBe(false);
-      expect((await page.locator('#print-text').textContent())!.trim()).toBe(plainText.trim());
+      const printed = (await page.locator('#print-text').textContent())!;
+      const materials = (checklist.channelData as ChecklistData).checklist.materials;
+      materials.forEach((m, i) => expect(printed).toContain(`☐ ${i + 1}. ${m.text}`));
+      expect(printed.replaceAll('☐ ', '').trim()).toBe(plainText.trim());
+      const smallest = await page.locator('#print-area').evaluate((area) =>
+        Math.min(...[area, ...area.querySelectorAll('*')].map((e) => (Number.parseFloat(getComputedStyle(e).fontSize) * 72) / 96)),
+      );
+      expect(smallest).toBeGreaterThanOrEqual(14);
       await screenshotAndCheck(page, 'kiosk-zh-print');
       const pdf = await page.pdf({ format: 'A4' });
-      expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+      expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThanOrEqual(1);
       await page.emulateMedia({ media: 'screen' });
       expect(problems.csp).toEqual([]);
       expect(problems.errors).toEqual([]);
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
+
+  it('counts down before the idle reset, lets people zoom, shows no category prompt without its buttons, and has 转人工 one tap away', async () => {
+    const { context, page, problems } = await openPage(browser, KIOSK);
+    try {
+      const seen = await openKiosk(page, '?idle=8');
+      const viewport = await page.locator('meta[name="viewport"]').getAttribute('content');
+      expect(viewport).not.toMatch(/user-scalable\s*=\s*(no|0)|maximum-scale/);
+
+      // 转人工 from the home screen: the conversation opens and the bot answers with phones as tel: links.
+      const mark = seen.length;
+      await page.locator('#handoff').click();
+      expect(await page.locator('#conversation').isVisible()).toBe(true);
+      const first = await waitForBot(seen, mark, (a) => (a.text ?? '') !== '', 'the answer to 转人工');
+      if (!/tel:/.test(first.text ?? '')) {
+        const asked = seen.length;
+        await page.locator('[data-id="webchat-sendbox-input"]').fill('江孜');
+        await page.locator('[data-id="webchat-sendbox-input"]').press('Enter');
+        await waitForBot(seen, asked, (a) => /tel:/.test(a.text ?? ''), 'the phones');
+      }
+      await expect.poll(() => page.locator('.webchat__bubble a[href^="tel:"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      // The welcome's "也可以从下面的类别开始：" is not in the transcript: its buttons are the home screen's.
+      const prompt = seen.find((a) => a.channelData?.messageKey === 'welcomeCategories')!.text!;
+      expect((await page.locator('#webchat .webchat__bubble').allTextContents()).join('\n')).not.toContain(prompt);
+
+      // Left alone, the last seconds count down on screen; a touch keeps the page.
+      await expect.poll(() => page.locator('#idle-warning').isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await page.locator('#idle-count').textContent()).toMatch(/^[1-4]$/);
+      await page.mouse.click(5, 400);
+      expect(await page.locator('#idle-warning').isHidden()).toBe(true);
+      expect(problems.errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 
   it('after the idle time clears the conversation and returns home with a new one', async () => {
     const { context, page } = await openPage(browser, KIOSK);
     try {
-      const seen = await openKiosk(page, '?idle=2');
+      const seen = await openKiosk(page, '?idle=6');
       const firstConversation = await pollingConversation(page);
       expect(firstConversation).toBeDefined();
       const mark = seen.length;
       await page.locator('#categories button').first().click();
       await waitForBot(seen, mark, (a) => (a.text ?? '') !== '', 'a reply');
       expect(await page.locator('#conversation').isVisible()).toBe(true);
-      // No touch for 2 s: the page reloads itself.
+      // No touch for 6 s: the page reloads itself.
       await page.waitForEvent('load', { timeout: 15_000 });
       await page.waitForSelector('body[data-ready="true"]');
       expect(await page.locator('#home').isVisible()).toBe(true);
@@ -198,5 +239,5 @@ describe('the kiosk', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 });

@@ -3,7 +3,20 @@ export const LANGS = ['zh-CN', 'bo'];
 
 const cache = new Map();
 
+/** The strings the server put into the page for its language (<script type="application/json" id="web-strings">), so the first paint needs no request. */
+function inlined(lang) {
+  const node = document.getElementById('web-strings');
+  if (!node) return undefined;
+  try {
+    const data = JSON.parse(node.textContent);
+    return data.lang === lang ? data.strings : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadStrings(lang) {
+  if (!cache.has(lang) && inlined(lang)) cache.set(lang, Promise.resolve(inlined(lang)));
   if (!cache.has(lang)) {
     cache.set(
       lang,

@@ -1,12 +1,12 @@
 import { applyStrings, bindLangSwitch, loadStrings, markLang, t } from './i18n.js';
-import { mountWebChat, tibetanGlobalize } from './webChat.js';
+import { loadWebChat, mountWebChat, tibetanGlobalize } from './webChat.js';
 
-/** Adaptive Cards host config for the kiosk: type sizes in px, larger than Web Chat's defaults. */
-const KIOSK_CARD = {
-  fontFamily: "'Noto Serif Tibetan', system-ui, 'Noto Sans CJK SC', sans-serif",
-  fontSizes: { small: 18, default: 22, medium: 26, large: 30, extraLarge: 34 },
-  spacing: { small: 6, default: 10, medium: 18, large: 24, extraLarge: 32, padding: 16 },
-};
+/** Card type on the kiosk, read standing at arm's length: 22 px where the chat has 16 (Tibetan 25 where it has 18). */
+const KIOSK_CARD_SCALE = 1.375;
+/** Seconds of countdown shown before the idle reset (at most half the idle time). */
+const IDLE_WARNING_SECONDS = 15;
+/** Print type: never below 14 pt for older eyes; a long checklist takes a second page rather than smaller type. */
+const PRINT_PT = { start: 16, min: 14 };
 
 const $ = (id) => document.getElementById(id);
 const langSwitch = document.querySelector('.lang-switch');
@@ -19,6 +19,8 @@ let lang = 'zh-CN';
 let strings;
 let config;
 let chat;
+/** Resolves with the chat once Web Chat has loaded: the home screen works before, taps wait for it. */
+let chatReady;
 let checklist; // channelData of the last checklist: { plainText, checklist }
 
 /** Forget everything: end the conversation and load a fresh home screen (no DOM or state of the last visitor survives). */
@@ -47,9 +49,14 @@ function renderCategories() {
   );
 }
 
-function ask(text) {
+async function ask(text) {
   showConversation();
-  chat.send(text);
+  (await chatReady).send(text);
+}
+
+async function handoff() {
+  showConversation();
+  (await chatReady).handoff();
 }
 
 async function switchLang(next) {
@@ -59,7 +66,7 @@ async function switchLang(next) {
   applyStrings(strings, lang);
   markLang(langSwitch, lang);
   renderCategories();
-  chat.setLang(lang, strings);
+  await (await chatReady)?.setLang(lang, strings);
   if (checklist) renderPrintArea();
 }
 
@@ -70,8 +77,26 @@ function onActivity(activity) {
   $('checklist-actions').hidden = false;
 }
 
+/** The checklist text with a ☐ before each material (the first numbered run), to tick off at the counter. */
+function withBoxes(text) {
+  let seen = false;
+  let done = false;
+  return text
+    .split('\n')
+    .map((line) => {
+      const numbered = /^\d+\.\s/.test(line);
+      if (numbered && !done) {
+        seen = true;
+        return `☐ ${line}`;
+      }
+      if (seen && !numbered) done = true;
+      return line;
+    })
+    .join('\n');
+}
+
 function renderPrintArea() {
-  $('print-text').textContent = checklist.plainText;
+  $('print-text').textContent = withBoxes(checklist.plainText);
   // The browser has no Tibetan date format (it prints English): Tibetan takes web.json's own.
   const now = new Date();
   const time = lang === 'bo' ? tibetanGlobalize(strings.webchatFormat).dateFormatter()(now) : now.toLocaleString(lang);
@@ -79,12 +104,12 @@ function renderPrintArea() {
   fitPrintArea();
 }
 
-/** Shrinks the print type in steps until the checklist fits one A4 page. */
+/** Shrinks the print type in steps until the checklist fits one A4 page, but never below 14 pt. */
 function fitPrintArea() {
   const area = $('print-area');
-  let size = 11;
+  let size = PRINT_PT.start;
   area.style.fontSize = `${size}pt`;
-  while (area.scrollHeight > PRINTABLE_HEIGHT_PX && size > 6) {
+  while (area.scrollHeight > PRINTABLE_HEIGHT_PX && size > PRINT_PT.min) {
     size -= 0.5;
     area.style.fontSize = `${size}pt`;
   }
@@ -121,24 +146,36 @@ async function showQr() {
   $('qr-dialog').showModal();
 }
 
+/** Resets after the idle time; the last seconds count down on screen, and any touch keeps the page. */
 function armIdleReset() {
   const asked = Number(params.get('idle'));
   const seconds = Number.isFinite(asked) && asked > 0 ? Math.min(asked, config.kioskIdleSeconds) : config.kioskIdleSeconds;
-  let timer;
-  const touched = () => {
-    clearTimeout(timer);
-    timer = setTimeout(reset, seconds * 1000);
+  const warnFor = Math.min(IDLE_WARNING_SECONDS, Math.ceil(seconds / 2));
+  let deadline;
+  const tick = () => {
+    const left = Math.ceil((deadline - Date.now()) / 1000);
+    if (left <= 0) return reset();
+    $('idle-warning').hidden = left > warnFor;
+    $('idle-count').textContent = String(left);
   };
+  const touched = () => {
+    deadline = Date.now() + seconds * 1000;
+    tick();
+  };
+  touched();
+  setInterval(tick, 250);
   for (const type of ['pointerdown', 'keydown', 'input', 'wheel']) document.addEventListener(type, touched, { capture: true, passive: true });
 }
 
 async function main() {
+  loadWebChat(); // starts the bundle's download now; the home screen does not wait for it
   [strings, config] = await Promise.all([loadStrings(lang), fetch('/web/config.json').then((r) => r.json())]);
   applyStrings(strings, lang);
   markLang(langSwitch, lang);
   renderCategories();
   bindLangSwitch(langSwitch, switchLang);
   $('home-button').addEventListener('click', reset);
+  $('handoff').addEventListener('click', handoff);
   $('ask').addEventListener('submit', (event) => {
     event.preventDefault();
     const text = $('ask-input').value.trim();
@@ -149,20 +186,23 @@ async function main() {
   $('print-button').addEventListener('click', () => window.print());
   $('qr-button').addEventListener('click', () => showQr());
   armIdleReset();
+  chatReady = mountWebChat({
+    element: $('webchat'),
+    lang,
+    strings,
+    styleOptions: { suggestedActionHeight: 56, sendBoxHeight: 60, bubbleMaxWidth: 900 },
+    cardScale: KIOSK_CARD_SCALE,
+    // The home screen has the category buttons: "也可以从下面的类别开始：" would stand in the transcript with nothing under it.
+    hide: (activity) => activity.channelData?.messageKey === 'welcomeCategories',
+    onActivity,
+  });
   try {
-    chat = await mountWebChat({
-      element: $('webchat'),
-      lang,
-      strings,
-      styleOptions: { suggestedActionHeight: 56, sendBoxHeight: 60, bubbleMaxWidth: 900 },
-      // Large type on the checklist card too, read standing at arm's length.
-      adaptiveCardsHostConfig: KIOSK_CARD,
-      onActivity,
-    });
+    chat = await chatReady;
+    $('status').hidden = true;
     document.body.dataset.ready = 'true';
   } catch {
     $('status').textContent = t(strings, 'common.connectError');
-    $('status').hidden = false;
+    chatReady = new Promise(() => {}); // taps wait for ever rather than throw
   }
 }
 

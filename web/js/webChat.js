@@ -42,19 +42,49 @@ async function newToken() {
   return (await res.json()).token;
 }
 
+let webChatLoaded;
+/**
+ * Web Chat's 3.9 MB bundle, fetched only once the page has painted its own header and
+ * "正在连接……": on a 400 kbps link the page is readable long before the bundle arrives.
+ */
+export function loadWebChat() {
+  webChatLoaded ??= new Promise((resolve, reject) => {
+    if (window.WebChat) return resolve(window.WebChat);
+    const script = document.createElement('script');
+    script.src = new URL('../vendor/webchat.js', import.meta.url).href;
+    script.onload = () => resolve(window.WebChat);
+    script.onerror = () => reject(new Error('webchat.js did not load'));
+    document.head.append(script);
+  });
+  return webChatLoaded;
+}
+
+/**
+ * Adaptive Cards type for older eyes (issue 14 §4): at least 16 px, Tibetan at least 18 px with
+ * line height 1.9 (its stacks are tall; 1.15 made lines touch). `scale` enlarges it (the kiosk).
+ */
+export function cardHostConfig(lang, scale = 1) {
+  const base = (lang === 'bo' ? 18 : 16) * scale;
+  const step = { small: 0, default: 0, medium: 2, large: 5, extraLarge: 8 };
+  const fontSizes = Object.fromEntries(Object.entries(step).map(([k, v]) => [k, Math.round(base + v * scale)]));
+  const lineHeights = Object.fromEntries(Object.entries(fontSizes).map(([k, v]) => [k, Math.round(v * (lang === 'bo' ? 1.9 : 1.5))]));
+  return {
+    fontFamily: FONT,
+    fontSizes,
+    lineHeights,
+    spacing: { small: 6, default: 10, medium: 16, large: 22, extraLarge: 30, padding: 14 },
+    actions: { actionsOrientation: 'vertical', actionAlignment: 'stretch', buttonSpacing: 10, maxActions: 6 },
+  };
+}
+
 /**
  * Mounts Web Chat in `element`. `onActivity(activity)` sees every incoming activity
- * (checklists carry channelData.messageKey === 'checklist'). Returns controls to
- * send text, switch language and end the conversation.
+ * (checklists carry channelData.messageKey === 'checklist'); `hide(activity)` leaves an activity
+ * out of the transcript. Returns controls to send text, ask for a person, switch language and
+ * end the conversation.
  */
-export async function mountWebChat({ element, lang, strings, styleOptions = {}, adaptiveCardsHostConfig, onActivity = () => {} }) {
-  const { WebChat } = window;
-  const token = await newToken();
-  const directLine = WebChat.createDirectLine({ token, domain: `${location.origin}/v3/directline`, webSocket: false });
-  const store = WebChat.createStore({}, () => (next) => (action) => {
-    if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onActivity(action.payload.activity);
-    return next(action);
-  });
+export async function mountWebChat({ element, lang, strings, styleOptions = {}, cardScale = 1, hide = () => false, onActivity = () => {} }) {
+  const WebChat = await loadWebChat();
   const baseStyle = {
     primaryFont: FONT,
     bubbleMaxWidth: 720,
@@ -65,36 +95,72 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
     ...styleOptions,
   };
   let current = { lang, strings };
+  let spoken = false; // has the person said anything in this conversation yet?
+  /** A conversation told the page's locale from its first activity, so the welcome comes in that language. */
+  const connect = async () => {
+    const token = await newToken();
+    spoken = false;
+    const directLine = WebChat.createDirectLine({ token, domain: `${location.origin}/v3/directline`, webSocket: false, conversationStartProperties: { locale: current.lang } });
+    const store = WebChat.createStore({}, () => (next) => (action) => {
+      if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onActivity(action.payload.activity);
+      if (action.type === 'DIRECT_LINE/POST_ACTIVITY' && action.payload.activity.type === 'message') spoken = true;
+      return next(action);
+    });
+    // Each conversation gets its own node: Web Chat does not take a new store in place.
+    const host = document.createElement('div');
+    host.className = 'webchat-host';
+    element.replaceChildren(host);
+    return { directLine, store, host };
+  };
+  let session = await connect();
+  const activityMiddleware = () => (next) => (...args) => (hide(args[0].activity) ? false : next(...args));
   const render = () =>
     WebChat.renderWebChat(
       {
-        directLine,
-        store,
+        directLine: session.directLine,
+        store: session.store,
         // Web Chat has no Tibetan of its own: its strings come from our locale either way.
         locale: current.lang === 'bo' ? 'bo' : 'zh-CN',
         overrideLocalizedStrings:
           current.lang === 'bo' ? { ...current.strings.webchat, GLOBALIZE: tibetanGlobalize(current.strings.webchatFormat) } : current.strings.webchat,
         styleOptions: baseStyle,
-        ...(adaptiveCardsHostConfig ? { adaptiveCardsHostConfig } : {}),
+        adaptiveCardsHostConfig: cardHostConfig(current.lang, cardScale),
+        activityMiddleware,
       },
-      element,
+      session.host,
     );
   render();
   const relabel = localizeRoles(element, () => current.strings.webchatRoles ?? {});
   return {
-    directLine,
-    send(text) {
-      store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text } });
+    get directLine() {
+      return session.directLine;
     },
-    /** Switches Web Chat's strings and tells the bot, with the word its interruptions know. */
-    setLang(nextLang, nextStrings) {
+    send(text) {
+      session.store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text } });
+    },
+    /** 转人工: the dialogs answer the `handoff` event with the person's office and its phones (README: Events the pages send). */
+    handoff() {
+      spoken = true;
+      session.store.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'handoff', value: {} } });
+    },
+    /**
+     * Switches Web Chat's strings. Before the person has said anything the conversation starts
+     * again in the new language (its welcome and category buttons too); after, the bot is told
+     * with the word its interruptions know, and the conversation goes on.
+     */
+    async setLang(nextLang, nextStrings) {
+      if (nextLang === current.lang) return;
       current = { lang: nextLang, strings: nextStrings };
+      if (!spoken) {
+        session.directLine.end();
+        session = await connect();
+      }
       render();
       relabel();
-      store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: t(nextStrings, 'common.langWord') } });
+      if (spoken) session.store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: t(nextStrings, 'common.langWord') } });
     },
     end() {
-      directLine.end();
+      session.directLine.end();
     },
   };
 }

@@ -11,7 +11,7 @@ import { helmetPolicy } from './helmetPolicy.js';
 import { jsonDepthGuard } from './jsonDepth.js';
 import { errorHandler, notFound, sendError } from './httpErrors.js';
 import type { CpuBudget } from './cpuBudget.js';
-import { clientRateLimits } from './rateLimit.js';
+import { clientRateLimits, type RateLimitStores } from './rateLimit.js';
 import { requestLog } from './requestLog.js';
 import { SHARED_STORE_ROUTES } from './sharedStoreGuard.js';
 import type { StaffAuth } from './staffAuth.js';
@@ -31,6 +31,8 @@ export interface AppDeps extends ApiDeps {
   admin?: Omit<AdminDeps, 'requireStaff'>;
   /** requests per minute per client on chat and search endpoints; 0 or absent: no limit */
   rateLimitPerMinute?: number;
+  /** where the rate limits count (Redis with REDIS_URL, one budget across instances); absent: this process's memory */
+  rateLimitStores?: RateLimitStores;
   /** express "trust proxy" (TRUST_PROXY) */
   trustProxy?: boolean | number | string[];
   /** the web chat widget, kiosk and agent console (/, /chat, /kiosk, /agent) and their assets */
@@ -57,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger));
   // Before every body parser: a JSON body nested too deep is that parser's 400, on every route.
   app.use(jsonDepthGuard());
-  const limits = clientRateLimits(deps.rateLimitPerMinute ?? 0);
+  const limits = clientRateLimits(deps.rateLimitPerMinute ?? 0, deps.rateLimitStores);
   const pass: RequestHandler = (_req, _res, next) => next();
   const cpu = deps.cpuBudget?.byAddress() ?? pass;
   const wechatCpu = deps.cpuBudget?.byWeChatUser() ?? pass;

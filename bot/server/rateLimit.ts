@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { sendError } from './httpErrors.js';
 
 export interface ClientRateLimits {
@@ -18,13 +18,19 @@ export interface ClientRateLimits {
 const WINDOW_MS = 60_000;
 
 /**
+ * Where a limiter keeps its counts, by the limiter's name: absent, each process counts in memory
+ * (one instance); with REDIS_URL, one Redis store per limiter, so every instance spends one budget.
+ */
+export type RateLimitStores = (name: string) => Store;
+
+/**
  * Per-client limits on the endpoints anyone on the internet can call, `perMinute` requests per
  * minute (0: off, for load tests). The client is `req.ip`, which is the X-Forwarded-For hop that
  * TRUST_PROXY says to trust, so behind a reverse proxy each visitor has their own budget.
  * Direct Line GETs are not counted: Web Chat polls about once a second while a conversation is
  * open, and a poll only reads the caller's own conversation.
  */
-export function clientRateLimits(perMinute: number): ClientRateLimits {
+export function clientRateLimits(perMinute: number, stores?: RateLimitStores): ClientRateLimits {
   if (perMinute <= 0) {
     const off: RequestHandler = (_req, _res, next) => next();
     return { chat: off, wechat: off, wechatRefused: off };
@@ -37,10 +43,12 @@ export function clientRateLimits(perMinute: number): ClientRateLimits {
   return {
     chat: jsonRateLimit({
       ...common,
+      store: stores?.('chat'),
       skip: (req) => req.method === 'GET' && req.baseUrl.startsWith('/v3/directline'),
     }),
     wechat: jsonRateLimit({
       ...common,
+      store: stores?.('wechat'),
       keyGenerator: (req) => {
         const openid = req.query.openid;
         return typeof openid === 'string' && /^[\w-]{1,64}$/.test(openid) ? `wx:${openid}` : ipKeyGenerator(req.ip ?? 'unknown');
@@ -49,6 +57,7 @@ export function clientRateLimits(perMinute: number): ClientRateLimits {
     wechatRefused: jsonRateLimit({
       ...common,
       skipSuccessfulRequests: true,
+      store: stores?.('wechat-refused'),
       keyGenerator: (req) => `wx-refused:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     }),
   };
@@ -68,6 +77,8 @@ export interface JsonRateLimitOptions {
   onLimit?: (req: Request) => void;
   /** the error code of the 429 body; `too_many_requests` by default (Direct Line says `Throttled`) */
   code?: string;
+  /** where the counts live; this process's memory by default */
+  store?: Store;
 }
 
 /**
@@ -75,9 +86,10 @@ export interface JsonRateLimitOptions {
  * library's own configuration checks are off: they only print to the console, and TRUST_PROXY
  * is checked at start-up.
  */
-export function jsonRateLimit({ windowMs, message, onLimit, code = 'too_many_requests', keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'), ...rest }: JsonRateLimitOptions): RequestHandler {
+export function jsonRateLimit({ windowMs, message, onLimit, code = 'too_many_requests', keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'), store, ...rest }: JsonRateLimitOptions): RequestHandler {
   return rateLimit({
     ...rest,
+    ...(store ? { store } : {}),
     windowMs,
     keyGenerator,
     standardHeaders: 'draft-7',

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { sendError } from './httpErrors.js';
-import { jsonRateLimit } from './rateLimit.js';
+import { jsonRateLimit, type RateLimitStores } from './rateLimit.js';
 import type { StaffSessionStore } from './staffSessionStore.js';
 
 export const STAFF_COOKIE = 'staff_session';
@@ -22,6 +22,8 @@ export interface StaffAuthOptions {
   failureWindowMs?: number;
   /** milliseconds since the epoch; injectable for tests */
   now?: () => number;
+  /** where failed sign-ins are counted (Redis with REDIS_URL: one budget across instances); this process's memory by default */
+  rateLimitStores?: RateLimitStores;
 }
 
 /**
@@ -41,9 +43,11 @@ export class StaffAuth {
   private readonly maxFailures: number;
   private readonly failureWindowMs: number;
   private readonly sessions: StaffSessionStore;
+  private readonly rateLimitStores: RateLimitStores | undefined;
 
-  constructor({ token, logger, sessions, sessionSeconds = 12 * 3600, maxFailures = 10, failureWindowMs = 15 * 60_000, now = Date.now }: StaffAuthOptions) {
+  constructor({ token, logger, sessions, sessionSeconds = 12 * 3600, maxFailures = 10, failureWindowMs = 15 * 60_000, now = Date.now, rateLimitStores }: StaffAuthOptions) {
     this.sessions = sessions;
+    this.rateLimitStores = rateLimitStores;
     this.key = createHmac('sha256', token).update('staff-session-v1').digest();
     this.tokenDigest = digest(token);
     this.sessionSeconds = sessionSeconds;
@@ -103,6 +107,7 @@ export class StaffAuth {
       windowMs: this.failureWindowMs,
       limit: this.maxFailures,
       skipSuccessfulRequests: true,
+      store: this.rateLimitStores?.('staff-login'),
       message: 'too many failed sign-ins from this address; try again later',
       onLimit: (req) => this.log.warn({ ip: req.ip }, 'staff sign-in throttled after repeated failures'),
     });

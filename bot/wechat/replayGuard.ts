@@ -1,10 +1,16 @@
+/** Runs a keyed task once and answers its repeats with the first answer: in process, or shared through Redis. */
+export interface ReplayStore<T> {
+  /** Runs `task` the first time `key` is seen; `repeated` says whether this call got an earlier answer. */
+  run(key: string, task: () => Promise<T>): Promise<{ value: T; repeated: boolean }>;
+}
+
 /**
  * Answers a repeated request with the first one's answer instead of running it
  * again. WeChat retries a message up to three times when an answer is slow; a
  * retry that arrives while the first is still running waits for it. Entries are
  * forgotten after `ttlMs`; at most `maxEntries` are kept (oldest go first).
  */
-export class ReplayGuard<T> {
+export class ReplayGuard<T> implements ReplayStore<T> {
   private readonly entries = new Map<string, { result: Promise<T>; expires: number }>();
 
   constructor(

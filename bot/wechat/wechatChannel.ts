@@ -8,7 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BotLogic, WeChatAdapter } from './wechatAdapter.js';
 import type { WeChatMessage } from './wechatMessage.js';
 import { paginate, renderReply, WECHAT_TEXT_LIMIT } from './wechatReply.js';
-import { WeChatSessions } from './wechatSessions.js';
+import { WeChatSessions, type WeChatSessionStore } from './wechatSessions.js';
 
 export interface WeChatChannelOptions {
   adapter: WeChatAdapter;
@@ -20,6 +20,8 @@ export interface WeChatChannelOptions {
   replyTimeoutMs: number;
   /** idle time after which unread pages and pending numbers are forgotten (default 30 min) */
   sessionTtlMs?: number;
+  /** where those are kept; in process by default (Redis with REDIS_URL, so a restart or another instance keeps them) */
+  sessions?: WeChatSessionStore;
   /** bytes per reply (default WeChat's 2048) */
   maxReplyBytes?: number;
 }
@@ -40,12 +42,12 @@ type Input =
  */
 export class WeChatChannel {
   private readonly queue = new KeyedSerialQueue();
-  private readonly sessions: WeChatSessions;
+  private readonly sessions: WeChatSessionStore;
   private readonly maxReplyBytes: number;
   private readonly log: Logger;
 
   constructor(private readonly options: WeChatChannelOptions) {
-    this.sessions = new WeChatSessions(options.sessionTtlMs ?? 30 * 60_000);
+    this.sessions = options.sessions ?? new WeChatSessions(options.sessionTtlMs ?? WECHAT_SESSION_TTL_MS);
     this.maxReplyBytes = options.maxReplyBytes ?? WECHAT_TEXT_LIMIT;
     this.log = options.logger.child({ component: 'wechat' });
   }
@@ -78,16 +80,17 @@ export class WeChatChannel {
   /** Runs inside the user's queue, so pages and numbers always belong to the reply before. */
   private async answer(message: WeChatMessage, isLate: () => boolean): Promise<string | undefined> {
     const user = message.FromUserName;
-    const session = this.sessions.get(user);
+    const session = await this.sessions.load(user);
     const input = this.inputOf(message, session.actions);
     switch (input.kind) {
       case 'silent':
-        if (message.Event?.toLowerCase() === 'unsubscribe') this.sessions.forget(user);
+        if (message.Event?.toLowerCase() === 'unsubscribe') await this.sessions.forget(user);
         return undefined;
       case 'unsupported':
         return this.options.localizer.t(session.lang, 'wechat:unsupported');
       case 'more': {
         const next = session.pages.shift();
+        if (next !== undefined) await this.sessions.save(user, session);
         return next ?? this.options.localizer.t(session.lang, 'wechat:noMore');
       }
       case 'turn': {
@@ -99,17 +102,15 @@ export class WeChatChannel {
         if (rendered.text !== '') session.lang = languageOf(rendered.text);
         if (isLate()) {
           if (rendered.text !== '') session.late.push(rendered.text);
+          await this.sessions.save(user, session);
           return undefined;
         }
         const earlier = session.late.splice(0).map((t) => `${this.options.localizer.t(session.lang, 'wechat:late')}\n${t}`);
         const text = [...earlier, rendered.text].filter((t) => t !== '').join('\n\n');
         session.actions = rendered.actions;
-        if (text === '') {
-          session.pages = [];
-          return undefined;
-        }
-        const [first, ...rest] = paginate(text, this.maxReplyBytes, this.options.localizer.t(session.lang, 'wechat:more'));
+        const [first, ...rest] = text === '' ? [] : paginate(text, this.maxReplyBytes, this.options.localizer.t(session.lang, 'wechat:more'));
         session.pages = rest;
+        await this.sessions.save(user, session);
         return first;
       }
     }
@@ -149,6 +150,9 @@ export class WeChatChannel {
   }
 
 }
+
+/** Idle time after which a user's unread pages and pending numbers are forgotten. */
+export const WECHAT_SESSION_TTL_MS = 30 * 60_000;
 
 /** The reply's main script decides the channel's own hints: a Chinese help text naming བོད་ཡིག is still Chinese. */
 function languageOf(text: string): Lang {

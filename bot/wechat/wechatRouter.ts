@@ -5,7 +5,8 @@ import { sendError } from '../server/httpErrors.js';
 import type { WeChatChannel } from './wechatChannel.js';
 import type { WeChatCrypto } from './wechatCrypto.js';
 import { parseMessage, replayKey, WeChatEnvelope, type WeChatMessage } from './wechatMessage.js';
-import { ReplayGuard } from './replayGuard.js';
+import { ReplayGuard, type ReplayStore } from './replayGuard.js';
+import { ReplayPendingError } from './replayPendingError.js';
 import { WeChatRequestError } from './wechatRequestError.js';
 import { signatureMatches, wechatSignature } from './wechatSignature.js';
 import { buildWeChatXml, parseWeChatXml } from './wechatXml.js';
@@ -24,12 +25,17 @@ export interface WeChatRouterDeps {
   now?: () => number;
   /** the per-user rate limit, applied once the signature is verified */
   limit?: RequestHandler;
+  /** the MsgId replay guard for answers kept `ttlMs`; in process by default, shared through Redis with REDIS_URL */
+  replay?: (ttlMs: number) => ReplayStore<WeChatPassiveReply>;
 }
 
-interface Reply {
+/** One passive reply as sent, which a repeated message is answered with again. */
+export interface WeChatPassiveReply {
   type: 'xml' | 'text';
   body: string;
 }
+
+type Reply = WeChatPassiveReply;
 
 const SUCCESS: Reply = { type: 'text', body: 'success' };
 
@@ -48,10 +54,11 @@ export function createWeChatRouter({
   maxClockSkewSeconds = 300,
   now = Date.now,
   limit = (_req, _res, next) => next(),
+  replay = (ttlMs) => new ReplayGuard<Reply>(ttlMs, 10_000, now),
 }: WeChatRouterDeps): Router {
   const log = logger.child({ component: 'wechat' });
   // A retry must find its first answer for as long as its timestamp is accepted.
-  const guard = new ReplayGuard<Reply>((maxClockSkewSeconds + 60) * 1000, 10_000, now);
+  const guard = replay((maxClockSkewSeconds + 60) * 1000);
   const router = Router();
   // Raw text: the body is XML and its exact bytes matter. Any content type, checked below with a clear answer.
   const body = express.text({ type: () => true, limit: maxBodyBytes });
@@ -86,10 +93,18 @@ export function createWeChatRouter({
       throw new WeChatRequestError(415, 'unsupported_media_type', 'the body must be XML (Content-Type: text/xml)');
     }
     const message = openMessage(req, typeof req.body === 'string' ? req.body : '');
-    const { value, repeated } = await guard.run(replayKey(message), async () => {
-      const text = await channel.reply(message);
-      return text === undefined ? SUCCESS : sealReply(message, text, req);
-    });
+    const answered = await guard
+      .run(replayKey(message), async () => {
+        const text = await channel.reply(message);
+        return text === undefined ? SUCCESS : sealReply(message, text, req);
+      })
+      .catch((err: unknown) => {
+        // Another instance still runs this message and answers it; this copy says nothing rather than run it twice.
+        if (!(err instanceof ReplayPendingError)) throw err;
+        log.warn({ reason: 'duplicate_pending', waitedMs: err.waitedMs, msgType: message.MsgType }, 'repeated WeChat message still being answered elsewhere; answering success');
+        return { value: SUCCESS, repeated: true };
+      });
+    const { value, repeated } = answered;
     if (repeated) log.warn({ reason: 'duplicate', msgType: message.MsgType }, 'repeated WeChat message answered with its first reply, not processed again');
     res.set('Cache-Control', 'no-store');
     res.type(value.type === 'xml' ? 'application/xml' : 'text/plain').send(value.body);

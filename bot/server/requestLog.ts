@@ -9,6 +9,8 @@ import { maskPii } from '../privacy/piiMasker.js';
  */
 export function requestLog(logger: Logger): RequestHandler {
   const log = logger.child({ component: 'http' });
+  // Nothing to write at this level (warn and above, as in load tests): no listener, no clock per request.
+  if (!log.isLevelEnabled('info') && !log.isLevelEnabled('debug')) return (_req, _res, next) => next();
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {

@@ -48,11 +48,17 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   };
 }
 
-/** Two real instances of the server on one Redis, as behind a balancer. */
-export async function startTwoInstances(redisUrl: string, env: Record<string, string> = {}): Promise<[Instance, Instance]> {
+/** `count` real instances of the server on one Redis, as behind a balancer. */
+export async function startOnRedis(redisUrl: string, count: number, env: Record<string, string> = {}): Promise<Instance[]> {
   const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: 'two:', ...env };
-  // One after the other: the first builds dist/ if it is stale, and two cold starts at once crowd 2 cores.
-  const a = await startInstance(shared);
-  const b = await startInstance(shared);
-  return [a, b];
+  // One after the other: the first builds dist/ if it is stale, and cold starts at once crowd 2 cores.
+  const started: Instance[] = [];
+  for (let i = 0; i < count; i++) started.push(await startInstance(shared));
+  return started;
+}
+
+/** Two real instances of the server on one Redis. */
+export async function startTwoInstances(redisUrl: string, env: Record<string, string> = {}): Promise<[Instance, Instance]> {
+  const [a, b] = await startOnRedis(redisUrl, 2, env);
+  return [a!, b!];
 }

@@ -8,11 +8,14 @@ import { MainDialog } from '../dialogs/mainDialog.js';
 import type { UserProfile } from '../dialogs/userProfile.js';
 import { ChecklistBuilder } from './answers/checklistBuilder.js';
 import { ChecklistRenderer } from './answers/checklistRenderer.js';
+import { MatterView } from './answers/matterView.js';
+import { QrTextMaker } from './answers/qrText.js';
 import { AssistantBot } from './assistantBot.js';
 import { createBotFrameworkChannel } from './channels/botFrameworkChannel.js';
 import { MemoryConversationStore, type ConversationStore } from './directline/conversationStore.js';
 import { DirectLineAdapter } from './directline/directLineAdapter.js';
 import { DirectLineStream } from './directline/directLineStream.js';
+import { RedisConversationStore } from './directline/redisConversationStore.js';
 import { TokenService } from './directline/tokenService.js';
 import { loadConfig, type Config } from './config/config.js';
 import { Localizer } from './i18n/localizer.js';
@@ -133,11 +136,14 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   useTurnMiddleware(botFramework.adapter);
 
   // Budgets bound what anyone on the internet can make the Direct Line store hold (issue 11).
-  // Embedded, with DIRECTLINE_SECRET (tokens that outlive the process) each conversation is also a file
+  // Embedded with DIRECTLINE_SECRET (tokens that outlive the process) each conversation is also a file
   // under DATA_DIR/directline, so a restart ends no one's chat.
-  const conversations: ConversationStore = config.directLineSecret
-    ? await MemoryConversationStore.open({ ...config.directLine, dir: path.join(config.dataDir, 'directline'), logger: log })
-    : new MemoryConversationStore(config.directLine);
+  // With REDIS_URL in Redis instead, shared by every instance (its doorbell reaches their streams).
+  const conversations: ConversationStore = redis
+    ? new RedisConversationStore({ ...config.directLine, client: redis.client, keyPrefix: redis.keyPrefix })
+    : config.directLineSecret
+      ? await MemoryConversationStore.open({ ...config.directLine, dir: path.join(config.dataDir, 'directline'), logger: log })
+      : new MemoryConversationStore(config.directLine);
   if (!config.directLineSecret) log.warn('DIRECTLINE_SECRET is unset: Direct Line tokens end with this process');
   const tokens = new TokenService({ secret: config.directLineSecret ?? TokenService.generateSecret() });
   const directLine = new DirectLineAdapter({ store: conversations, bot: { id: 'xizang-yibao-assistant', name: '西藏医保办事助手' } });
@@ -150,6 +156,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     maxSockets: config.directLine.maxSockets,
     maxSocketsPerConversation: config.directLine.socketsPerConversation,
   });
+  // First thing on SIGTERM: every stream closes with 1012, its client reconnects through another instance.
+  shutdown.onDrain('Direct Line streams', () => directLineStream.close());
 
   // The menu is knowledge: checked at every start-up, published by `npm run wechat:menu`.
   await loadWeChatMenu(config.knowledgeDir, knowledge.categories);
@@ -207,6 +215,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     },
     knowledge,
     understanding,
+    // the agent console's matter view: the chat's own checklist builder, renderer and QR text
+    matterView: new MatterView(knowledge, services.checklists, services.renderer, new QrTextMaker(localizer)),
     messages: botFramework.handler,
     directLine: {
       adapter: directLine,

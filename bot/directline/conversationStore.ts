@@ -140,28 +140,14 @@ export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly files: ConversationFiles | undefined;
-  private readonly maxConversations: number;
-  private readonly maxActivities: number;
-  private readonly maxConversationBytes: number;
-  private readonly maxTotalBytes: number;
-  private readonly idleTtlMs: number;
+  private readonly limits: StoreLimits;
   private readonly now: () => number;
   private totalBytes = 0;
 
   constructor(options: EmbeddedConversationStoreOptions = {}) {
     this.files = options.files;
-    this.maxConversations = positive(options.maxConversations ?? DEFAULT_STORE_LIMITS.maxConversations, 'maxConversations');
-    this.maxActivities = positive(options.maxActivitiesPerConversation ?? DEFAULT_STORE_LIMITS.maxActivitiesPerConversation, 'maxActivitiesPerConversation');
-    this.maxConversationBytes = positive(options.maxBytesPerConversation ?? DEFAULT_STORE_LIMITS.maxBytesPerConversation, 'maxBytesPerConversation');
-    this.maxTotalBytes = positive(options.maxTotalBytes ?? DEFAULT_STORE_LIMITS.maxTotalBytes, 'maxTotalBytes');
-    this.idleTtlMs = positive(options.idleTtlMs ?? DEFAULT_STORE_LIMITS.idleTtlMs, 'idleTtlMs');
+    this.limits = storeLimits(options);
     this.now = options.now ?? Date.now;
-    if (this.maxConversationBytes > this.maxTotalBytes) {
-      throw new ConfigError(`maxBytesPerConversation (${this.maxConversationBytes}) must not exceed maxTotalBytes (${this.maxTotalBytes})`, {
-        maxBytesPerConversation: this.maxConversationBytes,
-        maxTotalBytes: this.maxTotalBytes,
-      });
-    }
   }
 
   /** A store whose conversations live in `dir` too, with those saved there before loaded (the idle ones dropped). */
@@ -186,10 +172,10 @@ export class MemoryConversationStore implements ConversationStore {
   async create(): Promise<ConversationInfo> {
     const now = this.now();
     await this.persist(this.sweepNow(now));
-    if (this.conversations.size >= this.maxConversations) {
+    if (this.conversations.size >= this.limits.maxConversations) {
       const oldest = this.conversations.values().next().value;
-      const retryAfterMs = oldest ? oldest.lastActiveAt + this.idleTtlMs - now : this.idleTtlMs;
-      throw new ConversationsFullError(this.maxConversations, retryAfterMs);
+      const retryAfterMs = oldest ? oldest.lastActiveAt + this.limits.idleTtlMs - now : this.limits.idleTtlMs;
+      throw new ConversationsFullError(this.limits.maxConversations, retryAfterMs);
     }
     let id = newConversationId();
     while (this.conversations.has(id)) id = newConversationId();
@@ -288,7 +274,7 @@ export class MemoryConversationStore implements ConversationStore {
   private sweepNow(now: number): string[] {
     const removed: string[] = [];
     for (const [id, c] of this.conversations) {
-      if (now - c.lastActiveAt < this.idleTtlMs) break; // the rest were active more recently
+      if (now - c.lastActiveAt < this.limits.idleTtlMs) break; // the rest were active more recently
       this.remove(id);
       removed.push(id);
     }
@@ -325,7 +311,7 @@ export class MemoryConversationStore implements ConversationStore {
     const c = this.conversations.get(conversationId);
     if (!c) return undefined;
     const now = this.now();
-    if (now - c.lastActiveAt >= this.idleTtlMs) {
+    if (now - c.lastActiveAt >= this.limits.idleTtlMs) {
       this.remove(conversationId);
       return undefined;
     }
@@ -349,7 +335,7 @@ export class MemoryConversationStore implements ConversationStore {
   private entry(seq: number, id: string, activity: Record<string, unknown>): Entry {
     const json = JSON.stringify({ ...activity, id });
     const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > this.maxConversationBytes) throw new ActivityTooLargeError(bytes, this.maxConversationBytes);
+    if (bytes > this.limits.maxBytesPerConversation) throw new ActivityTooLargeError(bytes, this.limits.maxBytesPerConversation);
     return { seq, id, json, bytes };
   }
 
@@ -357,9 +343,9 @@ export class MemoryConversationStore implements ConversationStore {
   private push(c: Conversation, entry: Entry): Set<string> {
     const changed = new Set([c.id]);
     // The conversation's own budget first: its oldest go.
-    while (c.log.length > 0 && (c.log.length >= this.maxActivities || c.bytes + entry.bytes > this.maxConversationBytes)) this.dropOldest(c);
+    while (c.log.length > 0 && (c.log.length >= this.limits.maxActivitiesPerConversation || c.bytes + entry.bytes > this.limits.maxBytesPerConversation)) this.dropOldest(c);
     // Then the total: the largest logs give up their oldest, so small conversations keep their history.
-    while (this.totalBytes + entry.bytes > this.maxTotalBytes) {
+    while (this.totalBytes + entry.bytes > this.limits.maxTotalBytes) {
       const largest = this.largest();
       if (!largest) break;
       this.dropOldest(largest);
@@ -387,6 +373,26 @@ export class MemoryConversationStore implements ConversationStore {
     for (const c of this.conversations.values()) if (c.bytes > (best?.bytes ?? 0)) best = c;
     return best;
   }
+}
+
+export type StoreLimits = { -readonly [K in keyof typeof DEFAULT_STORE_LIMITS]: number };
+
+/** The options' budgets with the defaults filled in; nonsense stops start-up (every driver keeps the same ones). */
+export function storeLimits(options: MemoryConversationStoreOptions): StoreLimits {
+  const limits = {
+    maxConversations: positive(options.maxConversations ?? DEFAULT_STORE_LIMITS.maxConversations, 'maxConversations'),
+    maxActivitiesPerConversation: positive(options.maxActivitiesPerConversation ?? DEFAULT_STORE_LIMITS.maxActivitiesPerConversation, 'maxActivitiesPerConversation'),
+    maxBytesPerConversation: positive(options.maxBytesPerConversation ?? DEFAULT_STORE_LIMITS.maxBytesPerConversation, 'maxBytesPerConversation'),
+    maxTotalBytes: positive(options.maxTotalBytes ?? DEFAULT_STORE_LIMITS.maxTotalBytes, 'maxTotalBytes'),
+    idleTtlMs: positive(options.idleTtlMs ?? DEFAULT_STORE_LIMITS.idleTtlMs, 'idleTtlMs'),
+  };
+  if (limits.maxBytesPerConversation > limits.maxTotalBytes) {
+    throw new ConfigError(`maxBytesPerConversation (${limits.maxBytesPerConversation}) must not exceed maxTotalBytes (${limits.maxTotalBytes})`, {
+      maxBytesPerConversation: limits.maxBytesPerConversation,
+      maxTotalBytes: limits.maxTotalBytes,
+    });
+  }
+  return limits;
 }
 
 export function activityId(conversationId: string, seq: number): string {

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`knowledge check failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  // Editors read this: every problem, one a line, in Chinese (KnowledgeError).
+  process.stderr.write(`知识库检查未通过：\n${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { KnowledgeError } from '../errors/knowledgeError.js';
+import { valueSpans } from './jsonSpans.js';
+import { KnowledgeProblems, lineColumn } from './knowledgeProblems.js';
 import {
   Categories,
   General,
@@ -20,7 +22,7 @@ const OfficesFile = z.object({ offices: z.array(Office).min(1) });
 
 /**
  * Everything under knowledge/, parsed and cross-checked. Built once at start-up;
- * a broken edit stops the service with the file, item and field in the message.
+ * broken edits stop the service with every problem's file, item and field in the message.
  */
 export class KnowledgeBase {
   private readonly byNo: ReadonlyMap<number, Matter>;
@@ -59,55 +61,63 @@ export class KnowledgeBase {
   }
 
   static async load(dir: string): Promise<KnowledgeBase> {
+    const problems = new KnowledgeProblems();
     const mattersDir = path.join(dir, 'matters');
     let files: string[];
     try {
       files = (await fs.readdir(mattersDir)).filter((f) => f.endsWith('.json')).sort();
     } catch (cause) {
-      throw new KnowledgeError(`cannot read the matters folder (${(cause as Error).message})`, { file: mattersDir });
+      throw new KnowledgeError(`读不到事项文件夹（${(cause as Error).message}）`, { file: mattersDir });
     }
-    if (files.length === 0) throw new KnowledgeError('no matter files', { file: mattersDir });
+    if (files.length === 0) throw new KnowledgeError('事项文件夹里没有 .json 文件', { file: mattersDir });
 
     const matters: Matter[] = [];
     for (const f of files) {
       const file = path.join('matters', f);
-      const raw = await readJson(dir, file);
-      const parsed = parseWith(Matter, raw, file, (raw as { no?: unknown })?.no as number | undefined);
+      const raw = await readJson(dir, file, problems);
+      if (raw === undefined) continue;
+      const parsed = problems.parse(Matter, raw, file, (raw as { no?: unknown })?.no as number | undefined);
+      if (!parsed) continue;
       const expected = Number.parseInt(f, 10);
-      if (parsed.no !== expected) {
-        throw new KnowledgeError(`file name says matter ${expected} but "no" is ${parsed.no}`, { file, item: parsed.no, field: 'no' });
-      }
+      if (parsed.no !== expected) problems.add(`文件名是事项 ${expected}，但 "no" 是 ${parsed.no}`, { file, item: parsed.no, field: 'no' });
       matters.push(parsed);
     }
     matters.sort((a, b) => a.no - b.no);
 
-    const offices = parseWith(OfficesFile, await readJson(dir, 'offices.json'), 'offices.json').offices;
-    const lexicon = parseWith(Lexicon, await readJson(dir, 'lexicon.json'), 'lexicon.json');
-    const categories = parseWith(Categories, await readJson(dir, 'categories.json'), 'categories.json').categories;
-    const general = parseWith(General, await readJson(dir, 'general.json'), 'general.json');
-    const glossary = parseWith(Glossary, await readJson(dir, 'glossary.json'), 'glossary.json');
+    const read = async <T>(schema: z.ZodType<T>, file: string): Promise<T | undefined> => {
+      const raw = await readJson(dir, file, problems);
+      return raw === undefined ? undefined : problems.parse(schema, raw, file);
+    };
+    const offices = (await read(OfficesFile, 'offices.json'))?.offices;
+    const lexicon = await read(Lexicon, 'lexicon.json');
+    const categories = (await read(Categories, 'categories.json'))?.categories;
+    const general = await read(General, 'general.json');
+    const glossary = await read(Glossary, 'glossary.json');
+    // The cross-checks need every file; what is wrong so far is reported first.
+    if (!offices || !lexicon || !categories || !general || !glossary) {
+      problems.throwIfAny();
+      throw new Error('unreachable: a knowledge file failed without a problem');
+    }
 
     const kb = new KnowledgeBase(dir, matters, offices, lexicon, categories, general, glossary);
-    kb.crossCheck();
+    kb.crossCheck(problems);
+    problems.throwIfAny();
     return kb;
   }
 
   /** Checks no schema can: references between items, and questions that change nothing. */
-  private crossCheck(): void {
+  private crossCheck(problems: KnowledgeProblems): void {
     const seen = new Set<number>();
     for (const m of this.matters) {
       const file = path.join('matters', `${String(m.no).padStart(2, '0')}.json`);
-      if (seen.has(m.no)) throw new KnowledgeError('duplicate matter number', { file, item: m.no, field: 'no' });
+      const at = (field: string) => ({ file, item: m.no, field });
+      if (seen.has(m.no)) problems.add('事项编号重复', at('no'));
       seen.add(m.no);
-      if (!this.categories.some((c) => c.id === m.group)) {
-        throw new KnowledgeError(`unknown group "${m.group}" (see categories.json)`, { file, item: m.no, field: 'group' });
-      }
+      if (!this.categories.some((c) => c.id === m.group)) problems.add(`分组 "${m.group}" 不存在（见 categories.json）`, at('group'));
       const questions = this.questionsFor(m);
       const ids = new Set<string>();
       for (const q of m.questions) {
-        if (ids.has(q.id) || q.id === this.general.delegation.question.id) {
-          throw new KnowledgeError(`duplicate question id "${q.id}"`, { file, item: m.no, field: `questions.${q.id}` });
-        }
+        if (ids.has(q.id) || q.id === this.general.delegation.question.id) problems.add(`问题 id "${q.id}" 重复`, at(`questions.${q.id}`));
         ids.add(q.id);
       }
       const used = new Set<string>();
@@ -115,11 +125,12 @@ export class KnowledgeBase {
         if (!cond) return;
         for (const [qid, optionIds] of Object.entries(cond)) {
           const q = questions.find((x) => x.id === qid);
-          if (!q) throw new KnowledgeError(`condition refers to unknown question "${qid}"`, { file, item: m.no, field });
+          if (!q) {
+            problems.add(`条件引用了不存在的问题 "${qid}"`, at(field));
+            continue;
+          }
           for (const o of optionIds) {
-            if (!q.options.some((x) => x.id === o)) {
-              throw new KnowledgeError(`condition refers to unknown option "${qid}=${o}"`, { file, item: m.no, field });
-            }
+            if (!q.options.some((x) => x.id === o)) problems.add(`条件引用了不存在的选项 "${qid}=${o}"`, at(field));
           }
           used.add(qid);
         }
@@ -128,92 +139,90 @@ export class KnowledgeBase {
       m.materials.forEach((x) => check(x.when, `materials.${x.id}.when`));
       m.notes.forEach((x, i) => check(x.when, `notes.${i}.when`));
       m.timeLimit.variants.forEach((x, i) => check(x.when, `timeLimit.variants.${i}.when`));
-      m.related.forEach((x, i) => check(x.when, `related.${i}.when`));
+      m.related.forEach((x) => check(x.when, `related.${x.no}.when`));
       for (const q of m.questions) {
         if (!m.personal && q.options.some((o) => o.onBehalf)) {
-          throw new KnowledgeError('onBehalf only means something in a personal matter (one with the 委托办理 question)', { file, item: m.no, field: `questions.${q.id}` });
+          problems.add('onBehalf（他人代办）只在个人事项（有“委托办理”问题的事项，personal: true）里有意义', at(`questions.${q.id}`));
         }
         if (!used.has(q.id)) {
-          throw new KnowledgeError(`question "${q.id}" changes nothing in the answer; remove it or attach it to a material, note, time limit or related matter`, {
-            file,
-            item: m.no,
-            field: `questions.${q.id}`,
-          });
+          problems.add(`问题 "${q.id}" 不改变任何答案：删掉它，或把它用在某个材料、说明、办理时限或关联事项的条件（when）里`, at(`questions.${q.id}`));
         }
       }
       const materialIds = new Set<string>();
       for (const x of m.materials) {
-        if (materialIds.has(x.id)) throw new KnowledgeError(`duplicate material id "${x.id}"`, { file, item: m.no, field: `materials.${x.id}` });
+        if (materialIds.has(x.id)) problems.add(`材料 id "${x.id}" 重复`, at(`materials.${x.id}`));
         materialIds.add(x.id);
       }
       for (const r of m.related) {
-        if (!this.byNo.has(r.no) || r.no === m.no) {
-          throw new KnowledgeError(`related matter ${r.no} does not exist`, { file, item: m.no, field: 'related' });
-        }
+        if (!this.byNo.has(r.no) || r.no === m.no) problems.add(`关联事项 ${r.no} 不存在`, at('related'));
       }
     }
 
-    this.general.notes.forEach((n) => {
+    for (const n of this.general.notes) {
       const field = `notes.${n.id}`;
+      const at = (f: string) => ({ file: 'general.json', item: n.id, field: f });
       for (const no of n.matters ?? []) {
-        if (!this.byNo.has(no)) throw new KnowledgeError(`matter ${no} does not exist`, { file: 'general.json', item: n.id, field: `${field}.matters` });
+        if (!this.byNo.has(no)) problems.add(`事项 ${no} 不存在`, at(`${field}.matters`));
       }
-      n.except.forEach((x, j) => {
+      for (const x of n.except) {
         const m = this.byNo.get(x.matter);
-        if (!m) throw new KnowledgeError(`matter ${x.matter} does not exist`, { file: 'general.json', item: n.id, field: `${field}.except.${j}` });
+        if (!m) {
+          problems.add(`事项 ${x.matter} 不存在`, at(`${field}.except.${x.matter}`));
+          continue;
+        }
         for (const [qid, optionIds] of Object.entries(x.when)) {
           const q = this.questionsFor(m).find((y) => y.id === qid);
           if (!q || optionIds.some((o) => !q.options.some((y) => y.id === o))) {
-            throw new KnowledgeError(`condition refers to an unknown question or option of matter ${m.no} ("${qid}")`, { file: 'general.json', item: n.id, field: `${field}.except.${j}.when` });
+            problems.add(`条件引用了事项 ${m.no} 不存在的问题或选项（"${qid}"）`, at(`${field}.except.${x.matter}.when`));
           }
         }
-      });
-    });
+      }
+    }
 
     const names = new Set<string>();
     for (const o of this.offices) {
-      if (names.has(o.name)) throw new KnowledgeError('duplicate office name', { file: 'offices.json', item: o.name, field: 'name' });
+      if (names.has(o.name)) problems.add('机构名称重复', { file: 'offices.json', item: o.name, field: 'name' });
       names.add(o.name);
     }
     const regions = this.offices.filter((o) => o.level === 'region');
-    if (regions.length !== 1) {
-      throw new KnowledgeError(`expected exactly one region office, found ${regions.length}`, { file: 'offices.json', field: 'level' });
-    }
+    if (regions.length !== 1) problems.add(`应当正好有一个自治区级机构（level: region），现在有 ${regions.length} 个`, { file: 'offices.json', field: 'level' });
     const prefectures = new Set(this.offices.filter((o) => o.level === 'prefecture').map((o) => o.division));
     for (const o of this.offices) {
       if (o.level === 'region') continue;
       if (!o.prefecture || !prefectures.has(o.prefecture)) {
-        throw new KnowledgeError(`prefecture "${o.prefecture}" is not a prefecture office`, { file: 'offices.json', item: o.name, field: 'prefecture' });
+        problems.add(`所属地市 "${o.prefecture}" 不是一个地市级机构的 division`, { file: 'offices.json', item: o.name, field: 'prefecture' });
       }
     }
   }
 }
 
-async function readJson(dir: string, file: string): Promise<unknown> {
+/** The file's JSON, or undefined with the problem (line and column for broken JSON) recorded. */
+async function readJson(dir: string, file: string, problems: KnowledgeProblems): Promise<unknown> {
   let text: string;
   try {
     text = await fs.readFile(path.join(dir, file), 'utf8');
   } catch (cause) {
-    throw new KnowledgeError(`cannot read (${(cause as Error).message})`, { file });
+    problems.add(`读不到文件（${(cause as Error).message}）`, { file });
+    return undefined;
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new KnowledgeError(`not valid JSON (${(cause as Error).message})`, { file });
+    const { line, column } = lineColumn(text, syntaxErrorOffset(text, cause as Error));
+    problems.add(`不是有效的 JSON：第 ${line} 行第 ${column} 列（${(cause as Error).message}）`, { file });
+    return undefined;
   }
 }
 
-function parseWith<T>(schema: z.ZodType<T>, raw: unknown, file: string, item?: string | number): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  // Name the matter or office inside a list file, not just the array index.
-  let named = item;
-  if (named === undefined && issue.path[0] === 'offices' && typeof issue.path[1] === 'number') {
-    const office = (raw as { offices?: { name?: string }[] }).offices?.[issue.path[1]];
-    named = office?.name ?? `#${issue.path[1]}`;
+/** Where JSON.parse gave up: Node names a position for some errors only, the span scanner finds the rest. */
+function syntaxErrorOffset(text: string, err: Error): number {
+  const position = /at position (\d+)/.exec(err.message);
+  if (position) return Number(position[1]);
+  try {
+    valueSpans(text);
+  } catch (scan) {
+    const offset = /at offset (\d+)/.exec((scan as Error).message);
+    if (offset) return Number(offset[1]);
   }
-  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
-  throw new KnowledgeError(`${issue.message}${more}`, { file, item: named, field: field || undefined });
+  return text.length;
 }

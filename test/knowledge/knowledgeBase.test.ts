@@ -106,15 +106,15 @@ describe('knowledge validation', () => {
   it.each([
     ['a missing field', editMatter(5, (m) => delete m.materials), /matters\/05\.json \[5\] materials/],
     ['a wrong type', editMatter(7, (m) => (m.timeLimit = 'soon')), /matters\/07\.json \[7\] timeLimit/],
-    ['a condition on an unknown question', editMatter(9, (m) => ((m.materials as { when?: unknown }[])[0]!.when = { nope: ['x'] })), /matters\/09\.json \[9\] materials\..*\.when: condition refers to unknown question "nope"/],
-    ['a question that changes nothing', editMatter(2, (m) => (m.questions as unknown[]).push({ id: 'idle', text: '?', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], source: 'guide:二' })), /questions\.idle: question "idle" changes nothing/],
-    ['broken JSON', async (dir: string) => fs.writeFile(path.join(dir, 'lexicon.json'), '{ "terms": ['), /lexicon\.json: not valid JSON/],
+    ['a condition on an unknown question', editMatter(9, (m) => ((m.materials as { when?: unknown }[])[0]!.when = { nope: ['x'] })), /matters\/09\.json \[9\] materials\.[a-z]\w*\.when: 条件引用了不存在的问题 "nope"/],
+    ['a question that changes nothing', editMatter(2, (m) => (m.questions as unknown[]).push({ id: 'idle', text: '?', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], source: 'guide:二' })), /questions\.idle: 问题 "idle" 不改变任何答案/],
+    ['broken JSON', async (dir: string) => fs.writeFile(path.join(dir, 'lexicon.json'), '{ "terms": ['), /lexicon\.json: 不是有效的 JSON：第 1 行第 13 列/],
     ['a bad phone number', async (dir: string) => {
       const file = path.join(dir, 'offices.json');
       const o = JSON.parse(await fs.readFile(file, 'utf8')) as { offices: { phones: string[] }[] };
       o.offices[3]!.phones = ['call us'];
       await fs.writeFile(file, JSON.stringify(o));
-    }, /offices\.json \[.+\] offices\.3\.phones\.0/],
+    }, /offices\.json \[.+\] phones\.0: /],
   ])('names the file, item and field for %s', async (_label, edit, message) => {
     const dir = await brokenCopy(edit);
     const err = await KnowledgeBase.load(dir).then(() => null, (e: unknown) => e);
@@ -126,6 +126,43 @@ describe('knowledge validation', () => {
     const dir = await brokenCopy(editMatter(3, (m) => (m.no = 'three')));
     const silent = createLogger('silent');
     await expect(buildService({ KNOWLEDGE_DIR: dir }, silent)).rejects.toThrow(/matters\/03\.json/);
+  });
+
+  // For editors (kb:check prints the same message): every problem at once, in Chinese, named by ids.
+  it('lists every problem, not the first, each at its id rather than an array position', async () => {
+    const dir = await brokenCopy(async (d) => {
+      await editMatter(4, (m) => ((m.materials as { name?: unknown }[])[1]!.name = ''))(d);
+      await editMatter(6, (m) => (m.group = 'nowhere'))(d);
+      await editMatter(8, (m) => ((m.materials as { when?: unknown }[])[0]!.when = { nope: ['x'] }))(d);
+    });
+    const err = (await KnowledgeBase.load(dir).then(() => null, (e: unknown) => e)) as KnowledgeError;
+    expect(err).toBeInstanceOf(KnowledgeError);
+    const m4 = JSON.parse(await fs.readFile(path.join(dir, 'matters', '04.json'), 'utf8')) as { materials: { id: string }[] };
+    // A schema problem stops that file's cross-checks only; the other files are still checked.
+    expect(err.problems.map((p) => `${KnowledgeError.at(p)}: ${p.message}`)).toEqual([
+      expect.stringMatching(new RegExp(`^matters/04\\.json \\[4\\] materials\\.${m4.materials[1]!.id}\\.name: .*[\\u4e00-\\u9fff]`)),
+      'matters/06.json [6] group: 分组 "nowhere" 不存在（见 categories.json）',
+      expect.stringMatching(/^matters\/08\.json \[8\] materials\.[a-z]\w*\.when: 条件引用了不存在的问题 "nope"$/),
+    ]);
+    expect(err.message).toContain('（共 3 处问题）');
+  });
+
+  it('gives line and column for broken JSON', async () => {
+    // After the stray comma, the } at line 3, column 18 is where a key was expected.
+    const dir = await brokenCopy(async (d) => fs.writeFile(path.join(d, 'categories.json'), '{\n  "categories": [\n    { "id": "a", }\n  ]\n}\n'));
+    await expect(KnowledgeBase.load(dir)).rejects.toThrow(/^categories\.json: 不是有效的 JSON：第 3 行第 18 列/);
+  });
+
+  it('says when a phone number has a full-width or Chinese dash in it', async () => {
+    const dir = await brokenCopy(async (d) => {
+      const file = path.join(d, 'offices.json');
+      const o = JSON.parse(await fs.readFile(file, 'utf8')) as { offices: { name: string; phones: string[] }[] };
+      o.offices[2]!.phones = ['0891－6609963'];
+      await fs.writeFile(file, JSON.stringify(o, null, 2));
+    });
+    const err = (await KnowledgeBase.load(dir).then(() => null, (e: unknown) => e)) as KnowledgeError;
+    expect(err.problems).toHaveLength(1);
+    expect(err.message).toMatch(/^offices\.json \[[^\]]+\] phones\.0: .*提示：.*0891－6609963.*半角 "-"/);
   });
 });
 

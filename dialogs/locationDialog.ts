@@ -139,7 +139,9 @@ export class LocationDialog extends ComponentDialog {
         return this.offer(step, pending, { key: 'whichCounty', vars, candidates: pending.candidates, page: 0 });
       }
     }
-    if (best.score < SURE || o.guess) {
+    // A place's own name as a button sends it (Tibetan names score below SURE): no need to confirm a tap.
+    const named = [best.office.name, this.services.officeLabel(best.office, lang)].includes(text.trim());
+    if ((best.score < SURE && !named) || o.guess) {
       pending.candidates = [best.office.name];
       pending.confirming = true;
       (step.values as LocationValues).pending = pending;

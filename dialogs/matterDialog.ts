@@ -9,6 +9,8 @@ import {
 import { optionWords } from '../bot/answers/checklistBuilder.js';
 import type { Answers } from '../bot/answers/conditions.js';
 import { asName, localize } from '../bot/answers/knowledgeText.js';
+import { checklistJson } from '../bot/answers/matterView.js';
+import { QrTextMaker } from '../bot/answers/qrText.js';
 import type { Question } from '../bot/knowledge/schema.js';
 import { showsCards } from './channels.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
@@ -47,8 +49,11 @@ export interface MatterResult {
  * office depends on it, then hands back the whole checklist in one message.
  */
 export class MatterDialog extends ComponentDialog {
+  private readonly qr: QrTextMaker;
+
   constructor(private readonly services: DialogServices) {
     super(MATTER_DIALOG);
+    this.qr = new QrTextMaker(services.l10n);
     const single = chineseChoicePrompt(SINGLE);
     this.addDialog(single)
       .addDialog(new MultiChoicePrompt(MULTI))
@@ -144,7 +149,9 @@ export class MatterDialog extends ComponentDialog {
       messageKey: 'checklist',
       lang,
       plainText,
-      checklist: { ...checklist, office: checklist.office?.name ?? null, officePhones: checklist.office?.phones ?? [] },
+      checklist: checklistJson(checklist),
+      // the kiosk's QR code, made here so every client carries the same text (QrTextMaker)
+      qr: this.qr.make(checklist, plainText),
     };
     await step.context.sendActivity(reply);
     const result: MatterResult = { no: matter.no, answers, office: checklist.office?.name };

@@ -1,5 +1,8 @@
 import { Router } from 'express';
+import type { Answers } from '../answers/conditions.js';
 import { officeName } from '../answers/knowledgeText.js';
+import type { MatterView } from '../answers/matterView.js';
+import type { Lang } from '../i18n/localizer.js';
 import { InputError } from '../errors/inputError.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import type { Understanding } from '../understanding/understanding.js';
@@ -12,10 +15,28 @@ const LANGS = ['zh', 'bo'] as const;
 export interface ApiDeps {
   knowledge: KnowledgeBase;
   understanding: Understanding;
+  /** GET /api/matters/:no?lang=: the matter as the agent console shows it (absent: only the stored matter) */
+  matterView?: MatterView;
+}
+
+/** `lang` of the matter view: the locales' names, and `zh` as /api/search spells it */
+const VIEW_LANGS = { 'zh-CN': 'zh-CN', zh: 'zh-CN', bo: 'bo' } as const satisfies Record<string, Lang>;
+/** the matter view's own parameters; every other one is a question id */
+const VIEW_PARAMS = new Set(['lang', 'office']);
+
+/** Answers from the query: `?<question id>=<option id>[,<option id>…]`, each question once. */
+function answersIn(query: Record<string, unknown>): Answers {
+  const answers: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (VIEW_PARAMS.has(key)) continue;
+    if (typeof value !== 'string' || value.trim() === '') throw new InputError(`query parameter "${key.slice(0, 40)}" must be given once, as option ids separated by commas`);
+    answers[key] = value.split(',').map((x) => x.trim());
+  }
+  return answers;
 }
 
 /** The JSON API the bot, the agent console and the kiosk share. */
-export function createApiRouter({ knowledge, understanding }: ApiDeps): Router {
+export function createApiRouter({ knowledge, understanding, matterView }: ApiDeps): Router {
   const router = Router();
 
   router.get('/search', (req, res) => {
@@ -61,7 +82,23 @@ export function createApiRouter({ knowledge, understanding }: ApiDeps): Router {
       sendError(res, 404, 'not_found', `no matter number ${raw} (matters are numbered 1–${knowledge.matters.length})`);
       return;
     }
-    res.json(matter);
+    // Without lang: the matter exactly as stored. With it: the view the chat's own builder makes.
+    if (req.query.lang === undefined || !matterView) {
+      res.json(matter);
+      return;
+    }
+    const lang = VIEW_LANGS[optionalChoice(req, 'lang', Object.keys(VIEW_LANGS) as (keyof typeof VIEW_LANGS)[], 'zh-CN')];
+    const answers = answersIn(req.query);
+    const problem = matterView.problemIn(matter, answers);
+    if (problem) throw new InputError(problem);
+    let office;
+    if (req.query.office !== undefined) {
+      const name = requiredText(req, 'office');
+      const found = understanding.findOffices(name);
+      office = found.outcome === 'match' ? found.matches[0]?.office : undefined;
+      if (!office) throw new InputError(`query parameter "office": no single office is called "${name.slice(0, 40)}"`);
+    }
+    res.json(matterView.build(matter, answers, lang, office));
   });
 
   return router;

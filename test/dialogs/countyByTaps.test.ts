@@ -35,9 +35,11 @@ const checklistOf = (replies: Partial<Activity>[]) =>
 async function tapThrough(send: (a: Partial<Activity>) => Promise<Partial<Activity>[]>, first: Partial<Activity>[], script: string[]) {
   let replies = first;
   const left = [...script];
+  const keys: (string | undefined)[] = [];
   for (let i = 0; i < 15; i++) {
+    keys.push(...replies.map(keyOf));
     const checklist = checklistOf(replies);
-    if (checklist) return { checklist, left };
+    if (checklist) return { checklist, left, keys };
     const offered = buttons(replies);
     const named = offered.find((b) => b.title === left[0]);
     if (named) left.shift();
@@ -79,8 +81,10 @@ describe('a county-handled matter reaches its checklist by taps alone (kiosk and
     const { send } = await assistantClient('directline');
     const welcome = await send({ type: 'conversationUpdate', membersAdded: [{ id: 'user', name: 'user' }], locale: lang });
     if (hall) expect(await send({ type: 'event', name: KIOSK_EVENT, value: { county: hall }, locale: lang })).toEqual([]);
-    const { checklist, left } = await tapThrough((a) => send({ ...a, locale: lang }), welcome, script(lang));
+    const { checklist, left, keys } = await tapThrough((a) => send({ ...a, locale: lang }), welcome, script(lang));
     expect(left).toEqual([]);
+    // A tapped place is its own name: never asked back as 您说的是…吗？
+    expect(keys).not.toContain('confirmPlace');
     expect(checklist).toMatchObject({ no: 19, office });
   });
 

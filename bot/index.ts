@@ -8,6 +8,8 @@ import { MainDialog } from '../dialogs/mainDialog.js';
 import type { UserProfile } from '../dialogs/userProfile.js';
 import { ChecklistBuilder } from './answers/checklistBuilder.js';
 import { ChecklistRenderer } from './answers/checklistRenderer.js';
+import { MatterView } from './answers/matterView.js';
+import { QrTextMaker } from './answers/qrText.js';
 import { AssistantBot } from './assistantBot.js';
 import { createBotFrameworkChannel } from './channels/botFrameworkChannel.js';
 import { MemoryConversationStore, type ConversationStore } from './directline/conversationStore.js';
@@ -213,6 +215,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     },
     knowledge,
     understanding,
+    // the agent console's matter view: the chat's own checklist builder, renderer and QR text
+    matterView: new MatterView(knowledge, services.checklists, services.renderer, new QrTextMaker(localizer)),
     messages: botFramework.handler,
     directLine: {
       adapter: directLine,

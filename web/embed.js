@@ -18,7 +18,15 @@
   var b = button.style;
   b.position = 'fixed'; b.right = '16px'; b.bottom = '16px'; b.zIndex = '2147483646';
   b.padding = '12px 18px'; b.border = '0'; b.borderRadius = '24px'; b.background = '#0b5cad'; b.color = '#fff';
-  b.font = '16px system-ui, sans-serif'; b.boxShadow = '0 2px 8px rgba(0,0,0,.3)'; b.cursor = 'pointer';
+  b.font = '16px system-ui, sans-serif';
+  if (lang === 'bo' && window.FontFace && document.fonts) {
+    // The host page has no Tibetan font: without ours the label is a row of boxes.
+    var face = new FontFace('XZYB Tibetan', 'url(' + origin + '{{TIBETAN_FONT}})', { unicodeRange: 'U+0F00-0FFF' });
+    document.fonts.add(face);
+    face.load().catch(function () {});
+    b.fontFamily = "'XZYB Tibetan', system-ui, sans-serif";
+    b.lineHeight = '1.9';
+  } b.boxShadow = '0 2px 8px rgba(0,0,0,.3)'; b.cursor = 'pointer';
 
   var frame;
   function open() {

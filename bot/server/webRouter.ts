@@ -20,6 +20,8 @@ const WEBCHAT_DIR = path.join(ROOT_DIR, 'node_modules', 'botframework-webchat');
 const FONT_DIR = path.join(ROOT_DIR, 'node_modules', '@fontsource', 'noto-serif-tibetan');
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The one Tibetan font file the pages use (common.css) and the embed button loads on other sites. */
+const TIBETAN_FONT_FILE = 'noto-serif-tibetan-tibetan-400-normal.woff2';
 const REVALIDATE = 'no-cache';
 
 /** The HTML pages and the file each serves. */
@@ -85,7 +87,9 @@ export function createWebRouter(deps: WebDeps): Router {
   const embedStrings = Object.fromEntries(LANGS.map((lang) => [lang, webStrings[lang].embed]));
   router.get('/embed.js', async (req, res) => {
     res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-    const file = await files.get(path.join(WEB_DIR, 'embed.js'), (js) => js.replace('{{EMBED_STRINGS}}', JSON.stringify(embedStrings)));
+    const file = await files.get(path.join(WEB_DIR, 'embed.js'), (js) =>
+      js.replace('{{EMBED_STRINGS}}', JSON.stringify(embedStrings)).replace('{{TIBETAN_FONT}}', `${assetBase}/fonts/${TIBETAN_FONT_FILE}`),
+    );
     CompressedFiles.send(req, res, file, 'public, max-age=3600');
   });
 
@@ -102,6 +106,8 @@ export function createWebRouter(deps: WebDeps): Router {
       sendError(res, 404, 'not_found', `no such asset: ${req.path.slice(0, 200)}`);
       return;
     }
+    // The embed button on other sites draws its Tibetan label with our font: a cross-origin font load needs CORS.
+    if (req.params.version === version && path.basename(file) === TIBETAN_FONT_FILE) res.set({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' });
     CompressedFiles.send(req, res, found, IMMUTABLE);
   });
 

@@ -4,7 +4,7 @@ import { maskDeep, maskPii } from './piiMasker.js';
 /**
  * Masks personal numbers in what a person sends (text, value, speak) before anything else sees
  * the turn: the dialogs, state, the review queue and the logs then only ever hold masked text.
- * Register it first on every adapter (`registerTurnMiddleware`). What the bot sends is left
+ * Register it first on every adapter (`useTurnMiddleware` in bot/index.ts). What the bot sends is left
  * alone: our answers carry office phones that must reach people unmasked.
  */
 export class PiiMaskingMiddleware implements Middleware {

@@ -10,6 +10,7 @@ import { turnBench } from './turnBench.js';
 import { webBench } from './webBench.js';
 import { httpBench } from './httpBench.js';
 import { reviewBench } from './reviewBench.js';
+import { scaleOutBench } from './scaleOutBench.js';
 import { percentile } from './stats.js';
 
 /** `npm run bench`: speed figures, never asserted in tests. */
@@ -40,6 +41,11 @@ async function main(): Promise<void> {
   process.stdout.write(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   // `npm run bench -- http` runs only the HTTP figures (throughput, Direct Line turns, RSS, start-up).
   const only = process.argv[2];
+  // `npm run bench -- scale`: only issue 13's figures (turn on Redis vs files, one instance vs two).
+  if (only === 'scale') {
+    for (const line of await scaleOutBench()) process.stdout.write(line + '\n');
+    return;
+  }
   if (only === 'http') {
     for (const line of await httpBench()) process.stdout.write(line + '\n');
     return;
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
   for (const line of await httpBench()) process.stdout.write(line + '\n');
   for (const line of await webBench()) process.stdout.write(line + '\n');
   for (const line of await reviewBench()) process.stdout.write(line + '\n');
+  for (const line of await scaleOutBench()) process.stdout.write(line + '\n');
 }
 
 main().catch((err: unknown) => {

@@ -18,6 +18,7 @@ import { DirectLineStream } from './directline/directLineStream.js';
 import { RedisConversationStore } from './directline/redisConversationStore.js';
 import { TokenService } from './directline/tokenService.js';
 import { loadConfig, type Config } from './config/config.js';
+import { ConfigError } from './errors/configError.js';
 import { Localizer } from './i18n/localizer.js';
 import { KnowledgeBase } from './knowledge/knowledgeBase.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -40,8 +41,12 @@ import { RedisConnection } from './redis/redisConnection.js';
 import { redisRateLimitStores } from './redis/redisRateLimitStores.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { FeedbackMiddleware } from './feedback/feedbackMiddleware.js';
-import { LearnedExamples } from './feedback/learnedExamples.js';
+import { LearnedExamples, type LearnedExampleStore } from './feedback/learnedExamples.js';
+import { RedisLearnedExamples } from './feedback/redisLearnedExamples.js';
+import { RedisReviewLog } from './feedback/redisReviewLog.js';
 import { ReviewLog } from './feedback/reviewLog.js';
+import type { ReviewStore } from './feedback/reviewStore.js';
+import { RedisBus } from './redis/redisBus.js';
 import { ReviewReport } from './feedback/reviewReport.js';
 import { PiiMaskingMiddleware } from './privacy/piiMaskingMiddleware.js';
 import { Understanding } from './understanding/understanding.js';
@@ -100,8 +105,10 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const turnLock: KeyedLock = redis ? new RedisKeyedLock({ client: redis.client, keyPrefix: redis.keyPrefix }) : new KeyedMutex();
   if (redis) log.info({ redis: redis.url, keyPrefix: redis.keyPrefix }, 'state and turn locks in Redis');
   const baseKnowledge = await KnowledgeBase.load(config.knowledgeDir);
-  // Example phrases editors taught from the review queue (DATA_DIR/learned); a broken file is set aside (copy kept, logged, shown on /agent/review).
-  const learned = new LearnedExamples(config.dataDir, Date.now, log);
+  // Instances tell each other of review changes and reloads (REDIS_URL).
+  const bus = redis ? new RedisBus(redis.client, redis.keyPrefix, log) : undefined;
+  // Example phrases editors taught from the review queue (DATA_DIR/learned, or one Redis hash for every instance); a broken file is set aside (copy kept, logged, shown on /agent/review).
+  const learned: LearnedExampleStore = redis ? new RedisLearnedExamples({ client: redis.client, keyPrefix: redis.keyPrefix }) : new LearnedExamples(config.dataDir, Date.now, log);
   const knowledge = baseKnowledge.withExamples(await learned.byMatter());
   const localizer = await Localizer.load(config.localesDir);
   const understanding = new Understanding(knowledge);
@@ -118,13 +125,19 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     new ChecklistRenderer(localizer),
     profile,
   );
-  const mainDialog = new MainDialog(services);
+  if (config.kioskCounty && !services.county(config.kioskCounty)) {
+    throw new ConfigError(`KIOSK_COUNTY "${config.kioskCounty}" is not one county of the office directory (knowledge/offices.json)`, { variable: 'KIOSK_COUNTY' });
+  }
+  const mainDialog = new MainDialog(services, { hallCounty: config.kioskCounty });
   const bot = new AssistantBot(conversationState, userState, dialogState, mainDialog, services);
   const onTurnError = createTurnErrorHandler(log, services, async (context) => {
     await conversationState.delete(context);
   });
   const botFramework = createBotFrameworkChannel(config, bot, onTurnError, log);
-  const reviewLog = new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs, logger: log });
+  // One review queue for every instance with REDIS_URL; day files under DATA_DIR/review for one.
+  const reviewLog: ReviewStore = redis
+    ? await RedisReviewLog.open({ client: redis.client, keyPrefix: redis.keyPrefix, url: config.redis!.url, retentionMs: config.retentionMs, bus })
+    : new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs, logger: log });
   await reviewLog.sweep();
   await reviewLog.check();
   const reviewReport = new ReviewReport(reviewLog, { charVariants: knowledge.lexicon.charVariants });
@@ -204,6 +217,16 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const rateLimitStores = redis ? redisRateLimitStores(redis.client, redis.keyPrefix) : undefined;
   const staffAuth = new StaffAuth({ token: config.staffToken, logger: log, sessions: staffSessions, sessionSeconds: STAFF_SESSION_SECONDS, rateLimitStores });
 
+  const reindex = async (): Promise<{ learnedExamples: number }> => {
+    const examples = await learned.byMatter();
+    understanding.reindex(baseKnowledge.withExamples(examples));
+    log.info({ learnedExamples: [...examples.values()].flat().length }, 'understanding re-indexed with the learned examples');
+    return { learnedExamples: [...examples.values()].flat().length };
+  };
+  await bus?.subscribe('reload', () => {
+    reindex().catch((err: unknown) => log.error({ err }, 'reload announced by another instance failed'));
+  });
+
   const app = createApp({
     logger: log,
     staffAuth,
@@ -249,10 +272,10 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       learned,
       report: reviewReport,
       reload: async () => {
-        const examples = await learned.byMatter();
-        understanding.reindex(baseKnowledge.withExamples(examples));
-        log.info({ learnedExamples: [...examples.values()].flat().length }, 'understanding re-indexed with the learned examples');
-        return { learnedExamples: [...examples.values()].flat().length };
+        const result = await reindex();
+        // every other instance re-indexes too, from the same shared examples
+        await bus?.publish('reload', {});
+        return result;
       },
     },
   });
@@ -276,6 +299,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       clearInterval(sweep);
       clearInterval(sessionSweep);
       reviewReport.close();
+      bus?.close();
       redis?.client.disconnect();
     },
   };

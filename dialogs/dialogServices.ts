@@ -133,6 +133,14 @@ export class DialogServices {
     return joinItems(phoneList(office.phones, links), this.l10n.t(lang, 'phoneSeparator'));
   }
 
+  /** The one county office a name means (江孜, 江孜县, རྒྱལ་རྩེ), if it plainly means one. */
+  county(name: string | undefined): Office | undefined {
+    if (!name) return undefined;
+    const found = this.understanding.offices.resolve(this.understanding.normalizer.normalize(name));
+    const office = found.outcome === 'match' ? found.matches[0]?.office : undefined;
+    return office?.level === 'county' ? office : undefined;
+  }
+
   office(name: string | undefined): Office | undefined {
     return name ? this.understanding.offices.byName(name) : undefined;
   }

@@ -39,6 +39,11 @@ const UNSURE_OFFERS = 3;
 /** small talk that opens a conversation or asks what we do is answered with the categories too */
 const WITH_CATEGORIES: ReadonlySet<SmallTalkTopic> = new Set(['greeting', 'identity', 'confused', 'complaint']);
 
+export interface MainDialogSettings {
+  /** KIOSK_COUNTY: the hall's county when a kiosk event names none (a county office's directory label) */
+  hallCounty?: string;
+}
+
 export interface MainOptions {
   /** a question to start from instead of the incoming message (kiosk buttons, WeChat menu) */
   text?: string;
@@ -52,7 +57,10 @@ export interface MainOptions {
 export class MainDialog extends ComponentDialog {
   private readonly nextSteps: NextSteps;
 
-  constructor(private readonly services: DialogServices) {
+  constructor(
+    private readonly services: DialogServices,
+    private readonly settings: MainDialogSettings = {},
+  ) {
     super(MAIN_DIALOG);
     this.nextSteps = new NextSteps(services);
     const pick = chineseChoicePrompt(PICK);
@@ -146,9 +154,8 @@ export class MainDialog extends ComponentDialog {
       return inner.beginDialog(HUMAN);
     }
     if (context.activity.name === KIOSK_EVENT) {
-      const found = s.understanding.offices.resolve(s.understanding.normalizer.normalize(kioskCounty(context.activity.value) ?? ''));
-      const hall = found.outcome === 'match' ? found.matches[0]?.office : undefined;
-      if (hall?.level === 'county') {
+      const hall = s.county(kioskCounty(context.activity.value) ?? this.settings.hallCounty);
+      if (hall) {
         const profile = await s.getProfile(context);
         profile.hall = hall.name;
         await s.profile.set(context, profile);

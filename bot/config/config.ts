@@ -27,6 +27,8 @@ const Env = z.object({
   STAFF_TOKEN: z.string().min(16, 'STAFF_TOKEN must be at least 16 characters').optional(),
   /** seconds without touch or typing after which the kiosk clears its conversation */
   KIOSK_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
+  /** the hall's own county (江孜县), offered first as 就在本县 on a kiosk that names none; checked against the office directory at start-up */
+  KIOSK_COUNTY: z.string().trim().min(1).max(40).optional(),
   /** comma-separated origins (https://ylbz.xizang.gov.cn) whose pages may embed the chat widget */
   WIDGET_EMBED_ORIGINS: z
     .string()
@@ -109,6 +111,7 @@ export type Config = Readonly<{
   /** true when staffToken was generated because STAFF_TOKEN is unset (index.ts logs it once) */
   staffTokenGenerated: boolean;
   kioskIdleSeconds: number;
+  kioskCounty: string | undefined;
   widgetEmbedOrigins: readonly string[];
   rateLimitPerMinute: number;
   /** CPU milliseconds per minute per client (CpuBudget); 0: off */
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staffToken: e.STAFF_TOKEN ?? randomBytes(18).toString('base64url'),
     staffTokenGenerated: !e.STAFF_TOKEN,
     kioskIdleSeconds: e.KIOSK_IDLE_SECONDS,
+    kioskCounty: e.KIOSK_COUNTY,
     widgetEmbedOrigins: e.WIDGET_EMBED_ORIGINS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     cpuBudgetMsPerMinute: e.CPU_BUDGET_MS_PER_MINUTE,

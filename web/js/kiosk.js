@@ -26,7 +26,9 @@ let checklist; // channelData of the last checklist: { plainText, checklist }
 /** Forget everything: end the conversation and load a fresh home screen (no DOM or state of the last visitor survives). */
 function reset() {
   chat?.end();
-  location.replace(`${location.pathname}${params.has('idle') ? `?idle=${encodeURIComponent(params.get('idle'))}` : ''}`);
+  // The hall's settings (?idle=, ?county=) stay; nothing of the visitor does.
+  const kept = new URLSearchParams([...params].filter(([name]) => name === 'idle' || name === 'county')).toString();
+  location.replace(`${location.pathname}${kept ? `?${kept}` : ''}`);
 }
 
 function showConversation() {
@@ -59,6 +61,15 @@ async function handoff() {
   (await chatReady).handoff();
 }
 
+/**
+ * Tells the conversation it is on a kiosk, in this hall's county (?county=, else the server's
+ * KIOSK_COUNTY), so a place question offers 就在本县 first (README: Events the pages send).
+ */
+function announceKiosk(c) {
+  const county = params.get('county');
+  c.directLine.postActivity({ type: 'event', name: 'kiosk', value: county ? { county } : {}, from: { id: 'kiosk' } }).subscribe({ error: () => {} });
+}
+
 async function switchLang(next) {
   if (next === lang) return;
   lang = next;
@@ -67,6 +78,8 @@ async function switchLang(next) {
   markLang(langSwitch, lang);
   renderCategories();
   await (await chatReady)?.setLang(lang, strings);
+  // Before anything was said the language switch starts a new conversation: it is told again.
+  announceKiosk(await chatReady);
   if (checklist) renderPrintArea();
 }
 
@@ -198,6 +211,7 @@ async function main() {
   });
   try {
     chat = await chatReady;
+    announceKiosk(chat);
     $('status').hidden = true;
     document.body.dataset.ready = 'true';
   } catch {

@@ -1,3 +1,5 @@
+import type { MatcherTuning } from '../understanding/matterMatcher.js';
+import { DEFAULT_TUNING } from '../understanding/matterMatcher.js';
 import type { Lang, UnderstandingKnowledge } from '../understanding/understanding.js';
 import { Understanding } from '../understanding/understanding.js';
 import { Evaluator, type EvalReport, type LabelledQuestion } from './evaluator.js';
@@ -10,7 +12,10 @@ import { Evaluator, type EvalReport, type LabelledQuestion } from './evaluator.j
  * held-out set.
  */
 export class CrossValidator {
-  constructor(private readonly kb: UnderstandingKnowledge) {}
+  constructor(
+    private readonly kb: UnderstandingKnowledge,
+    private readonly tuning: MatcherTuning = DEFAULT_TUNING,
+  ) {}
 
   run(set: readonly LabelledQuestion[], lang: Lang, folds = 10): EvalReport {
     const reports: EvalReport[] = [];
@@ -18,7 +23,7 @@ export class CrossValidator {
       const test = set.filter((_, i) => i % folds === f);
       if (test.length === 0) continue;
       const unseen = new Set(test.map((q) => q.q));
-      reports.push(new Evaluator(new Understanding(this.without(unseen))).run(test, lang));
+      reports.push(new Evaluator(new Understanding(this.without(unseen), this.tuning)).run(test, lang));
     }
     return merge(reports);
   }

@@ -39,14 +39,18 @@ function pollingConversation(page: Page): Promise<string | undefined> {
   );
 }
 
-type ChecklistData = { plainText: string; checklist: { title: string; materials: { text: string }[]; officePhones: string[] } };
+type ChecklistData = { plainText: string; checklist: { title: string; materials: { text: string }[]; officePhones: string[] }; qr: { text: string; shortened: boolean } };
 
 /** Opens the QR dialog; its text is the checklist's own when it fits, else title, materials and phone, and the page says so. */
-async function checkQr(page: Page, { plainText, checklist: data }: ChecklistData): Promise<'full' | 'shortened'> {
+async function checkQr(page: Page, { plainText, checklist: data, qr }: ChecklistData): Promise<'full' | 'shortened'> {
   await page.locator('#qr-button').click();
   await page.waitForSelector('#qr-dialog[open]');
   await expect.poll(() => page.locator('#qr-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   const qrText = (await page.locator('#qr-image').getAttribute('data-qr-text'))!;
+  // The server's text, not one the page makes up; drawn large enough for a phone camera (a 1200-byte code has ~120 modules).
+  expect(qrText).toBe(qr.text);
+  const width = await page.locator('#qr-image').evaluate((img) => img.getBoundingClientRect().width);
+  if (page.viewportSize()!.width >= 1000) expect(width).toBeGreaterThanOrEqual(600);
   if (Buffer.byteLength(plainText, 'utf8') <= QR_MAX_BYTES) {
     expect(qrText).toBe(plainText);
     expect(await page.locator('#qr-shortened').isHidden()).toBe(true);

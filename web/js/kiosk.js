@@ -21,7 +21,7 @@ let config;
 let chat;
 /** Resolves with the chat once Web Chat has loaded: the home screen works before, taps wait for it. */
 let chatReady;
-let checklist; // channelData of the last checklist: { plainText, checklist }
+let checklist; // channelData of the last checklist: { plainText, checklist, qr: { text, shortened } }
 
 /** Forget everything: end the conversation and load a fresh home screen (no DOM or state of the last visitor survives). */
 function reset() {
@@ -129,26 +129,9 @@ function fitPrintArea() {
   area.dataset.fontSize = String(size);
 }
 
-/** The checklist's own text if a readable QR code holds it; else title, materials, time limit and phone. */
-function qrText() {
-  const full = checklist.plainText;
-  if (new TextEncoder().encode(full).length <= config.qrMaxBytes) return { text: full, shortened: false };
-  const c = checklist.checklist;
-  const lines = [t(strings, 'kiosk.qrShortTitle', { title: c.title }), `${t(strings, 'kiosk.qrMaterials')}:`];
-  c.materials.forEach((m, i) => lines.push(`${i + 1}. ${m.text}${m.form ? `（${m.form}）` : ''}`));
-  lines.push(`${t(strings, 'kiosk.qrTimeLimit')}: ${c.timeLimit}`);
-  if (c.office) lines.push(`${t(strings, 'kiosk.qrOffice')}: ${c.office} ${c.officePhones.join(' / ')}`);
-  let text = lines.join('\n');
-  // Still too long: drop material lines from the end, keeping the phone.
-  while (new TextEncoder().encode(text).length > config.qrMaxBytes && lines.length > 4) {
-    lines.splice(lines.length - 3, 1);
-    text = lines.join('\n');
-  }
-  return { text, shortened: true };
-}
-
 async function showQr() {
-  const { text, shortened } = qrText();
+  // Made by the server with the checklist (its text, or title, materials, time limit and phone when that is too long).
+  const { text, shortened } = checklist.qr;
   const res = await fetch('/web/qr', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text }) });
   if (!res.ok) return;
   const img = $('qr-image');

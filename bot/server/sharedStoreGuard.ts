@@ -1,8 +1,11 @@
 import type { RequestHandler } from 'express';
 import { sendError } from './httpErrors.js';
 
-/** Where a chat turn or a new conversation needs the shared store (Redis) before it can start. */
-export const SHARED_STORE_ROUTES = ['/api/messages', '/v3/directline', '/api/directline/token'];
+/**
+ * Where a chat turn or a new conversation needs the shared store (Redis) before it can start.
+ * WeChat too: its MsgId claim is in Redis, and WeChat retries a 503 then tells the person to try later.
+ */
+export const SHARED_STORE_ROUTES = ['/api/messages', '/v3/directline', '/api/directline/token', '/wechat'];
 
 /**
  * While the shared store (Redis) is away, a request that would run a turn or open a conversation

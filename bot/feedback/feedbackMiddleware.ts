@@ -4,7 +4,8 @@ import type { ConversationEvent } from '../../dialogs/conversationEvents.js';
 import type { DialogServices } from '../../dialogs/dialogServices.js';
 import { NextSteps, type NextStepsFor } from '../../dialogs/nextSteps.js';
 import type { Logger } from '../logging/logger.js';
-import type { NewReviewEvent, ReviewLog } from './reviewLog.js';
+import type { NewReviewEvent } from './reviewLog.js';
+import type { ReviewStore } from './reviewStore.js';
 
 /** What the middleware remembers of a conversation, in its conversation state. */
 export interface FeedbackState {
@@ -40,7 +41,7 @@ export class FeedbackMiddleware implements Middleware {
   constructor(
     private readonly conversationState: BotState,
     private readonly services: DialogServices,
-    private readonly log: ReviewLog,
+    private readonly log: ReviewStore,
     private readonly logger: Logger,
   ) {
     this.state = conversationState.createProperty<FeedbackState>('feedback');

@@ -18,6 +18,17 @@ const LearnedFile = z.object({
 });
 type LearnedFile = z.infer<typeof LearnedFile>;
 
+/** Learned example phrases: LearnedExamples (a file under DATA_DIR) or RedisLearnedExamples (shared). */
+export interface LearnedExampleStore {
+  /** adds a phrase for a matter; false when the matter already had it */
+  add(matter: number, text: string): Promise<boolean>;
+  /** every phrase, by matter, for the understanding's index */
+  byMatter(): Promise<Map<number, string[]>>;
+  count(): Promise<number>;
+  /** data set aside because it was broken */
+  notices(): readonly DataFileNotice[];
+}
+
 /**
  * Example phrases editors taught from the review queue ("should match matter N"), kept in
  * DATA_DIR/learned/examples.json because knowledge/ is source-controlled and read-only at run
@@ -26,7 +37,7 @@ type LearnedFile = z.infer<typeof LearnedFile>;
  * A broken file does not stop the service: a byte copy is kept, the error logged and listed by
  * `notices()` (the review page shows it), and the service starts with no learned examples.
  */
-export class LearnedExamples {
+export class LearnedExamples implements LearnedExampleStore {
   readonly #doc: JsonDocument<LearnedFile>;
   readonly #notices: DataFileNotice[] = [];
 

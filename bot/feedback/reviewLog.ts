@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { DurableJsonFile, fsyncDir, isErrno, keepCorruptCopy, readdirIfExists } from '../storage/durableJsonFile.js';
 import { DAY_FILE, LegacyDayFile, parseDayLines, parseRecord, recordLine, type ReviewEvent } from './reviewDayFile.js';
+import type { ReviewSource, ReviewStore } from './reviewStore.js';
 import { sweepTempFiles } from './tempFiles.js';
 
 export { ReviewEvent } from './reviewDayFile.js';
@@ -52,7 +53,7 @@ const TAIL_BYTES = 64 * 1024;
  * fsync) and each resolves only once it is on disk (the bot's reply waits for it). A crash can leave
  * only a torn last line, which is skipped and cut off before the next append.
  */
-export class ReviewLog {
+export class ReviewLog implements ReviewStore {
   readonly dir: string;
   readonly retentionMs: number;
   readonly #now: () => number;
@@ -75,16 +76,13 @@ export class ReviewLog {
     this.#staleTempMs = staleTempMs;
   }
 
+  get source(): ReviewSource {
+    return { kind: 'files', dir: this.dir };
+  }
+
   async append(event: NewReviewEvent): Promise<ReviewEvent> {
-    const at = new Date(this.#now());
-    const day = dayOf(at);
-    const { conversationId, ...rest } = event;
-    const stored: ReviewEvent = {
-      ...rest,
-      id: `${day}_${randomBytes(6).toString('hex')}`,
-      at: at.toISOString(),
-      conversation: createHash('sha256').update(conversationId).digest('hex').slice(0, 12),
-    };
+    const stored = storedEvent(event, new Date(this.#now()));
+    const day = stored.at.slice(0, 10);
     await this.#write(day, recordLine(stored));
     this.#emit({ type: 'add', events: [stored] });
     return stored;
@@ -305,6 +303,17 @@ export class ReviewLog {
     const days = new Set(names.map((n) => DAY_FILE.exec(n)?.[1]).filter((d): d is string => d !== undefined));
     return [...days].sort();
   }
+}
+
+/** The record kept of a new event: an id that names its UTC day, the time, and the conversation only as a short hash. */
+export function storedEvent(event: NewReviewEvent, at: Date): ReviewEvent {
+  const { conversationId, ...rest } = event;
+  return {
+    ...rest,
+    id: `${dayOf(at)}_${randomBytes(6).toString('hex')}`,
+    at: at.toISOString(),
+    conversation: createHash('sha256').update(conversationId).digest('hex').slice(0, 12),
+  };
 }
 
 /** UTC day, as used in file names and the summary. */

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/appError.js';
 import type { DaySummary, ReviewGroup } from './reviewIndex.js';
-import type { ReviewChange, ReviewLog } from './reviewLog.js';
+import type { ReviewChange } from './reviewLog.js';
+import type { ReviewStore } from './reviewStore.js';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './reviewWorker.js';
 
 export type { DaySummary, ReviewGroup } from './reviewIndex.js';
@@ -23,7 +24,7 @@ export interface ReviewReportOptions {
 
 /**
  * What the review page shows, from a worker thread that keeps the review queue's groups and the
- * daily counts (ReviewIndex): it reads the day files itself at start, then follows every change
+ * daily counts (ReviewIndex): it reads the queue itself at start (day files, or Redis), then follows every change
  * the log announces, so no request parses files or groups items on the event loop.
  */
 export class ReviewReport {
@@ -34,8 +35,8 @@ export class ReviewReport {
   readonly #unsubscribe: () => void;
   #closed = false;
 
-  constructor(log: ReviewLog, options: ReviewReportOptions) {
-    this.#options = { dir: log.dir, retentionMs: log.retentionMs, charVariants: options.charVariants };
+  constructor(log: ReviewStore, options: ReviewReportOptions) {
+    this.#options = { source: log.source, retentionMs: log.retentionMs, charVariants: options.charVariants };
     // An empty queue's worker starts at the first question (most test processes never open the review page). It reads
     // the files once started; a change is on disk before it is announced, so none is missed.
     this.#unsubscribe = log.subscribe((change) => this.#send({ change }));

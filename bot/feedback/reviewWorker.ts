@@ -1,7 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { Redis } from 'ioredis';
 import { TextNormalizer } from '../understanding/textNormalizer.js';
 import { ReviewIndex } from './reviewIndex.js';
+import { RedisReviewLog } from './redisReviewLog.js';
 import { ReviewLog, type ReviewChange } from './reviewLog.js';
+import type { ReviewSource, ReviewStore } from './reviewStore.js';
 
 /** What the review report asks the worker. */
 export type WorkerRequest =
@@ -13,7 +16,7 @@ export type WorkerMessage = { change: ReviewChange } | WorkerRequest;
 export type WorkerReply = { id: number; result: unknown } | { id: number; error: string } | { ready: number };
 
 export interface WorkerOptions {
-  dir: string;
+  source: ReviewSource;
   retentionMs: number;
   charVariants: Record<string, string>;
 }
@@ -25,11 +28,22 @@ const index = new ReviewIndex((t) => normalizer.normalize(t));
 const port = parentPort!;
 
 const ready = (async () => {
-  const log = new ReviewLog({ dir: options.dir, retentionMs: options.retentionMs });
-  // Everything still on disk: retention decides what is kept, with a day's margin either side.
-  for (const e of await log.events(Math.ceil(options.retentionMs / 86_400_000) + 2)) index.add(e);
+  const { log, close } = await openSource(options.source, options.retentionMs);
+  try {
+    // Everything still kept: retention decides what is kept, with a day's margin either side.
+    for (const e of await log.events(Math.ceil(options.retentionMs / 86_400_000) + 2)) index.add(e);
+  } finally {
+    close();
+  }
   port.postMessage({ ready: index.size } satisfies WorkerReply);
 })();
+
+/** The queue to read once at start; shared (REDIS_URL), with a connection of the worker's own, closed after. */
+async function openSource(source: ReviewSource, retentionMs: number): Promise<{ log: ReviewStore; close: () => void }> {
+  if (source.kind === 'files') return { log: new ReviewLog({ dir: source.dir, retentionMs }), close: () => undefined };
+  const client = new Redis(source.url, { maxRetriesPerRequest: 1 });
+  return { log: await RedisReviewLog.open({ client, keyPrefix: source.keyPrefix, url: source.url, retentionMs }), close: () => client.disconnect() };
+}
 
 function answer(msg: WorkerRequest): unknown {
   switch (msg.op) {

@@ -1,8 +1,9 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { DataFileCorruptError } from '../errors/dataFileCorruptError.js';
 import { InputError } from '../errors/inputError.js';
-import type { LearnedExamples } from '../feedback/learnedExamples.js';
-import { dayOf, type ReviewLog } from '../feedback/reviewLog.js';
+import type { LearnedExampleStore } from '../feedback/learnedExamples.js';
+import { dayOf } from '../feedback/reviewLog.js';
+import type { ReviewStore } from '../feedback/reviewStore.js';
 import { ReviewIndexUnavailableError, type ReviewReport } from '../feedback/reviewReport.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { maskPii } from '../privacy/piiMasker.js';
@@ -12,8 +13,8 @@ import { optionalCursor, optionalWholeNumber } from './queryParams.js';
 export interface AdminDeps {
   requireStaff: RequestHandler;
   knowledge: KnowledgeBase;
-  reviewLog: ReviewLog;
-  learned: LearnedExamples;
+  reviewLog: ReviewStore;
+  learned: LearnedExampleStore;
   report: ReviewReport;
   /** rebuilds the understanding with the learned examples; returns how many there are */
   reload: () => Promise<{ learnedExamples: number }>;

@@ -2,10 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import { LearnedExamples } from '../../bot/feedback/learnedExamples.js';
+import { ReviewLog } from '../../bot/feedback/reviewLog.js';
 import { LowdbStaffSessionStore } from '../../bot/server/lowdbStaffSessionStore.js';
 import { ReplayGuard } from '../../bot/wechat/replayGuard.js';
 import { WeChatSessions } from '../../bot/wechat/wechatSessions.js';
 import { replayStoreContract } from './replayStoreContract.js';
+import { reviewStoreContract } from './reviewStoreContract.js';
 import { staffSessionContract } from './staffSessionContract.js';
 import { wechatSessionContract } from './wechatSessionContract.js';
 
@@ -26,4 +29,10 @@ replayStoreContract('ReplayGuard (in process)', async () => {
 wechatSessionContract('WeChatSessions (in process)', async () => {
   const store = new WeChatSessions(60_000);
   return { store, other: async () => store, close: async () => undefined };
+});
+
+reviewStoreContract('ReviewLog and LearnedExamples (files)', async (now) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'review-contract-'));
+  const one = { log: new ReviewLog({ dir: path.join(dir, 'review'), retentionMs: 30 * 86_400_000, now }), learned: new LearnedExamples(dir, now) };
+  return { a: one, b: one, close: () => rm(dir, { recursive: true, force: true }) };
 });

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
+import { RedisLearnedExamples } from '../../bot/feedback/redisLearnedExamples.js';
+import { RedisReviewLog } from '../../bot/feedback/redisReviewLog.js';
+import { RedisBus } from '../../bot/redis/redisBus.js';
 import { RedisStaffSessionStore } from '../../bot/server/redisStaffSessionStore.js';
 import { RedisReplayGuard } from '../../bot/wechat/redisReplayGuard.js';
 import { RedisWeChatSessions } from '../../bot/wechat/redisWeChatSessions.js';
 import { startRedisServer, type TestRedis } from '../support/redisServer.js';
 import { replayStoreContract } from './replayStoreContract.js';
+import { reviewStoreContract, type ReviewFixture } from './reviewStoreContract.js';
 import { staffSessionContract } from './staffSessionContract.js';
 import { wechatSessionContract } from './wechatSessionContract.js';
+
+type ReviewFixtureSide = ReviewFixture['a'];
 
 // The Redis drivers: every fixture its own key prefix on one private server, every "instance" its own connection.
 let redis: TestRedis;
@@ -50,4 +56,27 @@ wechatSessionContract('RedisWeChatSessions', async () => {
   const i = instances();
   const open = (): RedisWeChatSessions => new RedisWeChatSessions({ client: i.connect(), keyPrefix: i.keyPrefix, ttlMs: 60_000 });
   return { store: open(), other: async () => open(), close: i.close };
+});
+
+reviewStoreContract('RedisReviewLog and RedisLearnedExamples', async (now) => {
+  const i = instances();
+  const buses: RedisBus[] = [];
+  const open = async (): Promise<ReviewFixtureSide> => {
+    const client = i.connect();
+    const bus = new RedisBus(client, i.keyPrefix);
+    buses.push(bus);
+    return {
+      log: await RedisReviewLog.open({ client, keyPrefix: i.keyPrefix, url: redis.url, retentionMs: 30 * 86_400_000, bus, now }),
+      learned: new RedisLearnedExamples({ client, keyPrefix: i.keyPrefix, now }),
+    };
+  };
+  const [a, b] = [await open(), await open()];
+  return {
+    a,
+    b,
+    close: async () => {
+      for (const bus of buses) bus.close();
+      await i.close();
+    },
+  };
 });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAFF_TOKEN } from '../support/liveService.js';
+import { STAFF_TOKEN, staffCookie } from '../support/liveService.js';
 import { startRedisServer, type TestRedis } from '../support/redisServer.js';
 import { startService, type Running } from '../wechat/wechatSimulator.js';
 
@@ -97,5 +97,35 @@ describe('two instances on one Redis', () => {
     expect(logout.status).toBeLessThan(300);
     expect(await signedIn(a)).toBe(false);
     expect((await fetch(`${a.base}/api/admin/notices`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('show staff on either instance one review queue, and a reload on one re-indexes both with what was learned', async () => {
+    const question = '火星上的医保怎么办理呢';
+    const search = async (run: Running): Promise<{ outcome: string; matches: Array<{ no: number }> }> =>
+      (await (await fetch(`${run.base}/api/search?q=${encodeURIComponent(question)}`, { headers: as('127.0.0.23') })).json()) as { outcome: string; matches: Array<{ no: number }> };
+    expect((await search(b)).matches[0]?.no).not.toBe(7);
+    // a question nobody can answer, asked on A
+    const asked = await a.wechat.send(a.wechat.text(`oReview_${process.pid}`, question, a.wechat.nextMsgId()));
+    expect(asked.status).toBe(200);
+    // staff signed in on B see it in B's queue
+    const cookie = await staffCookie(b.base);
+    const queue = async (): Promise<Array<{ key: string; question: string }>> =>
+      ((await (await fetch(`${b.base}/api/admin/review`, { headers: { cookie } })).json()) as { groups: Array<{ key: string; question: string }> }).groups;
+    await expect.poll(async () => (await queue()).map((g) => g.question), { timeout: 10_000 }).toContain(question);
+    const group = (await queue()).find((g) => g.question === question)!;
+    // resolved on B as matter 7, the phrase learned
+    const resolved = await fetch(`${b.base}/api/admin/review/resolve`, { method: 'POST', headers: { cookie, origin: b.base, 'content-type': 'application/json' }, body: JSON.stringify({ group: group.key, matter: 7 }) });
+    expect(resolved.status).toBe(200);
+    // gone from A's queue too
+    const cookieA = await staffCookie(a.base);
+    await expect
+      .poll(async () => ((await (await fetch(`${a.base}/api/admin/review`, { headers: { cookie: cookieA } })).json()) as { groups: Array<{ question: string }> }).groups.map((g) => g.question), { timeout: 10_000 })
+      .not.toContain(question);
+    // learned but not yet re-indexed anywhere
+    expect((await search(b)).matches[0]?.no).not.toBe(7);
+    // a reload on A re-indexes B as well (B was never asked to)
+    const reload = await fetch(`${a.base}/api/admin/reload`, { method: 'POST', headers: { cookie: cookieA, origin: a.base } });
+    expect(((await reload.json()) as { learnedExamples: number }).learnedExamples).toBe(1);
+    await expect.poll(async () => (await search(b)).matches[0]?.no, { timeout: 10_000 }).toBe(7);
   });
 });

@@ -59,6 +59,7 @@ export class DirectLineStream {
   private readonly log: Logger;
   private readonly keepAlive: NodeJS.Timeout;
   private closing = false;
+  private readonly servers = new WeakSet<Server>();
 
   constructor(private readonly options: DirectLineStreamOptions) {
     const base = (options.basePath ?? '/v3/directline').replace(/\/$/, '');
@@ -78,6 +79,8 @@ export class DirectLineStream {
 
   /** Handles the stream's upgrade requests on `server`; other upgrade paths get 404. */
   attach(server: Server): void {
+    if (this.servers.has(server)) return;
+    this.servers.add(server);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.upgrade(req, socket, head).catch((err: unknown) => {
         this.log.error({ err }, 'WebSocket upgrade failed');

@@ -27,6 +27,7 @@ export async function startWebApp(env: NodeJS.ProcessEnv = {}): Promise<WebApp> 
   const service = await buildService({ NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN, ...env }, createLogger('silent'));
   const server: Server = service.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
+  service.attach(server); // Direct Line's WebSocket upgrades (the pages stream their replies)
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     service,
@@ -82,22 +83,31 @@ export type SeenActivity = {
   channelData?: Record<string, any>;
 };
 
-/** Every activity the page's Direct Line client receives, read from its own poll responses. */
+/** Every activity the page's Direct Line client receives, read from its own poll responses and WebSocket frames. */
 export function recordActivities(page: Page): SeenActivity[] {
   const seen: SeenActivity[] = [];
   const ids = new Set<string>();
+  const record = (body: { activities: SeenActivity[] }): void => {
+    for (const a of body.activities) {
+      if (a.id && ids.has(a.id)) continue;
+      if (a.id) ids.add(a.id);
+      seen.push(a);
+    }
+  };
   page.on('response', async (res) => {
     if (res.request().method() !== 'GET' || !/\/v3\/directline\/conversations\/[^/]+\/activities/.test(res.url())) return;
     try {
-      const body = (await res.json()) as { activities: SeenActivity[] };
-      for (const a of body.activities) {
-        if (a.id && ids.has(a.id)) continue;
-        if (a.id) ids.add(a.id);
-        seen.push(a);
-      }
+      record((await res.json()) as { activities: SeenActivity[] });
     } catch {
       // a poll cut short by navigation
     }
+  });
+  // The pages stream (Direct Line WebSocket): ActivitySet frames, and '' keep-alives to skip.
+  page.on('websocket', (ws) => {
+    if (!/\/v3\/directline\/conversations\/[^/]+\/stream/.test(ws.url())) return;
+    ws.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string' && payload !== '') record(JSON.parse(payload) as { activities: SeenActivity[] });
+    });
   });
   return seen;
 }

@@ -100,7 +100,9 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
   const connect = async () => {
     const token = await newToken();
     spoken = false;
-    const directLine = WebChat.createDirectLine({ token, domain: `${location.origin}/v3/directline`, webSocket: false, conversationStartProperties: { locale: current.lang } });
+    // WebSocket: replies arrive as they are written (polling, where a browser has no WebSocket); after a drop
+    // directlinejs reconnects to this conversation through GET conversations/{id}?watermark= from what it last had.
+    const directLine = WebChat.createDirectLine({ token, domain: `${location.origin}/v3/directline`, webSocket: true, conversationStartProperties: { locale: current.lang } });
     const store = WebChat.createStore({}, () => (next) => (action) => {
       if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onActivity(action.payload.activity);
       if (action.type === 'DIRECT_LINE/POST_ACTIVITY' && action.payload.activity.type === 'message') spoken = true;

@@ -22,7 +22,7 @@ export interface MatterViewJson {
   /** the questions whose answers change the list, each option with its tag */
   questions: { id: string; text: string; multi: boolean; options: { id: string; label: string; tag: string }[] }[];
   /** every material the matter can need (the shared 委托 ones too), with the tags of the answers that add it */
-  materials: { text: string; form: string | null; tags: string[][] }[];
+  materials: { id: string; text: string; form: string | null; tags: string[][] }[];
   answers: Answers;
   /** exactly what the chat sends for these answers */
   checklist: ChecklistJson;
@@ -87,6 +87,7 @@ export class MatterView {
         options: q.options.map((o) => ({ id: o.id, label: localize(o, 'label', lang).text, tag: tags.get(q.id)?.get(o.id) ?? o.id })),
       })),
       materials: [...matter.materials, ...delegation].map((m) => ({
+        id: m.id,
         text: localize(m, 'name', lang).text,
         form: m.form === undefined ? null : localize(m, 'form', lang).text,
         tags: tagsOf(m.when),

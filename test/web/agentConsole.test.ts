@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectLineTestClient, messageKeys } from '../support/liveService.js';
 import { KIOSK, PHONE, STAFF_TOKEN, launchBrowser, openPage, screenshotAndCheck, startWebApp, tibetanFontLoaded, type PageProblems, type WebApp } from './browserHarness.js';
 
 /** The phone-center agent console on /agent, keyboard only, in real Chromium. */
@@ -55,13 +56,14 @@ describe('the agent console', () => {
     expect(detail).toContain(matter.unit.text);
     for (const item of matter.legalBasis.items) expect(detail).toContain(item);
     for (const m of matter.materials) expect(detail).toContain(m.name);
-    // A conditional material names its question's option labels, not the ids.
+    // A conditional material names the server's short tags of its options, never the whole citizen question.
     const conditional = matter.materials.find((m) => m.when)!;
     const [questionId, optionIds] = Object.entries(conditional.when!)[0]!;
     const question = matter.questions.find((q) => q.id === questionId)!;
+    const view = (await (await fetch(`${app.base}/api/matters/${matter.no}?lang=zh-CN`)).json()) as { questions: { id: string; options: { id: string; tag: string }[] }[] };
     const when = (await page.locator(`[data-material="${conditional.id}"] .when`).textContent())!;
-    expect(when).toContain(question.text);
-    for (const id of optionIds) expect(when).toContain(question.options.find((o) => o.id === id)!.label);
+    expect(when).not.toContain(question.text);
+    for (const id of optionIds) expect(when).toContain(view.questions.find((q) => q.id === questionId)!.options.find((o) => o.id === id)!.tag);
 
     // Arrow keys move through the results.
     const count = await page.locator('#matter-list li').count();
@@ -75,6 +77,35 @@ describe('the agent console', () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     for (const m of matter.materials) expect(copied).toContain(m.name);
     await screenshotAndCheck(page, 'agent-zh-1280-matter');
+    expect(problems.csp).toEqual([]);
+  });
+
+  it("住院费用报销 with the chips 急诊 and 委托他人代办: the console's list is the chat's checklist for the same answers", async () => {
+    // The chat, over Direct Line on the same server: 住院费用报销, 急诊 (option 3), 委托他人代办, 江孜.
+    const dl = new DirectLineTestClient(app.base);
+    const conv = await dl.open();
+    let replies = await dl.say(conv, '住院费用报销');
+    for (const answer of ['3', '委托他人代办', '江孜县']) if (!messageKeys(replies).includes('checklist')) replies = await dl.say(conv, answer);
+    const chat = replies.find((a) => a.channelData?.messageKey === 'checklist')!.channelData.checklist as { materials: { text: string; form?: string }[] };
+
+    await search('住院费用报销');
+    await expect.poll(() => page.locator('#matter-list li').first().getAttribute('data-no')).toBe('19');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#detail').getAttribute('data-no')).toBe('19');
+    const listed = () => page.locator('.checklist-materials li').allTextContents();
+    const before = await listed();
+    for (const [question, option] of [['circumstances', 'emergency'], ['delegate', 'agent']]) {
+      const chip = page.locator(`.chip[data-question="${question}"][data-option="${option}"]`);
+      await chip.click();
+      await expect.poll(() => chip.getAttribute('aria-pressed')).toBe('true');
+    }
+    const expected = chat.materials.map((m) => `${m.text}${m.form ? `（${m.form}）` : ''}`);
+    await expect.poll(listed).toEqual(expected);
+    expect(expected).toEqual(expect.arrayContaining(['委托人授权委托书']));
+    expect(before).not.toContain('委托人授权委托书');
+    // The chips are the short tags, not the questions.
+    expect(await page.locator('.chip[data-option="emergency"]').textContent()).toBe('急诊');
+    await screenshotAndCheck(page, 'agent-zh-1280-checklist');
     expect(problems.csp).toEqual([]);
   });
 

@@ -1,9 +1,11 @@
+// @ts-check
 import { el, toast } from './dom.js';
 import { t } from './i18n.js';
 import { setUpLanguage } from './staffLang.js';
 
-const $ = (id) => document.getElementById(id);
-const input = $('q');
+/** The page's own elements, which agent.html always has. */
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const input = /** @type {HTMLInputElement} */ ($('q'));
 const matterList = $('matter-list');
 const officeList = $('office-list');
 const detail = $('detail');
@@ -11,12 +13,29 @@ const detail = $('detail');
 const state = await setUpLanguage(() => {
   renderOffices();
   renderMatters();
-  if (current.matter) renderDetail(current.matter);
+  // The view comes from the server in the new language.
+  if (current.matter) openMatter(current.matter.no);
 });
 const s = (key, vars) => t(state.strings, key, vars);
 
-/** What is on screen: the last search's answers, the selected result, the matter opened. */
-const current = { matters: [], outcome: 'none', offices: [], selected: -1, matter: undefined };
+/**
+ * The server's view of a matter (GET /api/matters/:no?lang=…&<question>=<option>), made by the
+ * chat's own checklist builder: the console never rebuilds a list or a condition in the browser.
+ * @typedef {{ id: string, label: string, tag: string }} ViewOption
+ * @typedef {{ id: string, text: string, multi: boolean, options: ViewOption[] }} ViewQuestion
+ * @typedef {{ id: string, text: string, form: string | null, tags: string[][] }} ViewMaterial
+ * @typedef {{ text: string, form?: string, source: string, fromList: boolean, judgement: boolean, cite?: string }} ChecklistLine
+ * @typedef {{ no: number, title: string, materials: ChecklistLine[], timeLimit: string, office: string | null, officePhones: string[] }} ChecklistJson
+ * @typedef {{ no: number, code: string | null, title: string, lang: 'zh-CN' | 'bo', questions: ViewQuestion[], materials: ViewMaterial[],
+ *   answers: Record<string, string[]>, checklist: ChecklistJson, plainText: string, qr: { text: string, shortened: boolean } }} MatterView
+ */
+
+/**
+ * What is on screen: the last search's answers, the selected result, the matter opened, its view
+ * and the conditions chosen as chips (question id → option ids).
+ * @type {{ matters: any[], outcome: string, offices: any[], selected: number, matter: any, view: MatterView | undefined, answers: Record<string, string[]> }}
+ */
+const current = { matters: [], outcome: 'none', offices: [], selected: -1, matter: undefined, view: undefined, answers: {} };
 const matterCache = new Map();
 let pending; // AbortController of the search in flight
 let debounce;
@@ -83,7 +102,7 @@ async function search(q) {
     ]);
     Object.assign(current, { matters: found.matches, outcome: found.outcome, offices: offices.matches, selected: found.matches.length > 0 ? 0 : -1 });
   } catch (err) {
-    if (err.name === 'AbortError') return;
+    if (err instanceof DOMException && err.name === 'AbortError') return;
     Object.assign(current, { matters: [], offices: [], outcome: 'none', selected: -1 });
   }
   renderMatters();
@@ -153,7 +172,9 @@ function move(delta) {
 async function openMatter(no) {
   if (!matterCache.has(no)) matterCache.set(no, getJson(`/api/matters/${no}`));
   try {
+    if (current.matter?.no !== no) current.answers = {};
     current.matter = await matterCache.get(no);
+    current.view = await fetchView(no);
   } catch {
     matterCache.delete(no);
     return;
@@ -161,45 +182,86 @@ async function openMatter(no) {
   renderDetail(current.matter);
 }
 
-/** `{ claimType: ['emergency'] }` in words, with the matter's own question and option labels. */
-function conditionWords(matter, when) {
-  if (!when) return undefined;
-  const parts = Object.entries(when).map(([questionId, optionIds]) => {
-    const question = matter.questions.find((q) => q.id === questionId);
-    const labels = optionIds.map((id) => {
-      const option = question?.options.find((o) => o.id === id);
-      return option ? pick(option, 'label') : id;
-    });
-    return s('agent.questionIs', { question: question ? pick(question, 'text') : questionId, options: labels.join(s('agent.optionJoin')) });
-  });
-  return s('agent.when', { conditions: parts.join(s('agent.conditionJoin')) });
+/**
+ * The matter's view for the chosen conditions, in the console's language.
+ * @param {number} no
+ * @returns {Promise<MatterView>}
+ */
+function fetchView(no) {
+  const query = new URLSearchParams({ lang: state.lang === 'bo' ? 'bo' : 'zh-CN' });
+  for (const [question, options] of Object.entries(current.answers)) if (options.length > 0) query.set(question, options.join(','));
+  return getJson(`/api/matters/${no}?${query}`);
 }
 
-function materialText(m) {
-  const form = pick(m, 'form');
-  return `${pick(m, 'name')}${form ? `（${form}）` : ''}`;
+/** A chip toggles one condition; a one-answer question holds one chip at a time. */
+async function toggle(/** @type {ViewQuestion} */ question, /** @type {string} */ option) {
+  const chosen = current.answers[question.id] ?? [];
+  const next = chosen.includes(option) ? chosen.filter((o) => o !== option) : question.multi ? [...chosen, option] : [option];
+  current.answers = { ...current.answers, [question.id]: next };
+  if (!current.matter) return;
+  current.view = await fetchView(current.matter.no);
+  renderDetail(current.matter);
+}
+
+/** The conditions a material needs, as the server's short tags (急诊 / 外伤或意外伤害住院 / 委托他人代办). */
+function tagWords(/** @type {string[][]} */ tags) {
+  return tags.map((group) => group.join(s('agent.optionJoin'))).join(s('agent.conditionJoin'));
+}
+
+function materialText(/** @type {{ text: string, form?: string | null }} */ m) {
+  return `${m.text}${m.form ? `（${m.form}）` : ''}`;
+}
+
+/** Filter chips, one per condition, and the list the chat gives for the chosen ones. */
+function checklistSection(/** @type {MatterView} */ view) {
+  const chips = view.questions.map((q) =>
+    el(
+      'div',
+      { class: 'chip-group', role: 'group', 'aria-label': q.text, title: q.text },
+      q.options
+        .filter((o) => o.id !== 'none')
+        .map((o) => {
+          const on = (current.answers[q.id] ?? []).includes(o.id);
+          return el('button', { type: 'button', class: on ? 'chip on' : 'chip', 'aria-pressed': String(on), title: o.label, dataset: { question: q.id, option: o.id }, onclick: () => toggle(q, o.id) }, o.tag);
+        }),
+    ),
+  );
+  const list = view.checklist.materials.map((m) => el('li', {}, materialText(m)));
+  return el(
+    'section',
+    { class: 'block checklist' },
+    el('h3', {}, s('agent.checklistFor')),
+    el('div', { class: 'chips' }, chips),
+    el('ol', { class: 'checklist-materials' }, list),
+    el('button', { type: 'button', class: 'btn copy-checklist', onclick: () => copy(view.plainText) }, s('agent.copyChecklist')),
+  );
 }
 
 function section(titleKey, ...content) {
   return el('section', { class: 'block' }, el('h3', {}, s(titleKey)), ...content);
 }
 
+/** A condition of the stored matter (a time limit's or a note's) as the view's short tags. */
+function conditionWords(/** @type {Record<string, string[]> | undefined} */ when) {
+  if (!when || !current.view) return undefined;
+  const view = current.view;
+  const tags = Object.entries(when).map(([q, options]) => options.map((o) => view.questions.find((x) => x.id === q)?.options.find((x) => x.id === o)?.tag ?? o));
+  return s('agent.when', { conditions: tagWords(tags) });
+}
+
 function renderDetail(matter) {
-  const materials = matter.materials.map((m) => {
-    const cond = conditionWords(matter, m.when);
+  const view = /** @type {MatterView} */ (current.view);
+  const materials = view.materials.map((m) => {
+    const cond = m.tags.length > 0 ? s('agent.when', { conditions: tagWords(m.tags) }) : undefined;
     return el(
       'li',
       { dataset: { material: m.id } },
       el('span', { class: 'material' }, materialText(m)),
       el('span', { class: cond ? 'when' : 'when always' }, cond ?? s('agent.always')),
-      m.conditionText ? el('span', { class: 'condition-text' }, m.conditionText) : undefined,
     );
   });
-  const materialsText = matter.materials
-    .map((m, i) => {
-      const cond = conditionWords(matter, m.when);
-      return `${i + 1}. ${materialText(m)}${cond ? ` — ${cond}` : ''}`;
-    })
+  const materialsText = view.materials
+    .map((m, i) => `${i + 1}. ${materialText(m)}${m.tags.length > 0 ? ` — ${s('agent.when', { conditions: tagWords(m.tags) })}` : ''}`)
     .join('\n');
   const later = pick(matter.channels, 'later') ?? [];
   const parts = [
@@ -228,21 +290,22 @@ function renderDetail(matter) {
         'dd',
         { class: 'time-limit' },
         pick(matter.timeLimit, 'text'),
-        matter.timeLimit.variants.map((v) => el('div', { class: 'variant' }, s('agent.timeLimitVariant', { when: conditionWords(matter, v.when), text: pick(v, 'text') }))),
+        matter.timeLimit.variants.map((v) => el('div', { class: 'variant' }, s('agent.timeLimitVariant', { when: conditionWords(v.when), text: pick(v, 'text') }))),
       ),
       el('dt', {}, s('agent.channels')),
       el('dd', {}, pick(matter.channels, 'now').join('、'), later.length > 0 ? ` （${s('agent.channelsLater')}：${later.join('、')}）` : ''),
     ),
+    checklistSection(view),
     section(
       'agent.materials',
       el('ol', { class: 'materials' }, materials),
-      el('button', { type: 'button', class: 'btn copy-materials', onclick: () => copy(`${pick(matter, 'title')}\n${materialsText}`) }, s('agent.copyMaterials')),
+      el('button', { type: 'button', class: 'btn copy-materials', onclick: () => copy(`${view.title}\n${materialsText}`) }, s('agent.copyMaterials')),
     ),
     section('agent.process', el('ol', { class: 'steps' }, (pick(matter.process, 'steps') ?? matter.process.steps).map((step) => el('li', {}, step)))),
     matter.notes.length > 0
       ? section(
           'agent.notes',
-          el('ul', {}, matter.notes.map((n) => el('li', {}, pick(n, 'text'), n.when ? el('span', { class: 'when' }, conditionWords(matter, n.when)) : undefined))),
+          el('ul', {}, matter.notes.map((n) => el('li', {}, pick(n, 'text'), n.when ? el('span', { class: 'when' }, conditionWords(n.when)) : undefined))),
         )
       : undefined,
     section(

@@ -26,7 +26,8 @@ const VIEW_PARAMS = new Set(['lang', 'office']);
 
 /** Answers from the query: `?<question id>=<option id>[,<option id>…]`, each question once. */
 function answersIn(query: Record<string, unknown>): Answers {
-  const answers: Record<string, string[]> = {};
+  // No prototype: a parameter named __proto__ is then a question id like any other (and refused as unknown).
+  const answers: Record<string, string[]> = Object.create(null);
   for (const [key, value] of Object.entries(query)) {
     if (VIEW_PARAMS.has(key)) continue;
     if (typeof value !== 'string' || value.trim() === '') throw new InputError(`query parameter "${key.slice(0, 40)}" must be given once, as option ids separated by commas`);

@@ -85,6 +85,8 @@ describe('GET /api/matters/:no?lang= (the agent console reads the server)', () =
     ['/api/matters/19?lang=zh-CN&delegate=', 'delegate'],
     ['/api/matters/19?lang=zh-CN&office=%E7%81%AB%E6%98%9F', 'office'],
     ['/api/matters/19?lang=zh-CN&office=', 'office'],
+    ['/api/matters/19?lang=zh-CN&__proto__=emergency', '__proto__'],
+    ['/api/matters/19?lang=zh-CN&constructor=x', 'constructor'],
   ])('%s is a 400 naming %s', async (path, names) => {
     const { status, body } = await get(path);
     expect(status).toBe(400);

@@ -11,6 +11,7 @@ import { webBench } from './webBench.js';
 import { httpBench } from './httpBench.js';
 import { reviewBench } from './reviewBench.js';
 import { scaleOutBench } from './scaleOutBench.js';
+import { streamBench } from './streamBench.js';
 import { percentile } from './stats.js';
 
 /** `npm run bench`: speed figures, never asserted in tests. */
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   for (const line of await webBench()) process.stdout.write(line + '\n');
   for (const line of await reviewBench()) process.stdout.write(line + '\n');
   for (const line of await scaleOutBench()) process.stdout.write(line + '\n');
+  for (const line of await streamBench()) process.stdout.write(line + '\n');
 }
 
 main().catch((err: unknown) => {

@@ -15,6 +15,10 @@ const TIBETAN = /[\u0F00-\u0FFF]/;
  * i18next. Both languages must hold the same keys: start-up refuses otherwise.
  */
 export class Localizer {
+  /** word lists and their whole-message forms, asked for on every turn (interruptions): the resources never change after load */
+  private readonly wordLists = new Map<string, string[]>();
+  private readonly wholeWords = new Map<string, Set<string>>();
+
   private constructor(
     private readonly i18n: i18n,
     readonly namespaces: readonly string[],
@@ -70,8 +74,14 @@ export class Localizer {
 
   /** Word lists (interruptions, "none" answers) for a language; `ns` is the locale file (default bot.json). */
   words(lang: Lang, key: string, ns = 'bot'): string[] {
-    const value = this.i18n.t(`${ns}:words.${key}`, { lng: lang, returnObjects: true }) as unknown;
-    return Array.isArray(value) ? value.map(String) : [];
+    const id = `${lang}\u0000${ns}\u0000${key}`;
+    let list = this.wordLists.get(id);
+    if (!list) {
+      const value = this.i18n.t(`${ns}:words.${key}`, { lng: lang, returnObjects: true }) as unknown;
+      this.wordLists.set(id, (list = Array.isArray(value) ? value.map(String) : []));
+    }
+    // a copy: callers may sort or extend what they get
+    return [...list];
   }
 
   /**
@@ -80,7 +90,10 @@ export class Localizer {
    */
   isWord(text: string, key: string, ns = 'bot'): boolean {
     const said = wholeMessage(text);
-    return said !== '' && LANGS.some((l) => this.words(l, key, ns).some((w) => wholeMessage(w) === said));
+    const id = `${ns}\u0000${key}`;
+    let whole = this.wholeWords.get(id);
+    if (!whole) this.wholeWords.set(id, (whole = new Set(LANGS.flatMap((l) => this.words(l, key, ns)).map(wholeMessage))));
+    return said !== '' && whole.has(said);
   }
 
   /** Tibetan script anywhere in a message means the person reads Tibetan. */

@@ -189,7 +189,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       token,
       crypto: encodingAesKey && appId ? new WeChatCrypto(encodingAesKey, appId) : undefined,
       // One MsgId delivered to two instances runs the bot once: the claim and the answer are in Redis.
-      replay: redis ? (ttlMs) => new RedisReplayGuard({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs }) : undefined,
+      replay: redis ? (ttlMs) => new RedisReplayGuard({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs, waitMs: replyTimeoutMs }) : undefined,
     };
     log.info({ safeMode: wechat.crypto !== undefined }, 'WeChat Official Account endpoint at /wechat');
   }

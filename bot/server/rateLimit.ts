@@ -89,7 +89,9 @@ export interface JsonRateLimitOptions {
 export function jsonRateLimit({ windowMs, message, onLimit, code = 'too_many_requests', keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'), store, ...rest }: JsonRateLimitOptions): RequestHandler {
   return rateLimit({
     ...rest,
-    ...(store ? { store } : {}),
+    // Shared counts: while Redis is away the request passes uncounted (the per-process CPU budget still holds);
+    // the routes that need Redis answer 503 themselves, and search keeps working.
+    ...(store ? { store, passOnStoreError: true } : {}),
     windowMs,
     keyGenerator,
     standardHeaders: 'draft-7',

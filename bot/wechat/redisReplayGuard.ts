@@ -14,7 +14,7 @@ export interface RedisReplayGuardOptions {
   ttlMs: number;
   /** how long a claim lasts without an answer (an instance that died mid-turn frees the key after it); default 30 s */
   pendingMs?: number;
-  /** how long a repeat waits for the first answer before giving up; default 10 s */
+  /** how long a repeat waits for the first answer before giving up (the service: WeChat's reply deadline); default 10 s */
   waitMs?: number;
   /** between reads while waiting; default 25 ms */
   pollMs?: number;

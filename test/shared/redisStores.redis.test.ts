@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLearnedExamples } from '../../bot/feedback/redisLearnedExamples.js';
 import { RedisReviewLog } from '../../bot/feedback/redisReviewLog.js';
 import { RedisBus } from '../../bot/redis/redisBus.js';
 import { RedisStaffSessionStore } from '../../bot/server/redisStaffSessionStore.js';
 import { RedisReplayGuard } from '../../bot/wechat/redisReplayGuard.js';
 import { RedisWeChatSessions } from '../../bot/wechat/redisWeChatSessions.js';
+import { ReplayPendingError } from '../../bot/wechat/replayPendingError.js';
 import { startRedisServer, type TestRedis } from '../support/redisServer.js';
 import { replayStoreContract } from './replayStoreContract.js';
 import { reviewStoreContract, type ReviewFixture } from './reviewStoreContract.js';
@@ -79,4 +80,23 @@ reviewStoreContract('RedisReviewLog and RedisLearnedExamples', async (now) => {
       await i.close();
     },
   };
+});
+
+describe('RedisReplayGuard on Redis', () => {
+  it('a copy that waits longer than its bound for the first answer gets ReplayPendingError (the router answers success), and the first still answers', async () => {
+    const i = instances();
+    try {
+      const a = new RedisReplayGuard<string>({ client: i.connect(), keyPrefix: i.keyPrefix, ttlMs: 60_000 });
+      const b = new RedisReplayGuard<string>({ client: i.connect(), keyPrefix: i.keyPrefix, ttlMs: 60_000, waitMs: 200 });
+      let release!: () => void;
+      const first = a.run('slow', () => new Promise<string>((r) => (release = () => r('late answer'))));
+      await expect.poll(() => release !== undefined, { timeout: 5000 }).toBe(true);
+      await expect(b.run('slow', async () => 'second run')).rejects.toBeInstanceOf(ReplayPendingError);
+      release();
+      expect(await first).toEqual({ value: 'late answer', repeated: false });
+      expect(await b.run('slow', async () => 'second run')).toEqual({ value: 'late answer', repeated: true });
+    } finally {
+      await i.close();
+    }
+  });
 });

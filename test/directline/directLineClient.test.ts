@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 /** A polling client whose activities and statuses are recorded; ended after the test. */
-function connect(options: { token?: string; conversationId?: string } = {}): {
+function connect(options: { token?: string; conversationId?: string; watermark?: string } = {}): {
   client: DirectLine;
   activities: ClientActivity[];
   statuses: number[];
@@ -152,8 +152,8 @@ describe('botframework-directlinejs against our endpoint (polling)', () => {
     await waitFor(() => first.activities.find((a) => a.replyToId === id), 'the first reply');
     cleanups.pop()?.();
 
-    const { client, activities } = connect({ token: generated.body.token, conversationId: generated.body.conversationId });
-    (client as unknown as { watermark: string }).watermark = '2';
+    // The client's public watermark option, as a page resuming a conversation passes it.
+    const { activities } = connect({ token: generated.body.token, conversationId: generated.body.conversationId, watermark: '2' });
     await waitFor(() => activities.find((a) => a.text === 'echo: remember me'), 'the old reply after the watermark');
     expect(activities.map((a) => a.text)).toEqual(['echo: remember me']);
   });

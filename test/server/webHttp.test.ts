@@ -89,7 +89,11 @@ describe('pages and assets', () => {
 
   it('serves every asset a page names compressed (brotli, or gzip when only gzip is accepted) and cached for a year', async () => {
     const urls = [...new Set([...(await assetUrls('/')), ...(await assetUrls('/kiosk')), ...(await assetUrls('/agent/signin'))])];
-    expect(urls.some((u) => u.endsWith('/vendor/webchat.js'))).toBe(true);
+    // Web Chat's bundle is named by webChat.js (loaded after the first paint), beside the page's own scripts.
+    const chatScript = urls.find((u) => u.endsWith('/js/chat.js'))!;
+    const webChatModule = await (await fetch(`${base}${chatScript.replace('chat.js', 'webChat.js')}`)).text();
+    expect(webChatModule).toContain("'../vendor/webchat.js'");
+    urls.push(chatScript.replace('js/chat.js', 'vendor/webchat.js'));
     for (const url of urls) {
       const identity = await raw(url, { 'Accept-Encoding': 'identity' });
       expect(identity.status, url).toBe(200);
@@ -132,6 +136,22 @@ describe('pages and assets', () => {
       expect(res.status, url).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code, url).toBe('not_found');
     }
+  });
+
+  it('writes a page in the language asked before any script runs: texts, attributes and the strings as inert JSON', async () => {
+    for (const lang of ['zh-CN', 'bo'] as const) {
+      const strings = JSON.parse(await fs.readFile(path.join(loadConfig().localesDir, lang, 'web.json'), 'utf8')) as { chat: { title: string }; common: { loading: string; langSwitch: string } };
+      const html = await (await fetch(`${base}/chat?lang=${lang}`)).text();
+      expect(html).toContain(`<html lang="${lang}">`);
+      expect(html).toContain(`<h1 data-i18n="chat.title">${strings.chat.title}</h1>`);
+      expect(html).toContain(`data-i18n="common.loading">${strings.common.loading}</p>`);
+      expect(html).toContain(`aria-label="${strings.common.langSwitch}"`);
+      // A data block the CSP lets stand (it never runs), holding the language's whole web.json.
+      const block = /<script type="application\/json" id="web-strings">([^<]*)<\/script>/.exec(html)![1]!;
+      expect(JSON.parse(block)).toEqual({ lang, strings });
+    }
+    // Anything else asked for is Chinese.
+    expect(await (await fetch(`${base}/chat?lang=xx`)).text()).toContain('<html lang="zh-CN">');
   });
 
   it('serves the UI strings of both languages and 404 for others', async () => {

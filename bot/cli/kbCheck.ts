@@ -22,12 +22,13 @@ async function main(): Promise<void> {
   const questions = kb.matters.reduce((n, m) => n + m.questions.length, 0);
   const conditional = kb.matters.reduce((n, m) => n + m.materials.filter((x) => x.when).length, 0);
   const discrepancies = kb.matters.reduce((n, m) => n + m.discrepancies.length, 0);
+  const personal = kb.matters.filter((m) => m.personal).length;
   const levels = (l: string): number => kb.offices.filter((o) => o.level === l).length;
   const counts = (c: TibetanCounts): string => `verified ${c.verified}, draft ${c.draft}, missing ${c.missing}`;
   const lines = [
     `knowledge OK: ${config.knowledgeDir}`,
     `  matters: ${kb.matters.length} (${kb.matters.filter((m) => m.code === null).length} without a code)`,
-    `  materials: ${materials} (${conditional} conditional), questions: ${questions} (+ 委托办理 on ${kb.matters.filter((m) => m.personal).length} personal matters)`,
+    `  materials: ${materials} (${conditional} conditional), questions: ${questions} (+ 委托办理 on ${personal} personal matters)`,
     `  discrepancies recorded: ${discrepancies}`,
     `  offices: ${kb.offices.length} (region ${levels('region')}, prefecture ${levels('prefecture')}, county-level ${levels('county')})`,
     `  lexicon: ${kb.lexicon.terms.length} terms, ${kb.lexicon.synonyms.length} synonym groups, ${kb.lexicon.outOfScope.length} out-of-scope words`,

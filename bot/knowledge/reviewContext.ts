@@ -101,7 +101,8 @@ export class ReviewContext {
     for (const f of (await fs.readdir(dir)).filter((x) => x.endsWith('.json')).sort()) {
       const m = JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')) as { no: number; title: string; materials?: { name?: string }[] };
       titles.set(`matters/${f}`, `${m.no} ${m.title}`);
-      for (const name of new Set((m.materials ?? []).map((x) => x.name).filter((x): x is string => typeof x === 'string'))) use.set(name, (use.get(name) ?? 0) + 1);
+      const names = (m.materials ?? []).map((x) => x.name).filter((x): x is string => typeof x === 'string');
+      for (const name of new Set(names)) use.set(name, (use.get(name) ?? 0) + 1);
     }
     // the most-used materials: listed by the most matters (a stable order breaks ties)
     const top = [...use.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_MATERIALS).map(([name]) => name);
@@ -123,7 +124,8 @@ export class ReviewContext {
       return { shown: `${shown}; listed by ${weight} matter(s)`, interpolates: '', tier: top ? 2 : 3, weight: top ? weight : 0 };
     }
     if (kind === 'glossary') return { shown, interpolates: '', tier: 5, weight: 0 };
-    return { shown, interpolates: pointer.includes('/tibetan/') ? 'inserted into sentences; see the bot:human, bot:whichCounty … rows' : '', tier: 3, weight: 0 };
+    const interpolates = pointer.includes('/tibetan/') ? 'inserted into sentences; see the bot:human, bot:whichCounty … rows' : '';
+    return { shown, interpolates, tier: 3, weight: 0 };
   }
 
   /** An interface string of locales/bo/<namespace>.json. */

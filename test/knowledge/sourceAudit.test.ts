@@ -138,7 +138,8 @@ describe('source audit (issue 12 §3)', () => {
     expect(has(build(9, { reason: ['transfer'], delegate: ['self'] }))).toBe(true);
     expect(has(build(19, { circumstances: ['none'], delegate: ['self'] }))).toBe(true);
     // The words are the list's own: shown as （事项清单）, not as the editors' note.
-    expect(build(19, { circumstances: ['none'], delegate: ['self'] }).notes.find((n) => n.text === otherAccount.text)).toMatchObject({ fromList: true, judgement: false });
+    const note19 = build(19, { circumstances: ['none'], delegate: ['self'] }).notes.find((n) => n.text === otherAccount.text);
+    expect(note19).toMatchObject({ fromList: true, judgement: false });
   });
 
   it('8. the codes of 20–23 are marked as inferred (the list prints 14 digits)', () => {
@@ -151,7 +152,11 @@ describe('source audit (issue 12 §3)', () => {
   });
 
   it('9. matters 2 and 5 show each form once', () => {
-    for (const [no, answers] of [[2, { workerType: ['employee'], specialIdentity: ['none'], delegate: ['self'] }], [5, { workerType: ['employee'], changedFields: ['other'], delegate: ['self'] }]] as const) {
+    const cases = [
+      [2, { workerType: ['employee'], specialIdentity: ['none'], delegate: ['self'] }],
+      [5, { workerType: ['employee'], changedFields: ['other'], delegate: ['self'] }],
+    ] as const;
+    for (const [no, answers] of cases) {
       const forms = texts(build(no, answers)).filter((t) => t.includes('登记表') || t.includes('变更表'));
       expect(forms, `matter ${no}`).toHaveLength(1);
     }

@@ -68,11 +68,14 @@ async function isFresh(): Promise<boolean> {
 /** `npm run build` once, however many test files ask at the same time (a mkdir lock). */
 async function ensureBuilt(): Promise<void> {
   if (await isFresh()) return;
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 300_000;
   for (;;) {
     const locked = await mkdir(BUILD_LOCK).then(() => true, () => false);
     if (locked) break;
-    if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} held for 3 minutes: remove it if no build runs`);
+    // a lock older than any build (12 s quiet, 2 min on a saturated machine) was left by a killed run
+    const age = await stat(BUILD_LOCK).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > 240_000) await rmdir(BUILD_LOCK).catch(() => undefined);
+    if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} held for 5 minutes: remove it if no build runs`);
     await sleep(200);
   }
   try {

@@ -21,7 +21,7 @@ describe('the compiled build (what npm start runs)', () => {
     expect(pkg.scripts.prepare).toContain('tsconfig.build.json');
   });
 
-  it('starts from dist/ and serves health, search, the pages and the review worker', { timeout: 240_000 }, async () => {
+  it('starts from dist/ and serves health, search, the pages and the review worker', { timeout: 420_000 }, async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'compiled-'));
     const port = await freePort();
     child = await startServerProcess(port, { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', STAFF_TOKEN: 'compiled-test-staff-token-0123' });

@@ -54,6 +54,7 @@ import { WeChatAdapter } from './wechat/wechatAdapter.js';
 import { WeChatChannel, WECHAT_SESSION_TTL_MS } from './wechat/wechatChannel.js';
 import { RedisReplayGuard } from './wechat/redisReplayGuard.js';
 import { RedisWeChatSessions } from './wechat/redisWeChatSessions.js';
+import { LowdbWeChatSessions } from './wechat/lowdbWeChatSessions.js';
 import { WeChatCrypto } from './wechat/wechatCrypto.js';
 import { loadWeChatMenu } from './wechat/wechatMenu.js';
 
@@ -174,6 +175,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
 
   // The menu is knowledge: checked at every start-up, published by `npm run wechat:menu`.
   await loadWeChatMenu(config.knowledgeDir, knowledge.categories);
+  // Embedded, WeChat users' unread pages and late replies are files under DATA_DIR too, so a restart loses none.
+  const wechatFileSessions = redis || !config.wechat.token ? undefined : new LowdbWeChatSessions({ dir: path.join(config.dataDir, 'wechat-sessions'), ttlMs: WECHAT_SESSION_TTL_MS, logger: log });
   let wechatAdapter: WeChatAdapter | undefined;
   let wechat: AppDeps['wechat'];
   if (config.wechat.token) {
@@ -183,7 +186,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     const { token, appId, encodingAesKey, replyTimeoutMs } = config.wechat;
     const channel = new WeChatChannel({ adapter: wechatAdapter, logic: (context) => bot.run(context), localizer, categories: knowledge.categories, logger: log, replyTimeoutMs,
       // With REDIS_URL unread pages and late replies outlive a restart and follow the person to any instance.
-      sessions: redis ? new RedisWeChatSessions({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: WECHAT_SESSION_TTL_MS }) : undefined });
+      sessions: redis ? new RedisWeChatSessions({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: WECHAT_SESSION_TTL_MS }) : wechatFileSessions });
     wechat = {
       channel,
       token,
@@ -196,6 +199,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
 
   const sweep = setInterval(() => {
     lowdb?.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
+    wechatFileSessions?.sweep().catch((err: unknown) => log.warn({ err }, 'WeChat session sweep failed'));
     reviewLog.sweep().catch((err: unknown) => log.warn({ err }, 'review sweep failed'));
     conversations.sweep().catch((err: unknown) => log.warn({ err }, 'Direct Line sweep failed'));
   }, Math.min(config.stateTtlMs, 60 * 60_000));

@@ -15,7 +15,7 @@ beforeAll(async () => {
   redis = await startRedisServer();
   [a, b, c] = (await startOnRedis(redis.url, 3, { SHUTDOWN_TIMEOUT_SECONDS: '30' })) as [Instance, Instance, Instance];
   await client.start();
-}, 300_000);
+}, 600_000); // a build of dist/ (when stale) and three cold starts on a loaded 2-core machine
 afterAll(async () => {
   await client.close();
   await Promise.all([a, b, c].map((i) => i?.dispose()));

@@ -30,7 +30,9 @@ function answersIn(query: Record<string, unknown>): Answers {
   const answers: Record<string, string[]> = Object.create(null);
   for (const [key, value] of Object.entries(query)) {
     if (VIEW_PARAMS.has(key)) continue;
-    if (typeof value !== 'string' || value.trim() === '') throw new InputError(`query parameter "${key.slice(0, 40)}" must be given once, as option ids separated by commas`);
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new InputError(`query parameter "${key.slice(0, 40)}" must be given once, as option ids separated by commas`);
+    }
     answers[key] = value.split(',').map((x) => x.trim());
   }
   return answers;

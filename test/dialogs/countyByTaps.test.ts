@@ -43,7 +43,9 @@ async function tapThrough(send: (a: Partial<Activity>) => Promise<Partial<Activi
     const offered = buttons(replies);
     const named = offered.find((b) => b.title === left[0]);
     if (named) left.shift();
-    else if (replies.some((r) => PLACE_KEYS.has(keyOf(r) ?? ''))) throw new Error(`place asked; script has ${left[0]}; offered ${offered.map((b) => b.title).join(' | ')}`);
+    else if (replies.some((r) => PLACE_KEYS.has(keyOf(r) ?? ''))) {
+      throw new Error(`place asked; script has ${left[0]}; offered ${offered.map((b) => b.title).join(' | ')}`);
+    }
     const tap = named ?? offered[0];
     if (!tap) throw new Error(`no button to tap after ${replies.map(keyOf).join(',')}`);
     replies = await send({ type: 'message', text: String(tap.value) });

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { CrossValidator } from '../../bot/evaluation/crossValidator.js';
+import { Evaluator, type LabelledQuestion } from '../../bot/evaluation/evaluator.js';
+import { Understanding } from '../../bot/understanding/understanding.js';
+import { knowledge } from '../support/services.js';
+
+/** a situation no matter's vocabulary knows: only the example classifier can place it */
+const TAUGHT = '鑫淼犇骉焱垚';
+const OTHER = '雥猋羴毳灥厵';
+
+describe('CrossValidator', () => {
+  it('asks each fold of a pipeline trained without its wording, which plain evaluation does not', async () => {
+    const kb = await knowledge();
+    // both phrases taught as situations of matter 5, as the development sets are
+    const taught = { matters: kb.matters.map((m) => (m.no === 5 ? { ...m, situations: [...m.situations, TAUGHT, OTHER] } : m)), lexicon: kb.lexicon, offices: kb.offices, glossary: kb.glossary };
+    const set: LabelledQuestion[] = [TAUGHT, OTHER].map((q) => ({ q, expect: [5], outcome: 'match', office: null, tags: [] }));
+
+    // trained on the question itself: found
+    const seen = new Evaluator(new Understanding(taught)).run(set, 'zh');
+    expect(seen.accuracyAt1).toBe(1);
+
+    // two folds: each phrase is asked of a pipeline that never saw it (and shares no character with the other)
+    const unseen = new CrossValidator(taught).run(set, 'zh', 2);
+    expect(unseen.questions).toBe(2);
+    expect(unseen.accuracyAt1).toBe(0);
+    expect(unseen.inScopeNone).toBe(1);
+  });
+
+  it('merges the folds, each rate weighted by what it counts', async () => {
+    const kb = await knowledge();
+    const set: LabelledQuestion[] = [
+      { q: '单位参保登记要带什么', expect: [1], outcome: 'match', office: null, tags: [] },
+      { q: '异地转诊人员备案怎么办', expect: [15], outcome: 'match', office: null, tags: [] },
+      { q: '今天拉萨天气怎么样', expect: [], outcome: 'none', office: null, tags: [] },
+    ];
+    const r = new CrossValidator(kb).run(set, 'zh', 3);
+    expect(r.questions).toBe(3);
+    expect(r.inScope).toBe(2);
+    expect(r.outOfScope).toBe(1);
+    expect(r.accuracyAt1).toBe(1);
+    expect(r.rejection).toBe(1);
+  });
+});

@@ -64,7 +64,7 @@ describe('the web chat widget', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 
   it('switches to Tibetan: UI strings, Web Chat strings and the bot replies, in the served Tibetan font', async () => {
     const { context, page, problems } = await openPage(browser, PHONE);
@@ -88,7 +88,7 @@ describe('the web chat widget', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 
   it('is embedded in another site by the one-line snippet, which only the configured origins may frame', async () => {
     const { context, page, problems } = await openPage(browser, { width: 1280, height: 800 });
@@ -108,5 +108,5 @@ describe('the web chat widget', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 });

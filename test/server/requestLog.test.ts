@@ -10,7 +10,8 @@ function run(level: string): { lines: string[]; res: EventEmitter & { statusCode
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
   const res = Object.assign(new EventEmitter(), { statusCode: 404 });
   let nexts = 0;
-  requestLog(createLogger(level, sink))({ method: 'GET', originalUrl: '/api/search?q=13912342345', ip: '127.0.0.1' } as Request, res as unknown as Response, () => nexts++);
+  const req = { method: 'GET', originalUrl: '/api/search?q=13912342345', ip: '127.0.0.1' } as Request;
+  requestLog(createLogger(level, sink))(req, res as unknown as Response, () => nexts++);
   expect(nexts).toBe(1);
   res.emit('finish');
   return { lines, res };

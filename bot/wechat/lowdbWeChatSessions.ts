@@ -17,7 +17,8 @@ export class LowdbWeChatSessions implements WeChatSessionStore {
     this.storage = new LowdbStorage({
       dir: options.dir,
       ttlMs: options.ttlMs,
-      onCorrupt: (err) => options.logger?.error({ err, backup: err.backupPath }, 'WeChat session file corrupt: copy kept, that user\'s unread pages start afresh'),
+      onCorrupt: (err) =>
+        options.logger?.error({ err, backup: err.backupPath }, "WeChat session file corrupt: copy kept, that user's unread pages start afresh"),
     });
   }
 

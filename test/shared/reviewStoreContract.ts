@@ -45,12 +45,17 @@ export function reviewStoreContract(name: string, make: (now: () => number) => P
       expect((await f.a.log.events(1000)).map((e) => e.question)).toEqual(['new']);
     });
 
-    it('a phrase learned on one is in the other\'s examples once', async () => {
+    it("a phrase learned on one is in the other's examples once", async () => {
       const f = await fixture();
       expect(await f.a.learned.add(12, '  退休去外地住 ')).toBe(true);
       expect(await f.b.learned.add(12, '退休去外地住')).toBe(false);
       await f.b.learned.add(3, '住院报销');
-      expect(await f.a.learned.byMatter()).toEqual(new Map([[12, ['退休去外地住']], [3, ['住院报销']]]));
+      expect(await f.a.learned.byMatter()).toEqual(
+        new Map([
+          [12, ['退休去外地住']],
+          [3, ['住院报销']],
+        ]),
+      );
       expect(await f.b.learned.count()).toBe(2);
     });
   });

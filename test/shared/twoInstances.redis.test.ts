@@ -65,11 +65,12 @@ describe('two instances on one Redis', () => {
     expect(a.service.wechat!.turns + b.service.wechat!.turns - turnsBefore).toBe(1);
   });
 
-  it('keep a WeChat user\'s unread pages in Redis: 更多 on the other instance reads the next page, then nothing is left', async () => {
+  it("keep a WeChat user's unread pages in Redis: 更多 on the other instance reads the next page, then nothing is left", async () => {
     const user = `oPages_${process.pid}`;
     const l10n = a.service.localizer;
     // one MsgId sequence for both, as WeChat has: each simulator alone would reuse the other's ids
-    const say = async (run: Running, text: string): Promise<string> => (await run.wechat.send(run.wechat.text(user, text, a.wechat.nextMsgId()))).reply?.Content ?? '';
+    const say = async (run: Running, text: string): Promise<string> =>
+      (await run.wechat.send(run.wechat.text(user, text, a.wechat.nextMsgId()))).reply?.Content ?? '';
     // 住院费用报销 with every situation ticked: a checklist longer than one WeChat reply; the turns alternate between instances
     await say(a, '住院了怎么报销');
     await say(b, '1 2 3 4 5 6 7');
@@ -86,10 +87,15 @@ describe('two instances on one Redis', () => {
   });
 
   it('verify a staff sign-in made on one instance on the other, and a sign-out on either ends it on both', async () => {
-    const login = await fetch(`${a.base}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: a.base }, body: JSON.stringify({ token: STAFF_TOKEN }) });
+    const login = await fetch(`${a.base}/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: a.base },
+      body: JSON.stringify({ token: STAFF_TOKEN }),
+    });
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const signedIn = async (run: Running): Promise<unknown> => ((await (await fetch(`${run.base}/staff/session`, { headers: { cookie } })).json()) as { signedIn: unknown }).signedIn;
+    const signedIn = async (run: Running): Promise<unknown> =>
+      ((await (await fetch(`${run.base}/staff/session`, { headers: { cookie } })).json()) as { signedIn: unknown }).signedIn;
     expect(await signedIn(b)).toBe(true);
     // the staff API itself, not only the session probe
     expect((await fetch(`${b.base}/api/admin/notices`, { headers: { cookie } })).status).toBe(200);
@@ -102,7 +108,10 @@ describe('two instances on one Redis', () => {
   it('show staff on either instance one review queue, and a reload on one re-indexes both with what was learned', async () => {
     const question = '火星上的医保怎么办理呢';
     const search = async (run: Running): Promise<{ outcome: string; matches: Array<{ no: number }> }> =>
-      (await (await fetch(`${run.base}/api/search?q=${encodeURIComponent(question)}`, { headers: as('127.0.0.23') })).json()) as { outcome: string; matches: Array<{ no: number }> };
+      (await (await fetch(`${run.base}/api/search?q=${encodeURIComponent(question)}`, { headers: as('127.0.0.23') })).json()) as {
+        outcome: string;
+        matches: Array<{ no: number }>;
+      };
     expect((await search(b)).matches[0]?.no).not.toBe(7);
     // a question nobody can answer, asked on A
     const asked = await a.wechat.send(a.wechat.text(`oReview_${process.pid}`, question, a.wechat.nextMsgId()));
@@ -114,12 +123,22 @@ describe('two instances on one Redis', () => {
     await expect.poll(async () => (await queue()).map((g) => g.question), { timeout: 10_000 }).toContain(question);
     const group = (await queue()).find((g) => g.question === question)!;
     // resolved on B as matter 7, the phrase learned
-    const resolved = await fetch(`${b.base}/api/admin/review/resolve`, { method: 'POST', headers: { cookie, origin: b.base, 'content-type': 'application/json' }, body: JSON.stringify({ group: group.key, matter: 7 }) });
+    const resolved = await fetch(`${b.base}/api/admin/review/resolve`, {
+      method: 'POST',
+      headers: { cookie, origin: b.base, 'content-type': 'application/json' },
+      body: JSON.stringify({ group: group.key, matter: 7 }),
+    });
     expect(resolved.status).toBe(200);
     // gone from A's queue too
     const cookieA = await staffCookie(a.base);
     await expect
-      .poll(async () => ((await (await fetch(`${a.base}/api/admin/review`, { headers: { cookie: cookieA } })).json()) as { groups: Array<{ question: string }> }).groups.map((g) => g.question), { timeout: 10_000 })
+      .poll(
+        async () =>
+          ((await (await fetch(`${a.base}/api/admin/review`, { headers: { cookie: cookieA } })).json()) as { groups: Array<{ question: string }> }).groups.map(
+            (g) => g.question,
+          ),
+        { timeout: 10_000 },
+      )
       .not.toContain(question);
     // learned but not yet re-indexed anywhere
     expect((await search(b)).matches[0]?.no).not.toBe(7);

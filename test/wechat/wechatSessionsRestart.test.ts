@@ -20,7 +20,8 @@ describe('WeChat unread pages across a restart (embedded)', () => {
     const user = `oRestart_${process.pid}`;
     const l10n = first.service.localizer;
     const hint = l10n.t('zh-CN', 'wechat:more');
-    const say = async (run: Running, text: string): Promise<string> => (await run.wechat.send(run.wechat.text(user, text, first.wechat.nextMsgId()))).reply?.Content ?? '';
+    const say = async (run: Running, text: string): Promise<string> =>
+      (await run.wechat.send(run.wechat.text(user, text, first.wechat.nextMsgId()))).reply?.Content ?? '';
     // 住院费用报销 with every situation ticked: a checklist longer than one WeChat reply
     await say(first, '住院了怎么报销');
     await say(first, '1 2 3 4 5 6 7');

@@ -20,7 +20,10 @@ const QUESTIONS = ['帮助', '谢谢', '怎么办理异地就医备案', '转人
  */
 export async function streamBench(): Promise<string[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-stream-'));
-  const service = await buildService({ NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN: 'bench-staff-token-0123456789', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }, createLogger('silent'));
+  const service = await buildService(
+    { NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN: 'bench-staff-token-0123456789', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' },
+    createLogger('silent'),
+  );
   const server = service.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   service.attach(server);
@@ -29,7 +32,9 @@ export async function streamBench(): Promise<string[]> {
     const ws = await overWebSocket(base);
     const poll = await overPolling(base);
     return [
-      `Direct Line send → first reply, idle server, ${TURNS} turns each: WebSocket p50 ${fmt(ws, 50)} ms, p90 ${fmt(ws, 90)} ms, max ${fmt(ws, 100)} ms | polling every ${POLL_MS} ms (Web Chat's default) p50 ${fmt(poll, 50)} ms, p90 ${fmt(poll, 90)} ms, max ${fmt(poll, 100)} ms`,
+      `Direct Line send → first reply, idle server, ${TURNS} turns each: ` +
+        `WebSocket p50 ${fmt(ws, 50)} ms, p90 ${fmt(ws, 90)} ms, max ${fmt(ws, 100)} ms | ` +
+        `polling every ${POLL_MS} ms (Web Chat's default) p50 ${fmt(poll, 50)} ms, p90 ${fmt(poll, 90)} ms, max ${fmt(poll, 100)} ms`,
     ];
   } finally {
     service.close();
@@ -82,7 +87,9 @@ async function overPolling(base: string): Promise<number[]> {
   const conv = await start(base);
   let watermark = '';
   const read = async (): Promise<Json[]> => {
-    const res = await fetch(`${base}/conversations/${conv.conversationId}/activities?watermark=${watermark}`, { headers: { authorization: `Bearer ${conv.token}` } });
+    const res = await fetch(`${base}/conversations/${conv.conversationId}/activities?watermark=${watermark}`, {
+      headers: { authorization: `Bearer ${conv.token}` },
+    });
     const body = (await res.json()) as { activities: Json[]; watermark: string };
     watermark = body.watermark;
     return body.activities;

@@ -49,7 +49,10 @@ export class ConversationFiles {
         if (!isCorruption(err)) throw err;
         const backup = await keepCorruptCopy(file);
         await rm(file, { force: true });
-        this.logger?.error({ file, backup, reason: describeCorruption(err, 'a Direct Line conversation', 3) }, 'Direct Line conversation file corrupt: copy kept, the conversation is gone');
+        this.logger?.error(
+          { file, backup, reason: describeCorruption(err, 'a Direct Line conversation', 3) },
+          'Direct Line conversation file corrupt: copy kept, the conversation is gone',
+        );
       }
     }
     return loaded;
@@ -85,7 +88,8 @@ export class ConversationFiles {
       file,
       (value) => {
         const saved = SavedConversation.parse(value);
-        if (saved.id !== id) throw new z.ZodError([{ code: 'custom', path: ['id'], message: `the file ${id}.json holds conversation ${saved.id}`, input: saved.id }]);
+        if (saved.id !== id)
+          throw new z.ZodError([{ code: 'custom', path: ['id'], message: `the file ${id}.json holds conversation ${saved.id}`, input: saved.id }]);
         return saved;
       },
       (data) => JSON.stringify(data),

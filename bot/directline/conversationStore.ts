@@ -223,7 +223,8 @@ export class MemoryConversationStore implements ConversationStore {
     const index = c.log.findIndex((e) => e.id === activity.id);
     const old = c.log[index];
     if (!old) return undefined;
-    const entry = this.entry(c.nextSeq, old.id, { ...(JSON.parse(old.json) as Record<string, unknown>), ...activity }); // throws before the old version is removed
+    // Throws before the old version is removed.
+    const entry = this.entry(c.nextSeq, old.id, { ...(JSON.parse(old.json) as Record<string, unknown>), ...activity });
     c.nextSeq++;
     c.log.splice(index, 1);
     this.forget(c, old.bytes);
@@ -299,7 +300,14 @@ export class MemoryConversationStore implements ConversationStore {
   private snapshot(id: string): SavedConversation | undefined {
     const c = this.conversations.get(id);
     if (!c) return undefined;
-    return { id: c.id, createdAt: c.createdAt, lastActiveAt: c.lastActiveAt, started: c.started, nextSeq: c.nextSeq, log: c.log.map(({ seq, id: aid, json }) => ({ seq, id: aid, json })) };
+    return {
+      id: c.id,
+      createdAt: c.createdAt,
+      lastActiveAt: c.lastActiveAt,
+      started: c.started,
+      nextSeq: c.nextSeq,
+      log: c.log.map(({ seq, id: aid, json }) => ({ seq, id: aid, json })),
+    };
   }
 
   private ring(conversationId: string): void {
@@ -343,7 +351,8 @@ export class MemoryConversationStore implements ConversationStore {
   private push(c: Conversation, entry: Entry): Set<string> {
     const changed = new Set([c.id]);
     // The conversation's own budget first: its oldest go.
-    while (c.log.length > 0 && (c.log.length >= this.limits.maxActivitiesPerConversation || c.bytes + entry.bytes > this.limits.maxBytesPerConversation)) this.dropOldest(c);
+    while (c.log.length > 0 && (c.log.length >= this.limits.maxActivitiesPerConversation || c.bytes + entry.bytes > this.limits.maxBytesPerConversation))
+      this.dropOldest(c);
     // Then the total: the largest logs give up their oldest, so small conversations keep their history.
     while (this.totalBytes + entry.bytes > this.limits.maxTotalBytes) {
       const largest = this.largest();
@@ -381,7 +390,10 @@ export type StoreLimits = { -readonly [K in keyof typeof DEFAULT_STORE_LIMITS]: 
 export function storeLimits(options: MemoryConversationStoreOptions): StoreLimits {
   const limits = {
     maxConversations: positive(options.maxConversations ?? DEFAULT_STORE_LIMITS.maxConversations, 'maxConversations'),
-    maxActivitiesPerConversation: positive(options.maxActivitiesPerConversation ?? DEFAULT_STORE_LIMITS.maxActivitiesPerConversation, 'maxActivitiesPerConversation'),
+    maxActivitiesPerConversation: positive(
+      options.maxActivitiesPerConversation ?? DEFAULT_STORE_LIMITS.maxActivitiesPerConversation,
+      'maxActivitiesPerConversation',
+    ),
     maxBytesPerConversation: positive(options.maxBytesPerConversation ?? DEFAULT_STORE_LIMITS.maxBytesPerConversation, 'maxBytesPerConversation'),
     maxTotalBytes: positive(options.maxTotalBytes ?? DEFAULT_STORE_LIMITS.maxTotalBytes, 'maxTotalBytes'),
     idleTtlMs: positive(options.idleTtlMs ?? DEFAULT_STORE_LIMITS.idleTtlMs, 'idleTtlMs'),

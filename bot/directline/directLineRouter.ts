@@ -102,7 +102,10 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
     const host = req.get('host');
     if (!streaming || !host || !/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return issued;
     const query = new URLSearchParams({ watermark: watermark === undefined ? '' : String(watermark), t: issued.token });
-    return { ...issued, streamUrl: `${req.protocol === 'https' ? 'wss' : 'ws'}://${host}${req.baseUrl}/conversations/${encodeURIComponent(issued.conversationId)}/stream?${query}` };
+    return {
+      ...issued,
+      streamUrl: `${req.protocol === 'https' ? 'wss' : 'ws'}://${host}${req.baseUrl}/conversations/${encodeURIComponent(issued.conversationId)}/stream?${query}`,
+    };
   }
 
   router.post('/tokens/generate', async (_req, res) => {

@@ -110,15 +110,23 @@ export class DirectLineStream {
     if (!token) return refuse(socket, new DirectLineError(401, 'Unauthorized', 'a token is required: ?t=<token> or Authorization: Bearer <token>'));
     const check = this.options.tokens.verify(token);
     if (!check.ok) {
-      return refuse(socket, check.reason === 'expired' ? new DirectLineError(403, 'TokenExpired', 'the token has expired') : new DirectLineError(401, 'Unauthorized', 'the token is not valid'));
+      return refuse(
+        socket,
+        check.reason === 'expired'
+          ? new DirectLineError(403, 'TokenExpired', 'the token has expired')
+          : new DirectLineError(401, 'Unauthorized', 'the token is not valid'),
+      );
     }
-    if (check.claims.conversationId !== conversationId) return refuse(socket, new DirectLineError(403, 'Forbidden', 'the token is not valid for this conversation'));
+    if (check.claims.conversationId !== conversationId)
+      return refuse(socket, new DirectLineError(403, 'Forbidden', 'the token is not valid for this conversation'));
     const rawWatermark = url.searchParams.get('watermark') ?? '';
-    if (rawWatermark !== '' && !/^\d{1,15}$/.test(rawWatermark)) return refuse(socket, new DirectLineError(400, 'BadArgument', 'watermark must be a whole number'));
+    if (rawWatermark !== '' && !/^\d{1,15}$/.test(rawWatermark))
+      return refuse(socket, new DirectLineError(400, 'BadArgument', 'watermark must be a whole number'));
     if (this.subscribers.size >= this.maxSockets) {
       return refuse(socket, new DirectLineError(503, 'Throttled', `this instance holds its maximum of ${this.maxSockets} streams`), { 'Retry-After': '5' });
     }
-    if (!(await this.options.store.get(conversationId))) return refuse(socket, new DirectLineError(404, 'NotFound', 'the conversation does not exist or has expired'));
+    if (!(await this.options.store.get(conversationId)))
+      return refuse(socket, new DirectLineError(404, 'NotFound', 'the conversation does not exist or has expired'));
 
     const ws = await new Promise<WebSocket>((resolve) => this.wss.handleUpgrade(req, socket, head, resolve));
     const subscriber: Subscriber = { socket: ws, conversationId, watermark: Number(rawWatermark || 0), reading: false, again: false, unwatch: () => undefined };

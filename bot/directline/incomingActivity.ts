@@ -51,7 +51,10 @@ export const IncomingActivity = z
     replyToId: z.string().max(256).optional(),
     channelData: ClientChannelData.optional(),
     attachments: z.array(Attachment).max(10).optional(),
-    entities: z.array(z.looseObject({ type: z.string().min(1).max(128) })).max(20).optional(),
+    entities: z
+      .array(z.looseObject({ type: z.string().min(1).max(128) }))
+      .max(20)
+      .optional(),
   })
   .superRefine((a, ctx) => {
     if (a.type === 'message' && !a.text?.trim() && a.value === undefined && !a.attachments?.length) {

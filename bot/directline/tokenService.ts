@@ -38,9 +38,7 @@ export interface IssuedToken {
   expires_in: number;
 }
 
-export type TokenCheck =
-  | { ok: true; claims: TokenClaims; expiresIn: number }
-  | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+export type TokenCheck = { ok: true; claims: TokenClaims; expiresIn: number } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
 export interface TokenServiceOptions {
   /** HMAC key, at least 32 bytes; see `TokenService.generateSecret()` */
@@ -105,7 +103,11 @@ export class TokenService {
     if (!claims.success) return { ok: false, reason: 'malformed' };
     const expiresIn = claims.data.exp - this.nowSeconds();
     if (expiresIn <= 0) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { conversationId: claims.data.conv, userId: claims.data.user, issuedAt: claims.data.iat, expiresAt: claims.data.exp }, expiresIn };
+    return {
+      ok: true,
+      claims: { conversationId: claims.data.conv, userId: claims.data.user, issuedAt: claims.data.iat, expiresAt: claims.data.exp },
+      expiresIn,
+    };
   }
 
   /** A new token for the same conversation and user, if the old one is still valid. */

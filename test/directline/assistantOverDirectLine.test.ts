@@ -55,12 +55,17 @@ describe('the assistant over Direct Line', () => {
     const seen: Activity[] = [];
     const sub = client.activity$.subscribe({ next: (a) => seen.push(a as Activity), error: () => undefined });
     try {
-      const fromBot = (key: string, after = 0) => () => seen.slice(after).find((a) => a.from.id !== 'me' && a.channelData?.messageKey === key);
+      const fromBot =
+        (key: string, after = 0) =>
+        () =>
+          seen.slice(after).find((a) => a.from.id !== 'me' && a.channelData?.messageKey === key);
       await waitFor(fromBot('welcome'), 'the welcome');
       const say = async (text: string) => {
         const mark = seen.length;
         await new Promise<string>((resolve, reject) =>
-          client.postActivity({ type: 'message', text, from: { id: 'me' }, channelData: { clientActivityID: `c-${mark}` } } as never).subscribe({ next: resolve, error: reject }),
+          client
+            .postActivity({ type: 'message', text, from: { id: 'me' }, channelData: { clientActivityID: `c-${mark}` } } as never)
+            .subscribe({ next: resolve, error: reject }),
         );
         // Web Chat waits for its own message to come back with its clientActivityID.
         await waitFor(() => seen.slice(mark).find((a) => a.channelData?.clientActivityID === `c-${mark}`), 'the echo');

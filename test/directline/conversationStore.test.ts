@@ -13,12 +13,15 @@ conversationStoreContract('MemoryConversationStore', async () => {
 });
 
 describe('MemoryConversationStore', () => {
-  it('the configuration\'s defaults are the store\'s, and a conversation budget beyond the total stops start-up', () => {
+  it("the configuration's defaults are the store's, and a conversation budget beyond the total stops start-up", () => {
     const { pollsPerSecond, maxSockets: _sockets, socketsPerConversation: _perConversation, ...store } = loadConfig({}).directLine;
     const { maxActivitiesPerConversation: _notConfigurable, ...limits } = DEFAULT_STORE_LIMITS;
     expect(store).toEqual(limits);
     expect(pollsPerSecond).toBe(5);
-    expect(loadConfig({ DIRECTLINE_CONVERSATION_MAX_KB: '16', DIRECTLINE_TOTAL_MAX_MB: '0.5' }).directLine).toMatchObject({ maxBytesPerConversation: 16 * 1024, maxTotalBytes: 512 * 1024 });
+    expect(loadConfig({ DIRECTLINE_CONVERSATION_MAX_KB: '16', DIRECTLINE_TOTAL_MAX_MB: '0.5' }).directLine).toMatchObject({
+      maxBytesPerConversation: 16 * 1024,
+      maxTotalBytes: 512 * 1024,
+    });
     expect(() => loadConfig({ DIRECTLINE_CONVERSATION_MAX_KB: '2048', DIRECTLINE_TOTAL_MAX_MB: '1' })).toThrow(/DIRECTLINE_CONVERSATION_MAX_KB/);
     expect(() => loadConfig({ DIRECTLINE_MAX_CONVERSATIONS: '0' })).toThrow(/DIRECTLINE_MAX_CONVERSATIONS/);
   });

@@ -45,7 +45,7 @@ async function expectThrottled(res: Response, code: string): Promise<void> {
 }
 
 describe('defect 2: filling memory through Direct Line', () => {
-  it('keeps of a client activity\'s channelData only what Web Chat sends: 60 kB of it is dropped, not stored', async () => {
+  it("keeps of a client activity's channelData only what Web Chat sends: 60 kB of it is dropped, not stored", async () => {
     live = await startLiveService({}, 'silent');
     const client = new DirectLineTestClient(live.base);
     const conv = await client.open();
@@ -83,7 +83,7 @@ describe('defect 2: filling memory through Direct Line', () => {
     expect((await client.say(victim, '帮助')).length).toBeGreaterThan(0);
   });
 
-  it('refuses an activity bigger than a whole conversation\'s budget with 413 MessageSizeTooBig', async () => {
+  it("refuses an activity bigger than a whole conversation's budget with 413 MessageSizeTooBig", async () => {
     live = await startLiveService({ DIRECTLINE_CONVERSATION_MAX_KB: '16', DIRECTLINE_TOTAL_MAX_MB: '1' }, 'silent');
     const client = new DirectLineTestClient(live.base);
     const conv = await client.open();

@@ -53,7 +53,10 @@ describe('DirectLineAdapter', () => {
     bot.onMessage(async (context, next) => {
       await context.sendTraceActivity('debug', { x: 1 });
       const started = Date.now();
-      await context.sendActivities([{ type: 'delay', value: 30 }, { type: 'message', text: `got ${context.activity.text}` }]);
+      await context.sendActivities([
+        { type: 'delay', value: 30 },
+        { type: 'message', text: `got ${context.activity.text}` },
+      ]);
       expect(Date.now() - started).toBeGreaterThanOrEqual(25);
       await next();
     });

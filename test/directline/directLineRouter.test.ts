@@ -259,7 +259,11 @@ describe('activities', () => {
     expectDirectLineError(await call(h, 'POST', path, { token, body: message('x'.repeat(3000), { value: 'y'.repeat(64 * 1024) }) }), 413, 'MessageSizeTooBig');
     expectDirectLineError(await call(h, 'POST', path, { token, raw: 'type=message', contentType: 'application/x-www-form-urlencoded' }), 400, 'BadArgument');
     expectDirectLineError(await call(h, 'POST', path, { token }), 400, 'BadArgument');
-    expectDirectLineError(await call(h, 'POST', path, { token, raw: JSON.stringify(message('hi')), contentType: 'application/json; charset=latin-9' }), 415, 'UnsupportedMediaType');
+    expectDirectLineError(
+      await call(h, 'POST', path, { token, raw: JSON.stringify(message('hi')), contentType: 'application/json; charset=latin-9' }),
+      415,
+      'UnsupportedMediaType',
+    );
   });
 
   it('rejects a watermark that is not a number', async () => {
@@ -335,7 +339,10 @@ describe('token scoping', () => {
 describe('bot failures', () => {
   it('a turn that throws with no onTurnError is 502 BotError; the echo is still in the log', async () => {
     const { conversationId, token } = await openConversation(h);
-    const res = await call(h, 'POST', `/conversations/${conversationId}/activities`, { token, body: message('boom', { channelData: { clientActivityID: 'c-boom' } }) });
+    const res = await call(h, 'POST', `/conversations/${conversationId}/activities`, {
+      token,
+      body: message('boom', { channelData: { clientActivityID: 'c-boom' } }),
+    });
     expectDirectLineError(res, 502, 'BotError');
     const got = await call(h, 'GET', `/conversations/${conversationId}/activities?watermark=1`, { token });
     expect(got.body.activities).toEqual([expect.objectContaining({ text: 'boom', channelData: { clientActivityID: 'c-boom' } })]);
@@ -368,10 +375,13 @@ describe('bot failures', () => {
       expect(before.body.activities.map((a: any) => a.text)).toEqual(['held']);
       heldTurns.open();
       await expect
-        .poll(async () => {
-          const after = await call(h, 'GET', `/conversations/${conversationId}/activities?watermark=${before.body.watermark}`, { token });
-          return after.body.activities.map((a: any) => a.text);
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            const after = await call(h, 'GET', `/conversations/${conversationId}/activities?watermark=${before.body.watermark}`, { token });
+            return after.body.activities.map((a: any) => a.text);
+          },
+          { timeout: 10_000 },
+        )
         .toEqual(['echo: held']);
     } finally {
       heldTurns.open();

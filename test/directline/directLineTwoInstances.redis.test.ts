@@ -69,7 +69,9 @@ describe('Direct Line on two instances sharing Redis', () => {
     const { conversationId, token } = started.body;
     const texts = Array.from({ length: 20 }, (_, i) => `帮助 ${i + 1}`);
     const posts = await Promise.all(
-      texts.map((text, i) => dl(i % 2 === 0 ? a.base : b.base, 'POST', `/conversations/${conversationId}/activities`, token, { type: 'message', from: { id: 'x' }, text })),
+      texts.map((text, i) =>
+        dl(i % 2 === 0 ? a.base : b.base, 'POST', `/conversations/${conversationId}/activities`, token, { type: 'message', from: { id: 'x' }, text }),
+      ),
     );
     expect(posts.map((p) => p.status)).toEqual(texts.map(() => 200));
 

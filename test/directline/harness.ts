@@ -85,7 +85,15 @@ export async function startHarness(
   app.set('query parser', 'simple');
   app.use(
     '/v3/directline',
-    createDirectLineRouter({ adapter, store, tokens, logic: echoLogic, logger: createLogger('silent'), limits: options.limits, streaming: options.stream !== undefined }),
+    createDirectLineRouter({
+      adapter,
+      store,
+      tokens,
+      logic: echoLogic,
+      logger: createLogger('silent'),
+      limits: options.limits,
+      streaming: options.stream !== undefined,
+    }),
   );
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -13,7 +13,12 @@ describe('TokenService', () => {
     expect(TOKEN_TTL_SECONDS).toBe(1800);
     const [header, payload] = issued.token.split('.') as [string, string, string];
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({ conv: 'conv-1', user: 'dl_person', iat: 1_700_000_000, exp: 1_700_001_800 });
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
+      conv: 'conv-1',
+      user: 'dl_person',
+      iat: 1_700_000_000,
+      exp: 1_700_001_800,
+    });
 
     expect(tokens.verify(issued.token)).toEqual({
       ok: true,
@@ -35,7 +40,9 @@ describe('TokenService', () => {
     expect(refreshed.ok).toBe(true);
     if (!refreshed.ok) return;
     expect(refreshed.issued.conversationId).toBe('conv-2');
-    expect(tokens.verify(refreshed.issued.token)).toMatchObject({ claims: { userId: (tokens.verify(first.token) as { claims: { userId: string } }).claims.userId } }); // the same user
+    expect(tokens.verify(refreshed.issued.token)).toMatchObject({
+      claims: { userId: (tokens.verify(first.token) as { claims: { userId: string } }).claims.userId },
+    }); // the same user
     expect(refreshed.issued.token).not.toBe(first.token);
     now += 16 * 60 * 1000;
     expect(tokens.verify(first.token)).toEqual({ ok: false, reason: 'expired' });

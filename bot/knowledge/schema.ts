@@ -227,6 +227,24 @@ export const TibetanName = z.object({
   note: z.string().optional(),
 });
 
+/**
+ * The numbers in a phone text as the guide prints it: "0891—6609963,6655657" is 0891-6609963 and
+ * 0891-6655657 (any dash; a bare number takes the area code before it). Undefined when a part is unreadable.
+ */
+export function phonesOf(phoneText: string): string[] | undefined {
+  let area = '';
+  const phones: string[] = [];
+  for (const part of phoneText.split(/[,，、]/)) {
+    const p = part.trim().replace(/[—–－‐‑―﹣]/g, '-');
+    const full = /^(0\d{2,3})-\d{7,8}$/.exec(p);
+    if (full) area = full[1]!;
+    if (full || /^1\d{10}$/.test(p)) phones.push(p);
+    else if (/^\d{7,8}$/.test(p) && area !== '') phones.push(`${area}-${p}`);
+    else return undefined;
+  }
+  return phones;
+}
+
 export const Office = z.object({
   /** the directory's own label, e.g. 拉萨市城关区 */
   name: z.string().min(1),
@@ -235,7 +253,8 @@ export const Office = z.object({
   level: Level,
   /** parent prefecture's formal name; null for the region */
   prefecture: z.string().nullable(),
-  phones: z.array(z.string().regex(/^[0-9][0-9-]{6,}$/)).min(1),
+  /** the numbers to dial; read from `phoneText` unless given (only for a text that cannot be read) */
+  phones: z.array(z.string().regex(/^[0-9][0-9-]{6,}$/)).min(1).optional(),
   /** the phone text exactly as the guide prints it */
   phoneText: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),
@@ -244,7 +263,17 @@ export const Office = z.object({
   special: z.boolean().default(false),
   tibetan: z.array(TibetanName).default([]),
   source: SourceRef,
+}).transform((o, ctx) => {
+  const phones = o.phones ?? phonesOf(o.phoneText);
+  if (phones) return { ...o, phones };
+  ctx.addIssue({
+    code: 'custom',
+    path: ['phoneText'],
+    message: `读不出电话号码："${o.phoneText}"（写成 0891-6609963 或 11 位手机号，多个用逗号或顿号隔开；同区号的可只写后面的号码）`,
+  });
+  return z.NEVER;
 });
+
 export type Office = z.infer<typeof Office>;
 
 export const Synonym = z.object({

@@ -153,6 +153,18 @@ describe('knowledge validation', () => {
     await expect(KnowledgeBase.load(dir)).rejects.toThrow(/^categories\.json: 不是有效的 JSON：第 3 行第 18 列/);
   });
 
+  // offices.json holds phoneText only; the numbers are read from it (the guide comparison in officeResolver.test.ts checks every one).
+  it('reads phones from phoneText, and refuses a phone text it cannot read', async () => {
+    const dir = await brokenCopy(async (d) => {
+      const file = path.join(d, 'offices.json');
+      const o = JSON.parse(await fs.readFile(file, 'utf8')) as { offices: { name: string; phoneText: string }[] };
+      o.offices[4]!.phoneText = '请拨打 6609963';
+      await fs.writeFile(file, JSON.stringify(o, null, 2));
+    });
+    await expect(KnowledgeBase.load(dir)).rejects.toThrow(/^offices\.json \[[^\]]+\] phoneText: 读不出电话号码："请拨打 6609963"/);
+    expect((await knowledge()).offices.find((o) => o.name === '西藏自治区')?.phones).toEqual(['0891-6609963', '0891-6655657']);
+  });
+
   it('says when a phone number has a full-width or Chinese dash in it', async () => {
     const dir = await brokenCopy(async (d) => {
       const file = path.join(d, 'offices.json');

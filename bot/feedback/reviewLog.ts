@@ -4,27 +4,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { DurableJsonFile, fsyncDir, isErrno, keepCorruptCopy, readdirIfExists } from '../storage/durableJsonFile.js';
 import { DAY_FILE, LegacyDayFile, parseDayLines, parseRecord, recordLine, type ReviewEvent } from './reviewDayFile.js';
-import type { ReviewSource, ReviewStore } from './reviewStore.js';
+import type { DataFileNotice, NewReviewEvent, ReviewChange, ReviewSource, ReviewStore } from './reviewStore.js';
 import { sweepTempFiles } from './tempFiles.js';
 
 export { ReviewEvent } from './reviewDayFile.js';
-export type NewReviewEvent = Omit<ReviewEvent, 'id' | 'at' | 'conversation'> & { conversationId: string };
-
-/** What changed, for readers that keep their own index (the review report's worker). */
-export type ReviewChange =
-  | { type: 'add'; events: ReviewEvent[] }
-  | { type: 'resolve'; ids: string[]; matter: number | null; at: string }
-  | { type: 'drop'; before: string };
-
-/** A data file that was set aside at start-up, for the log and the review page. */
-export interface DataFileNotice {
-  file: string;
-  backup: string;
-  /** records kept from it (the rest were unreadable) */
-  kept: number;
-  dropped: number;
-  at: string;
-}
+export type { DataFileNotice, NewReviewEvent, ReviewChange } from './reviewStore.js';
 
 export interface ReviewLogOptions {
   /** `<DATA_DIR>/review` */

@@ -1,4 +1,22 @@
-import type { DataFileNotice, NewReviewEvent, ReviewChange, ReviewEvent } from './reviewLog.js';
+import type { ReviewEvent } from './reviewDayFile.js';
+
+export type NewReviewEvent = Omit<ReviewEvent, 'id' | 'at' | 'conversation'> & { conversationId: string };
+
+/** What changed, for readers that keep their own index (the review report's worker). */
+export type ReviewChange =
+  | { type: 'add'; events: ReviewEvent[] }
+  | { type: 'resolve'; ids: string[]; matter: number | null; at: string }
+  | { type: 'drop'; before: string };
+
+/** A data file that was set aside at start-up, for the log and the review page. */
+export interface DataFileNotice {
+  file: string;
+  backup: string;
+  /** records kept from it (the rest were unreadable) */
+  kept: number;
+  dropped: number;
+  at: string;
+}
 
 /** Where the review worker reads the whole queue from when it starts: the day files, or Redis. */
 export type ReviewSource = { kind: 'files'; dir: string } | { kind: 'redis'; url: string; keyPrefix: string };

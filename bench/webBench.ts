@@ -87,9 +87,6 @@ export async function webBench(): Promise<string[]> {
   const server = service.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   service.attach(server); // Direct Line's WebSocket upgrades (the pages stream their replies)
-  // Direct Line's WebSocket upgrades, where the service has them (the pages stream their replies).
-  (service as { attach?: (s: typeof server) => void }).attach?.(server);
-  service.attach(server); // Direct Line's WebSocket upgrades (the pages stream their replies)
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),

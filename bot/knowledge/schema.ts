@@ -295,6 +295,12 @@ export const Lexicon = z.object({
   outOfScope: z.array(z.string().min(1)),
   /** whole questions people ask a medical-insurance desk that are not ours: the example classifier's out-of-scope class */
   outOfScopeExamples: z.array(z.string().min(1)).default([]),
+  /**
+   * Ordinary words that hold a place name but are not about the place (规定日期 holds 定日, 参加查询 加查,
+   * 填错那个 错那, 阿里巴巴 阿里, 吉隆坡 吉隆, 城关镇 a town of many counties, other regions' 自治区). They take part
+   * in the longest-match competition like names do, so the characters they cover are not read as a place.
+   */
+  placeBlockers: z.array(z.string().min(1)).default([]),
 });
 export type Lexicon = z.infer<typeof Lexicon>;
 

@@ -18,33 +18,12 @@ export interface OfficeResolution {
 
 export interface OfficeResolverOptions {
   /**
-   * Ordinary words that contain a place name (规定日期 holds 定日, 参加查询 holds 加查).
+   * Ordinary words that contain a place name (规定日期 holds 定日, 参加查询 holds 加查): knowledge/lexicon.json placeBlockers.
    * They take part in the longest-match competition like names do, but name no office,
    * so the characters they cover cannot be read as a place.
    */
   blockers?: readonly string[];
 }
-
-/** Words that contain an office alias but are not about the place. */
-export const DEFAULT_BLOCKERS: readonly string[] = [
-  // 定日 / 定结 inside 规定日期, 确定结果, 鉴定结论 …
-  ...Array.from('规指约确固预特认鉴核审评判决测检暂制设选稳否肯必限额锁假裁界商协议', (c) => [`${c}定日`, `${c}定结`]).flat(),
-  // 加查 inside 参加查体, 增加查询 …
-  ...Array.from('参增追附添外', (c) => `${c}加查`),
-  ...Array.from('询看找阅验', (c) => `加查${c}`),
-  // 错那 inside 填错那个表
-  ...Array.from('个些里张份边次么样位项', (c) => `错那${c}`),
-  // 阿里 the company, 吉隆 the city in Malaysia
-  '阿里巴巴', '阿里健康', '阿里云', '阿里妈妈', '阿里山', '阿里郎',
-  '吉隆坡',
-  // 林周 inside 森林周边
-  '森林周', '树林周', '园林周', '山林周', '竹林周',
-  // 城关镇 is a town in many counties, not 拉萨市城关区
-  '城关镇',
-  // 自治区 of other regions
-  '内蒙古自治区', '广西壮族自治区', '宁夏回族自治区', '新疆维吾尔自治区',
-  '蒙古自治区', '壮族自治区', '回族自治区', '维吾尔自治区',
-];
 
 type TermKind = 'name' | 'alias' | 'former' | 'tibetan' | 'tibetanDraft' | 'tibetanBare';
 
@@ -149,7 +128,7 @@ export class OfficeResolver {
         throw new Error(`OfficeResolver: office ${o.name} names an unknown prefecture ${String(o.prefecture)}`);
       }
     }
-    this.buildTerms(options.blockers ?? DEFAULT_BLOCKERS);
+    this.buildTerms(options.blockers ?? []);
     this.buildPinyinIndex();
   }
 

@@ -125,7 +125,7 @@ export class Understanding {
       lexicon.outOfScopeExamples.filter(hasTibetan),
       tibetanUnits,
     );
-    this.offices = new OfficeResolver(kb.offices);
+    this.offices = new OfficeResolver(kb.offices, { blockers: lexicon.placeBlockers });
   }
 
   /**

@@ -3,14 +3,15 @@ import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
 import { ROOT_DIR } from '../../bot/config/config.js';
-import { Office } from '../../bot/knowledge/schema.js';
+import { Lexicon, Office } from '../../bot/knowledge/schema.js';
 import { OfficeResolver } from '../../bot/understanding/officeResolver.js';
 import { readGuide } from '../support/guideText.js';
 
 const offices = z
   .object({ offices: z.array(Office) })
   .parse(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'knowledge', 'offices.json'), 'utf8'))).offices;
-const resolver = new OfficeResolver(offices);
+const { placeBlockers } = Lexicon.parse(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'knowledge', 'lexicon.json'), 'utf8')));
+const resolver = new OfficeResolver(offices, { blockers: placeBlockers });
 
 function office(name: string): Office {
   const o = resolver.byName(name);

@@ -111,7 +111,8 @@ export class MainDialog extends ComponentDialog {
         const profile = await s.getProfile(context);
         profile.lang = (lang === 'zh' ? 'zh-CN' : 'bo') satisfies Lang;
         await s.profile.set(context, profile);
-        await s.say(context, 'switchedLanguage');
+        // With nothing pending the categories follow in the new language, as the page's own buttons would have.
+        await context.sendActivity(inner.activeDialog ? await s.message(context, 'switchedLanguage') : await this.withCategories(context, 'switchedLanguage'));
         return this.resume(inner);
       }
     }

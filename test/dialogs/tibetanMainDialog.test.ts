@@ -83,6 +83,17 @@ describe('the rest of the conversation in Tibetan', () => {
     expect(back!.text).toBe(l10n.t('zh-CN', 'switchedLanguage'));
   });
 
+  it('switching language after a conversation has started offers the categories again, in the new language', async () => {
+    const { send } = await assistantClient('directline');
+    await send({ type: 'conversationUpdate', membersAdded: [{ id: 'user', name: 'user' }], locale: 'zh-CN' });
+    await send('你好');
+    const switched = await send('བོད་ཡིག');
+    expect(switched.map(keyOf)).toEqual(['switchedLanguage']);
+    expect(titles(switched[0])).toEqual(kb.categories.map((c) => c.bo!.label.text));
+    const back = await send('中文');
+    expect(titles(back[0])).toEqual(kb.categories.map((c) => c.label));
+  });
+
   it('takes Tibetan from the client locale before anything is typed (Web Chat, kiosk): welcome, buttons and replies', async () => {
     const { send } = await assistantClient('directline');
     const welcome = await send({ type: 'conversationUpdate', membersAdded: [{ id: 'user', name: 'user' }], locale: 'bo' });

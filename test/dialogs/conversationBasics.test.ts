@@ -197,7 +197,7 @@ describe('the returning person', () => {
 
 describe('unsure understanding', () => {
   // The understanding's contract: `none` with close matters means unsure, offer them.
-  const UNSURE = '老家那边的本子咋弄';
+  const UNSURE = '医保的事想问问';
   const OUTSIDE = '养老金怎么领';
 
   it('offers the best matters ("您是想办理…？") instead of giving up, and a number picks one', async () => {

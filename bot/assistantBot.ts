@@ -7,11 +7,8 @@ import {
 import { DialogSet, runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { DialogServices } from '../dialogs/dialogServices.js';
 import type { MainOptions } from '../dialogs/mainDialog.js';
-import { PAGE_EVENTS } from '../dialogs/pageEvents.js';
+import { PAGE_EVENTS, START_QUERY_EVENT } from '../dialogs/pageEvents.js';
 import { Localizer } from './i18n/localizer.js';
-
-/** An event whose string `value` is a question to start from, dropping whatever was pending (WeChat menu clicks). */
-export const START_QUERY_EVENT = 'startQuery';
 
 /**
  * The bot: welcomes people, detects Tibetan script, runs the main dialog and

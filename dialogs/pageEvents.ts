@@ -9,6 +9,12 @@ export const HANDOFF_EVENT = 'handoff';
 /** The kiosk says it is one, with the hall's county (`value.county`), so 就在本县 can be offered. */
 export const KIOSK_EVENT = 'kiosk';
 
+/**
+ * A question to start from (string `value`), dropping whatever was pending: a WeChat menu click.
+ * AssistantBot handles it before the dialogs; a channel sends it without knowing the bot.
+ */
+export const START_QUERY_EVENT = 'startQuery';
+
 /** The events the main dialog handles; any other event name is not run through the dialogs. */
 export const PAGE_EVENTS: ReadonlySet<string> = new Set([HANDOFF_EVENT, KIOSK_EVENT]);
 

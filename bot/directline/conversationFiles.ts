@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import { describeCorruption, DurableJsonFile, isCorruption, keepCorruptCopy, readdirIfExists } from '../storage/durableJsonFile.js';
-import { KeyedSerialQueue } from './keyedSerialQueue.js';
+import { KeyedSerialQueue } from '../storage/keyedSerialQueue.js';
 
 /** One conversation as written to disk: activities kept as the JSON text the store serves. */
 export const SavedConversation = z.object({

@@ -10,7 +10,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { ConversationStore } from './conversationStore.js';
-import { KeyedSerialQueue } from './keyedSerialQueue.js';
+import { KeyedSerialQueue } from '../storage/keyedSerialQueue.js';
 
 export type BotLogic = (context: TurnContext) => Promise<void>;
 

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
-import { START_QUERY_EVENT } from '../assistantBot.js';
-import { KeyedSerialQueue } from '../directline/keyedSerialQueue.js';
+import { START_QUERY_EVENT } from '../../dialogs/pageEvents.js';
+import { KeyedSerialQueue } from '../storage/keyedSerialQueue.js';
 import { foldTibetanDigits } from '../i18n/digits.js';
 import { type Lang, type Localizer } from '../i18n/localizer.js';
 import type { Category } from '../knowledge/knowledgeBase.js';

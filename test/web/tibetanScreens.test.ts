@@ -57,6 +57,9 @@ function accessibleTexts(page: Page): Promise<string[]> {
 /** The English words among `texts`, key names aside. */
 const englishIn = (texts: string[]): string[] => texts.filter((t) => (t.match(/[A-Za-z]{2,}/g) ?? []).some((w) => !KEY_NAMES.has(w)));
 
+/** The texts holding Chinese, but for the switch back to it, which is labelled in its own language (中文). */
+const chineseIn = (texts: string[]): string[] => texts.filter((t) => /\p{Script=Han}/u.test(t.replace(/中文/g, '')));
+
 /** a Tibetan question of the development set that names its matter (1) and county */
 const QUESTION = 'ཁྲིན་ཀོན་ཆུས་སུ་ཁེ་ལས་གསར་པ་ཞིག་ཡོད། ལས་ཁུངས་སྨན་བཅོས་འགན་བཅོལ་ལ་ཞུགས་པར་ཚོང་ལས་ལག་ཁྱེར་དགོས་སམ།';
 
@@ -87,6 +90,7 @@ describe('every screen in Tibetan', () => {
       const texts = await accessibleTexts(page);
       const all = texts.join('\n');
       expect(englishIn(texts)).toEqual([]);
+      expect(chineseIn(texts)).toEqual([]);
       expect(all).toContain(bo.webchat.KEYBOARD_HELP_HEADER);
       expect(all).toContain(bo.webchat.TRANSCRIPT_ARIA_LABEL_ALT);
       // "Sent at …" as the screen reader hears it, with the time written from webchatFormat
@@ -112,6 +116,7 @@ describe('every screen in Tibetan', () => {
       await tibetanConversation(page, seen, '#ask-input', '#ask button[type="submit"]');
       const texts = await accessibleTexts(page);
       expect(englishIn(texts)).toEqual([]);
+      expect(chineseIn(texts)).toEqual([]);
       expect(texts.join('\n')).toContain(bo.webchat.KEYBOARD_HELP_HEADER);
       // The printout is off screen but on paper: its time in Tibetan too, not the browser's English date.
       const footer = await page.locator('#print-footer').textContent();
@@ -123,7 +128,8 @@ describe('every screen in Tibetan', () => {
     }
   }, 120_000);
 
-  it('would catch an English Web Chat string: the check itself fails on the English defaults', () => {
+  it('would catch an English Web Chat string or Chinese: the checks themselves fail on them', () => {
     expect(englishIn(['Sent at November 30, 7:20 PM', 'Tab མཐེབ།', 'Shift + Tab མཐེབ།'])).toEqual(['Sent at November 30, 7:20 PM']);
+    expect(chineseIn(['中文', 'བོད་ཡིག', '咨询电话 ༠༨༩༡'])).toEqual(['咨询电话 ༠༨༩༡']);
   });
 });

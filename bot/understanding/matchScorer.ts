@@ -1,6 +1,6 @@
 import type { Matter } from '../knowledge/schema.js';
 import type { ExampleVerdict } from './exampleClassifier.js';
-import type { MatcherTuning, MatterScore, MatterSearch } from './matterMatcher.js';
+import type { MatcherTuning, MatterScore, MatterSearch } from './matchTypes.js';
 
 /**
  * What one part of a question (its Chinese or its Tibetan) says about each matter;

@@ -1,6 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import type { Matter } from '../knowledge/schema.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
+import type { MatcherTuning, MatterScore, MatterSearch } from './matchTypes.js';
 import type { Segmenter } from './segmenter.js';
 import { FuzzyTerms, type FuzzyHit } from './fuzzyTerms.js';
 import { HitCoverage } from './hitCoverage.js';
@@ -8,47 +9,8 @@ import { HomophoneIndex } from './homophoneIndex.js';
 import { TermAutomaton } from './termAutomaton.js';
 import { TermIndex } from './termIndex.js';
 
-export type Outcome = 'match' | 'ambiguous' | 'none';
-
-export interface MatterScore {
-  matter: Matter;
-  /** share of the question this matter explains, in [0, 1] */
-  score: number;
-}
-
-export interface MatterSearch {
-  outcome: Outcome;
-  matches: MatterScore[];
-  /** the vocabulary terms found in the question, for the staff CLI and the review queue */
-  terms: string[];
-  /** for `none` with some evidence: the closest matters all the same (the review queue shows them as the bot's guess) */
-  nearest?: MatterScore[];
-}
-
-export interface MatcherTuning {
-  /** below this the question is not one of ours */
-  minScore: number;
-  /** candidates within this ratio of the best are too close to pick between */
-  ambiguityRatio: number;
-  /** only candidates above this are listed at all */
-  listFloor: number;
-  /** multiplier on every score when an out-of-scope word is present */
-  outOfScopePenalty: number;
-  /** multiplier when a matter has qualifiers and the question names none of them */
-  qualifierPenalty: number;
-  /** weight of a question word no matter knows: it dilutes, so 护照 alone never matches */
-  unknownWordWeight: number;
-  /** share of the score that comes from covering the matter's own title */
-  titleShare: number;
-  /** the best matter must be found through a field at least this strong (not materials alone) */
-  minFieldWeight: number;
-  /** share of a matter's score that comes from the example classifier's probability (the rest from the vocabulary) */
-  exampleWeight: number;
-  /** with the example classifier: below this blended score the question is not one of ours */
-  blendedMinScore: number;
-  /** how sure the example classifier must be to take a question the vocabulary alone would refuse */
-  exampleConfidence: number;
-}
+// The shapes both matchers and MatchScorer share live in matchTypes.ts, so the scorer does not import its user.
+export type { MatcherTuning, MatterScore, MatterSearch, Outcome } from './matchTypes.js';
 
 export const DEFAULT_TUNING: MatcherTuning = {
   minScore: 0.3,

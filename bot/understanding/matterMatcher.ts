@@ -1,7 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import type { Matter } from '../knowledge/schema.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
-import type { MatcherTuning, MatterScore, MatterSearch } from './matchTypes.js';
+import type { MatcherTuning } from './matchTypes.js';
 import type { Segmenter } from './segmenter.js';
 import { FuzzyTerms, type FuzzyHit } from './fuzzyTerms.js';
 import { HitCoverage } from './hitCoverage.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import { describeCorruption, DurableJsonFile, isCorruption, keepCorruptCopy, readdirIfExists } from '../storage/durableJsonFile.js';
-import { KeyedSerialQueue } from '../storage/keyedSerialQueue.js';
+import { KeyedMutex } from '../storage/keyedMutex.js';
 
 /** One conversation as written to disk: activities kept as the JSON text the store serves. */
 export const SavedConversation = z.object({
@@ -27,7 +27,7 @@ const FILE = /^[A-Za-z0-9_-]{1,128}\.json$/;
  * change is therefore on disk when its `save` resolves, without one fsync per change.
  */
 export class ConversationFiles {
-  private readonly queue = new KeyedSerialQueue();
+  private readonly queue = new KeyedMutex();
   /** writes queued and not started yet, per conversation: a later change joins them */
   private readonly queued = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -62,7 +62,7 @@ export class ConversationFiles {
   save(id: string, snapshot: () => SavedConversation | undefined): Promise<void> {
     const waiting = this.queued.get(id);
     if (waiting) return waiting;
-    const write = this.queue.run(id, async () => {
+    const write = this.queue.run([id], async () => {
       this.queued.delete(id);
       const saved = snapshot();
       if (saved) await this.file(id).write(saved);

@@ -10,7 +10,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { ConversationStore } from './conversationStore.js';
-import { KeyedSerialQueue } from '../storage/keyedSerialQueue.js';
+import { KeyedMutex } from '../storage/keyedMutex.js';
 
 export type BotLogic = (context: TurnContext) => Promise<void>;
 
@@ -39,7 +39,7 @@ export class DirectLineAdapter extends BotAdapter {
   readonly channelId: string;
   readonly serviceUrl: string;
   private readonly maxDelayMs: number;
-  private readonly queue = new KeyedSerialQueue();
+  private readonly queue = new KeyedMutex();
 
   constructor(options: DirectLineAdapterOptions) {
     super();
@@ -58,7 +58,7 @@ export class DirectLineAdapter extends BotAdapter {
     const conversationId = activity.conversation?.id;
     if (!conversationId) throw new TypeError('DirectLineAdapter.processActivity: activity.conversation.id is required');
     const request = { channelId: this.channelId, serviceUrl: this.serviceUrl, recipient: this.bot, ...activity } as Activity;
-    await this.queue.run(conversationId, () => this.runMiddleware(new TurnContext(this, request), logic));
+    await this.queue.run([conversationId], () => this.runMiddleware(new TurnContext(this, request), logic));
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -128,7 +128,7 @@ export class DirectLineAdapter extends BotAdapter {
       { channelId: this.channelId, serviceUrl: this.serviceUrl, bot: this.bot, ...reference } as Partial<ConversationReference>,
       true,
     );
-    await this.queue.run(conversationId, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    await this.queue.run([conversationId], () => this.runMiddleware(new TurnContext(this, activity), logic));
   }
 
   /** CloudAdapter's form; there is no authentication in process, so the app id / claims and audience are ignored. */

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { START_QUERY_EVENT } from '../../dialogs/pageEvents.js';
-import { KeyedSerialQueue } from '../storage/keyedSerialQueue.js';
+import { KeyedMutex } from '../storage/keyedMutex.js';
 import { foldTibetanDigits } from '../i18n/digits.js';
 import { type Lang, type Localizer } from '../i18n/localizer.js';
 import type { Category } from '../knowledge/knowledgeBase.js';
@@ -41,7 +41,7 @@ type Input =
  * comes first in the person's next answer, since a passive reply cannot be sent later.
  */
 export class WeChatChannel {
-  private readonly queue = new KeyedSerialQueue();
+  private readonly queue = new KeyedMutex();
   private readonly sessions: WeChatSessionStore;
   private readonly maxReplyBytes: number;
   private readonly log: Logger;
@@ -56,7 +56,7 @@ export class WeChatChannel {
   reply(message: WeChatMessage): Promise<string | undefined> {
     const user = message.FromUserName;
     let late = false;
-    const work = this.queue.run(user, () => this.answer(message, () => late));
+    const work = this.queue.run([user], () => this.answer(message, () => late));
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         late = true;

@@ -1,4 +1,5 @@
 import { CloudAdapter, type Activity, type ConversationReference, type InvokeResponse, type ResourceResponse, type TurnContext } from 'botbuilder';
+import type { BotLogic } from '../../dialogs/channels.js';
 
 /**
  * CloudAdapter for POST /api/messages whose conversations and users live in their own part of
@@ -22,7 +23,7 @@ export class BotFrameworkAdapter extends CloudAdapter {
   }
 
   /** Runs one incoming activity (already authorised by the route) and returns what to answer. */
-  async run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  async run(authHeader: string, activity: Activity, logic: BotLogic): Promise<InvokeResponse | undefined> {
     const answer = await this.processActivity(authHeader, activity, logic);
     // deliveryMode expectReplies: the replies come back in the answer, buffered before the adapter saw them.
     const body = answer?.body as { activities?: unknown } | undefined;

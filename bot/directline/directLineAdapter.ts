@@ -11,8 +11,7 @@ import {
 } from 'botbuilder';
 import type { ConversationStore } from './conversationStore.js';
 import { KeyedMutex } from '../storage/keyedMutex.js';
-
-export type BotLogic = (context: TurnContext) => Promise<void>;
+import type { BotLogic } from '../../dialogs/channels.js';
 
 export interface DirectLineAdapterOptions {
   /** the conversations and their activity logs, shared with the router */

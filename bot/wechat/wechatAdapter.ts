@@ -7,8 +7,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-
-export type BotLogic = (context: TurnContext) => Promise<void>;
+import type { BotLogic } from '../../dialogs/channels.js';
 
 export const WECHAT_CHANNEL_ID = 'wechat';
 const OUTGOING = Symbol('wechatOutgoing');

@@ -21,14 +21,21 @@ const TIBETAN_SCRIPT = /[\u0F00-\u0FFF]/;
  * One Tibetan string beside the Chinese it renders. `verified` needs a citation
  * (a source document or a named reviewer); `draft` was composed by the team and
  * awaits a native speaker's review. `npm run kb:bo-export` lists every draft.
+ * A string with no `status` is a draft whose source is its file's `tibetanDraft`
+ * note, so the same note is not repeated on every string.
  */
-export const BoText = z.object({
-  text: z.string().min(1).regex(TIBETAN_SCRIPT, 'Tibetan text must contain Tibetan script'),
-  status: z.enum(['verified', 'draft']),
-  /** the citation of a verified string, or who composed a draft */
-  source: z.string().min(1),
-});
+export const BoText = z
+  .object({
+    text: z.string().min(1).regex(TIBETAN_SCRIPT, 'Tibetan text must contain Tibetan script'),
+    status: z.enum(['verified', 'draft']).default('draft'),
+    /** the citation of a verified string, or who composed a draft (else the file's tibetanDraft.source) */
+    source: z.string().min(1).optional(),
+  })
+  .refine((b) => b.status !== 'verified' || b.source !== undefined, { message: 'a verified Tibetan string needs its source', path: ['source'] });
 export type BoText = z.infer<typeof BoText>;
+
+/** Said once per file: who composed the drafts that carry no status or source of their own. */
+export const TibetanDraft = z.object({ source: z.string().min(1) }).strict();
 
 /**
  * The Tibetan of an object's fields: `bo.X` renders the sibling field `X`
@@ -159,6 +166,7 @@ export const Discrepancy = z.object({
 });
 
 export const Matter = z.object({
+  tibetanDraft: TibetanDraft.optional(),
   no: z.number().int().min(1),
   code: z.string().regex(/^[0-9A-Z]+$/, 'code is the 事项编码 without spaces').nullable(),
   title: z.string().min(1),
@@ -312,9 +320,10 @@ export const Category = z.object({
   bo: bo({ label: BoText, query: BoText.optional() }),
 });
 
-export const Categories = z.object({ categories: z.array(Category).min(1) });
+export const Categories = z.object({ tibetanDraft: TibetanDraft.optional(), categories: z.array(Category).min(1) });
 
 export const General = z.object({
+  tibetanDraft: TibetanDraft.optional(),
   /** 委托办理: applies to every personal matter */
   delegation: z.object({
     question: Question,
@@ -353,6 +362,7 @@ export const General = z.object({
 /** Shared Chinese → Tibetan terms (knowledge/glossary.json), so a word is rendered alike everywhere. */
 export const Glossary = z.object({
   about: z.string().optional(),
+  tibetanDraft: TibetanDraft.optional(),
   terms: z.array(z.object({ zh: z.string().min(1), bo: BoText })).min(1),
 });
 export type Glossary = z.infer<typeof Glossary>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { InputError } from '../errors/inputError.js';
 import { Localizer } from '../i18n/localizer.js';
 import { parseCsv, toCsv } from './csv.js';
-import { escapePointer, replaceValues } from './jsonSpans.js';
+import { escapePointer, replaceValues, valueSpans } from './jsonSpans.js';
 import { KnowledgeBase } from './knowledgeBase.js';
 import { ReviewContext, type StringContext } from './reviewContext.js';
 import {
@@ -33,7 +33,7 @@ interface Entry {
   /** where it is shown and what fills it (only for the export) */
   context?: StringContext;
   /** a knowledge file (relative to the knowledge folder) or a locale namespace */
-  target: { knowledge: string; pointer: string; textKey: string } | { namespace: string; key: string; list: boolean };
+  target: { knowledge: string; pointer: string; textKey: string; inherited: boolean } | { namespace: string; key: string; list: boolean };
 }
 
 export interface ImportReport {
@@ -74,7 +74,7 @@ export class TibetanReview {
         status: s.status as 'verified' | 'draft',
         source: s.source,
         context: context?.knowledge(s.file, s.pointer, s.kind, s.zh, await materialName(s.file, s.pointer)),
-        target: { knowledge: s.file, pointer: s.pointer, textKey: s.textKey },
+        target: { knowledge: s.file, pointer: s.pointer, textKey: s.textKey, inherited: s.inherited },
       });
     }
     const locale: Entry[] = (await localeStrings(this.localesDir)).map((s) => ({
@@ -151,9 +151,9 @@ export class TibetanReview {
     if (problems.length > 0) throw new InputError(`the review file was not applied (${problems.length} problems):\n${problems.join('\n')}`, 400, { problems });
 
     const edits = new Map<string, Map<string, string>>();
-    const edit = (file: string, pointer: string, value: unknown): void => {
+    const edit = (file: string, pointer: string, value: unknown, indent?: string): void => {
       const m = edits.get(file) ?? new Map<string, string>();
-      m.set(pointer, JSON.stringify(value));
+      m.set(pointer, indent === undefined ? JSON.stringify(value) : JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`));
       edits.set(file, m);
     };
     const review = await readLocaleReview(this.localesDir);
@@ -162,9 +162,18 @@ export class TibetanReview {
       const t = entry.target;
       if ('knowledge' in t) {
         const file = path.join(this.knowledgeDir, t.knowledge);
-        edit(file, `${t.pointer}/${t.textKey}`, text);
-        edit(file, `${t.pointer}/status`, status);
-        edit(file, `${t.pointer}/source`, source);
+        if (t.inherited && status === 'draft' && source === entry.source) {
+          // still the file's draft note: the string keeps inheriting it
+          edit(file, `${t.pointer}/${t.textKey}`, text);
+        } else if (t.inherited) {
+          // a verified string (or another's draft) carries its own status and source
+          const doc = await fs.readFile(file, 'utf8');
+          edit(file, t.pointer, { [t.textKey]: text, status, source }, indentAt(doc, t.pointer));
+        } else {
+          edit(file, `${t.pointer}/${t.textKey}`, text);
+          edit(file, `${t.pointer}/status`, status);
+          edit(file, `${t.pointer}/source`, source);
+        }
       } else {
         const file = path.join(this.localesDir, 'bo', `${t.namespace}.json`);
         const pointer = '/' + t.key.split('.').map(escapePointer).join('/');
@@ -211,6 +220,13 @@ export class TibetanReview {
       await fs.rm(tmp, { recursive: true, force: true });
     }
   }
+}
+
+/** The indentation of the line where the value at `pointer` starts, so a rewritten object keeps the file's 2-space layout. */
+function indentAt(text: string, pointer: string): string {
+  const start = valueSpans(text).get(pointer)?.start ?? 0;
+  const line = text.slice(text.lastIndexOf('\n', start - 1) + 1, start);
+  return /^\s*/.exec(line)![0];
 }
 
 /** bo.review.json with a new `verified` map, the rest of the file as it was. */

@@ -23,6 +23,8 @@ export interface TibetanString {
   text: string;
   status: TibetanStatus;
   source: string;
+  /** a draft with no status or source of its own: they come from the file's `tibetanDraft` note */
+  inherited: boolean;
 }
 
 /** The schema of each knowledge file that carries Tibetan. */
@@ -77,8 +79,10 @@ export function tibetanStringsIn(file: string, raw: unknown): TibetanString[] {
   const schema = schemaFor(file);
   if (!schema) return [];
   const found = new Map<string, TibetanString>();
+  const fileDraft = isRecord(raw) && isRecord(raw.tibetanDraft) && typeof raw.tibetanDraft.source === 'string' ? raw.tibetanDraft.source : '';
   const emit = (pointer: string, zh: string, renders: boolean, value: unknown, textKey: 'text' | 'script' = 'text'): void => {
     const v = isRecord(value) ? value : undefined;
+    const inherited = v !== undefined && v.status === undefined && v.source === undefined;
     found.set(pointer, {
       file,
       pointer,
@@ -88,7 +92,8 @@ export function tibetanStringsIn(file: string, raw: unknown): TibetanString[] {
       textKey,
       text: typeof v?.[textKey] === 'string' ? (v[textKey] as string) : '',
       status: v ? (v.status === 'verified' ? 'verified' : 'draft') : 'missing',
-      source: typeof v?.source === 'string' ? v.source : '',
+      source: typeof v?.source === 'string' ? v.source : inherited ? fileDraft : '',
+      inherited,
     });
   };
 

@@ -29,6 +29,7 @@ afterEach(async () => {
 
 const col = (name: (typeof REVIEW_COLUMNS)[number]): number => REVIEW_COLUMNS.indexOf(name);
 const REVIEWER = 'reviewed by Tenzin Dolma, 2026-11-22';
+const valueAt = (root: unknown, pointer: string): unknown => pointer.split('/').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], root);
 
 async function exported(): Promise<string[][]> {
   return parseCsv((await new TibetanReview(kDir, lDir).exportCsv()).csv);
@@ -139,10 +140,14 @@ describe('kb:bo-import', () => {
     const material = kb.matter(Number.parseInt(path.basename(file), 10))!.materials[Number(index)]!;
     expect(material.bo?.name).toEqual({ text: corrected, status: 'verified', source: REVIEWER });
 
+    // It inherited the file's draft note; verified, it carries its own status and source, and nothing else changed.
+    expect(valueAt(JSON.parse(before), pointer)).not.toHaveProperty('status');
     const after = await fs.readFile(path.join(kDir, file), 'utf8');
-    const [a, b] = [before.split('\n'), after.split('\n')];
+    const own = new RegExp(`,\\n\\s*"status": "verified",\\n\\s*"source": "${REVIEWER}"`);
+    expect(after).toMatch(own);
+    const [a, b] = [before.split('\n'), after.replace(own, '').split('\n')];
     expect(b.length).toBe(a.length);
-    expect(a.filter((line, i) => line !== b[i])).toHaveLength(3);
+    expect(a.filter((line, i) => line !== b[i])).toHaveLength(1);
     // Written as the editors write it: unescaped UTF-8.
     expect(after).toContain(corrected);
     expect((await exported()).some((r) => r[col('id')] === row[col('id')])).toBe(false);

@@ -9,12 +9,12 @@ const read = async (file: string): Promise<unknown> => JSON.parse(await fs.readF
 const at = (root: unknown, pointer: string): unknown =>
   pointer.split('/').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], root);
 
-/** A plain scan of the raw JSON, independent of the walker: every {text,status,source} under a `bo`, every office name. */
+/** A plain scan of the raw JSON, independent of the walker: every {text[,status,source]} under a `bo`, every office name. */
 function scan(value: unknown, pointer = '', inBo = false, out: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v, i) => scan(v, `${pointer}/${i}`, inBo, out));
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if ((inBo && typeof o.text === 'string' && typeof o.status === 'string') || (/\/tibetan\/\d+$/.test(pointer) && typeof o.script === 'string')) out.push(pointer);
+    if ((inBo && typeof o.text === 'string') || (/\/tibetan\/\d+$/.test(pointer) && typeof o.script === 'string')) out.push(pointer);
     else for (const [k, v] of Object.entries(o)) scan(v, `${pointer}/${k}`, inBo || k === 'bo', out);
   }
   return out;
@@ -29,8 +29,37 @@ describe('Tibetan strings of the knowledge', () => {
       for (const s of found) {
         const stored = at(raw, s.pointer) as Record<string, string>;
         expect(s.text).toBe(stored[s.textKey]);
-        expect(s.status).toBe(stored.status);
+        // a string with no status of its own is a draft whose source is the file's tibetanDraft note
+        const note = (raw as { tibetanDraft?: { source: string } }).tibetanDraft?.source;
+        expect(s.status).toBe(stored.status ?? 'draft');
+        expect(s.source).toBe(stored.source ?? note);
+        expect(s.inherited).toBe(stored.status === undefined);
       }
+    }
+  });
+
+  it('says the draft note once per file: a string without its own status inherits it, one with its own keeps it', () => {
+    const raw = {
+      tibetanDraft: { source: 'draft: composed by the development team, awaiting native review' },
+      terms: [
+        { zh: '医保', bo: { text: 'སྨན་འགན།' } },
+        { zh: '医保局', bo: { text: 'སྨན་འགན་ཅུས།', status: 'verified', source: 'reviewed by A, 2026-11-30' } },
+        { zh: '参保', bo: { text: 'འགན་བཅོལ།', status: 'draft', source: 'draft: composed by B, awaiting native review' } },
+      ],
+    };
+    expect(tibetanStringsIn('glossary.json', raw).map((s) => [s.status, s.source, s.inherited])).toEqual([
+      ['draft', 'draft: composed by the development team, awaiting native review', true],
+      ['verified', 'reviewed by A, 2026-11-30', false],
+      ['draft', 'draft: composed by B, awaiting native review', false],
+    ]);
+  });
+
+  it('says each matter file\'s draft note once, not on every string', async () => {
+    for (const file of (await knowledgeFiles(dir)).filter((f) => f.startsWith('matters/'))) {
+      const text = await fs.readFile(path.join(dir, file), 'utf8');
+      const note = (JSON.parse(text) as { tibetanDraft?: { source: string } }).tibetanDraft?.source;
+      expect(note, file).toMatch(/^draft: /);
+      expect(text.split(JSON.stringify(note)).length - 1, file).toBe(1);
     }
   });
 

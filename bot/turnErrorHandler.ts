@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newErrorId } from './errors/errorId.js';
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { DEFAULT_LANG, type Lang } from './i18n/localizer.js';
 import type { Logger } from './logging/logger.js';
@@ -11,7 +11,7 @@ import type { DialogServices } from '../dialogs/dialogServices.js';
  */
 export function createTurnErrorHandler(logger: Logger, services: DialogServices, clearState: (context: TurnContext) => Promise<void>) {
   return async (context: TurnContext, error: Error): Promise<void> => {
-    const errorId = randomUUID().slice(0, 8);
+    const errorId = newErrorId();
     logger.error({ err: error, errorId, channel: context.activity.channelId, conversation: context.activity.conversation?.id }, 'turn failed');
     try {
       const region = services.understanding.offices.region();

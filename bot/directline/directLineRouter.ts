@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Activity } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
 import { maskActivity } from '../privacy/piiMaskingMiddleware.js';
+import { sendInternalError } from '../server/httpErrors.js';
 import { jsonRateLimit } from '../server/rateLimit.js';
 import { ActivityTooLargeError } from './activityTooLargeError.js';
 import { activityId, type ConversationInfo, type ConversationStore } from './conversationStore.js';
@@ -274,9 +274,7 @@ function directLineErrorHandler(log: Logger): ErrorRequestHandler {
           return;
       }
     }
-    const errorId = randomBytes(4).toString('hex');
-    log.error({ err, errorId, method: req.method, path: req.path }, 'unhandled Direct Line error');
-    sendError(res, 500, 'ServiceError', `internal error (id ${errorId})`);
+    sendInternalError(res, log, err, { method: req.method, path: req.path }, 'unhandled Direct Line error', 'ServiceError');
   };
 }
 

@@ -1,10 +1,21 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { newErrorId } from '../errors/errorId.js';
 import { InputError } from '../errors/inputError.js';
 import type { Logger } from '../logging/logger.js';
 
 /** The one error body every endpoint uses. */
 export function sendError(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });
+}
+
+/**
+ * The one way an unexpected error becomes an answer: logged with a fresh error id, and a 500 that
+ * names only that id (each endpoint keeps its protocol's code: Direct Line's is ServiceError).
+ */
+export function sendInternalError(res: Response, logger: Logger, err: unknown, fields: Record<string, unknown>, what: string, code = 'internal'): void {
+  const errorId = newErrorId();
+  logger.error({ err, errorId, ...fields }, what);
+  sendError(res, 500, code, `internal error (id ${errorId})`);
 }
 
 const CODES: Record<number, string> = {
@@ -43,8 +54,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, status, CODES[status] ?? 'bad_request', message);
       return;
     }
-    const errorId = Math.random().toString(36).slice(2, 10);
-    logger.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');
-    sendError(res, 500, 'internal', `internal error (id ${errorId})`);
+    sendInternalError(res, logger, err, { method: req.method, path: req.path }, 'unhandled error');
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { sendError } from '../server/httpErrors.js';
+import { sendError, sendInternalError } from '../server/httpErrors.js';
 import type { WeChatChannel } from './wechatChannel.js';
 import type { WeChatCrypto } from './wechatCrypto.js';
 import { parseMessage, replayKey, WeChatEnvelope, type WeChatMessage } from './wechatMessage.js';
@@ -184,8 +184,6 @@ function wechatErrorHandler(log: Logger): ErrorRequestHandler {
       sendError(res, e.status, 'bad_request', 'the request body could not be read');
       return;
     }
-    const errorId = randomBytes(4).toString('hex');
-    log.error({ err, errorId, method: req.method }, 'unhandled WeChat error');
-    sendError(res, 500, 'internal', `internal error (id ${errorId})`);
+    sendInternalError(res, log, err, { method: req.method }, 'unhandled WeChat error');
   };
 }

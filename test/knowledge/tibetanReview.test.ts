@@ -29,7 +29,8 @@ afterEach(async () => {
 
 const col = (name: (typeof REVIEW_COLUMNS)[number]): number => REVIEW_COLUMNS.indexOf(name);
 const REVIEWER = 'reviewed by Tenzin Dolma, 2026-11-22';
-const valueAt = (root: unknown, pointer: string): unknown => pointer.split('/').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], root);
+const valueAt = (root: unknown, pointer: string): unknown =>
+  pointer.split('/').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], root);
 
 async function exported(): Promise<string[][]> {
   return parseCsv((await new TibetanReview(kDir, lDir).exportCsv()).csv);
@@ -151,6 +152,22 @@ describe('kb:bo-import', () => {
     // Written as the editors write it: unescaped UTF-8.
     expect(after).toContain(corrected);
     expect((await exported()).some((r) => r[col('id')] === row[col('id')])).toBe(false);
+  });
+
+  it('a corrected draft that stays a draft keeps inheriting its file\'s draft note: only its text line changes', async () => {
+    const rows = await exported();
+    const row = rows.find((r) => r[col('kind')] === 'materials')!;
+    const [file, pointer] = row[col('id')]!.replace(/^knowledge\//, '').split('#') as [string, string];
+    const before = await fs.readFile(path.join(kDir, file), 'utf8');
+    row[col('bo')] = `${row[col('bo')]!.replace(/།$/, '')} ལེགས།`;
+    await new TibetanReview(kDir, lDir).importCsv(toCsv([rows[0]!, row]));
+    const after = await fs.readFile(path.join(kDir, file), 'utf8');
+    const [a, b] = [before.split('\n'), after.split('\n')];
+    expect(b.length).toBe(a.length);
+    expect(a.filter((line, i) => line !== b[i])).toHaveLength(1);
+    expect(valueAt(JSON.parse(after), pointer)).toEqual({ text: row[col('bo')] });
+    const again = (await exported()).find((r) => r[col('id')] === row[col('id')])!;
+    expect([again[col('status')], again[col('source')]]).toEqual(['draft', row[col('source')]]);
   });
 
   it('records a verified interface string in bo.review.json, and start-up still loads the locales', async () => {

@@ -1,6 +1,6 @@
 import type { MatcherTuning } from '../understanding/matterMatcher.js';
 import { DEFAULT_TUNING } from '../understanding/matterMatcher.js';
-import type { Lang, UnderstandingKnowledge } from '../understanding/understanding.js';
+import type { QuestionLang, UnderstandingKnowledge } from '../understanding/understanding.js';
 import { Understanding } from '../understanding/understanding.js';
 import { Evaluator, type EvalReport, type LabelledQuestion } from './evaluator.js';
 
@@ -17,7 +17,7 @@ export class CrossValidator {
     private readonly tuning: MatcherTuning = DEFAULT_TUNING,
   ) {}
 
-  run(set: readonly LabelledQuestion[], lang: Lang, folds = 10): EvalReport {
+  run(set: readonly LabelledQuestion[], lang: QuestionLang, folds = 10): EvalReport {
     const reports: EvalReport[] = [];
     for (let f = 0; f < folds; f++) {
       const test = set.filter((_, i) => i % folds === f);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Lang, Understanding } from '../understanding/understanding.js';
+import type { QuestionLang, Understanding } from '../understanding/understanding.js';
 
 export const LabelledQuestion = z.object({
   q: z.string().min(1),
@@ -95,7 +95,7 @@ export function barsFor(file: string): Bars {
 }
 
 /** the language a set's questions are asked in: `questions.bo.json` → bo */
-export function langFor(file: string): Lang {
+export function langFor(file: string): QuestionLang {
   return /\.bo\.json$/u.test(file) ? 'bo' : 'zh';
 }
 
@@ -104,7 +104,7 @@ export class Evaluator {
   constructor(private readonly understanding: Understanding) {}
 
   /** `lang` is passed on as the API's lang parameter would be */
-  run(set: readonly LabelledQuestion[], lang: Lang = 'zh'): EvalReport {
+  run(set: readonly LabelledQuestion[], lang: QuestionLang = 'zh'): EvalReport {
     let inScope = 0, none = 0, top1 = 0, recall = 0, oos = 0, rejected = 0, ambiguous = 0, agreed = 0, officeQs = 0, officeOk = 0;
     const misses: Miss[] = [];
     for (const item of set) {

@@ -5,6 +5,7 @@ import { KnowledgeError } from '../errors/knowledgeError.js';
 import { PARTICLE_CASES, TibetanParticles } from './tibetanParticles.js';
 
 export const LANGS = ['zh-CN', 'bo'] as const;
+/** A locale code (the UI's strings, i18next): not the language a question is read in (understanding's QuestionLang). */
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'zh-CN';
 

@@ -11,14 +11,15 @@ import { TibetanWylie } from './tibetanWylie.js';
 import { chineseUnits, ExampleClassifier } from './exampleClassifier.js';
 import { firstChars } from './textBound.js';
 
-export type Lang = 'zh' | 'bo';
+/** The language a question is read in (the API's `lang=zh|bo`, the eval sets'): not the UI's locale code (i18n's Lang). */
+export type QuestionLang = 'zh' | 'bo';
 
 /** the knowledge the pipeline reads: a KnowledgeBase, or a copy of its parts (cross-validation trains on folds) */
 export type UnderstandingKnowledge = Pick<KnowledgeBase, 'matters' | 'lexicon' | 'offices' | 'glossary'>;
 
 export interface UnderstandOptions {
   /** 'bo': Latin text that is well-formed Wylie is read as Tibetan (otherwise only when it looks like Wylie) */
-  lang?: Lang;
+  lang?: QuestionLang;
 }
 
 export interface Understood {
@@ -174,7 +175,7 @@ export class Understanding {
   }
 
   /** The message split by script and normalised: its Chinese part expanded, its Tibetan part with Wylie converted. */
-  private read(text: string, lang: Lang): Reading {
+  private read(text: string, lang: QuestionLang): Reading {
     const { written, wylie } = this.readWylie(text, lang);
     if (!hasTibetan(written)) {
       const plain = this.normalizer.normalize(text);
@@ -197,7 +198,7 @@ export class Understanding {
    * otherwise only runs that look like Wylie (several syllables, mostly words the
    * knowledge uses), so "APP" or "help" stay Latin.
    */
-  private readWylie(text: string, lang: Lang): { written: string; wylie: boolean } {
+  private readWylie(text: string, lang: QuestionLang): { written: string; wylie: boolean } {
     if (!/[a-zA-Z]/u.test(text)) return { written: text, wylie: false };
     let written = text;
     let wylie = false;

@@ -9,7 +9,7 @@ import { call, startHarness, tokenUser, type Harness } from './harness.js';
 const require = createRequire(import.meta.url);
 type DirectLineModule = typeof import('botframework-directlinejs');
 type DirectLine = InstanceType<DirectLineModule['DirectLine']>;
-type ClientActivity = { id?: string; type: string; text?: string; replyToId?: string; from: { id: string; role?: string }; channelData?: any };
+type ClientActivity = { id?: string; type: string; text?: string; replyToId?: string; from: { id: string; role?: string }; channelData?: any; conversation?: { id: string } };
 
 const globals = globalThis as Record<string, unknown>;
 const saved = { XMLHttpRequest: globals.XMLHttpRequest, WebSocket: globals.WebSocket };
@@ -98,11 +98,12 @@ describe('botframework-directlinejs against our endpoint (polling)', () => {
     expect(reply).toMatchObject({ type: 'message', text: 'echo: 怎么办理异地就医备案', from: { id: 'yibao-bot', role: 'bot' } });
     expect(activities.indexOf(echo)).toBeLessThan(activities.indexOf(reply));
 
-    // The client's own refresh call (its loop runs it every 15 minutes).
-    const internals = client as unknown as { refreshToken(): { subscribe(o: object): unknown }; token: string };
-    const fresh = await new Promise<string>((resolve, reject) => internals.refreshToken().subscribe({ next: resolve, error: reject }));
+    // The refresh the client's loop makes every 15 minutes, over HTTP as it makes it; the fresh token is handed over through its public reconnect().
+    const refreshed = await call(h, 'POST', '/tokens/refresh', { token: generated.body.token });
+    expect(refreshed.status).toBe(200);
+    const fresh = refreshed.body.token as string;
     expect(fresh).not.toBe(generated.body.token);
-    internals.token = fresh; // what refreshTokenLoop does with it
+    client.reconnect({ conversationId: generated.body.conversationId, token: fresh });
     const id2 = await post(client, { type: 'message', from: { id: 'user1' }, text: 'again', channelData: { clientActivityID: 'web-chat-2' } });
     await waitFor(() => activities.find((a) => a.replyToId === id2 && a.text === 'echo: again'), 'the reply after refresh');
     // Nothing arrived twice.
@@ -115,9 +116,10 @@ describe('botframework-directlinejs against our endpoint (polling)', () => {
     await waitFor(() => activities.find((a) => a.text?.startsWith('welcome ')), 'the welcome');
     const id = await post(client, { type: 'message', from: { id: 'guest' }, text: 'hi', channelData: { clientActivityID: 'x1' } });
     await waitFor(() => activities.find((a) => a.replyToId === id), 'the reply');
-    const internals = client as unknown as { tokenRefreshSubscription?: unknown; token?: string };
-    expect(internals.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(internals.tokenRefreshSubscription).toBeDefined(); // end() unsubscribes it
+    // The post went through only because the client sent the token the start answered with: the same post without one is refused.
+    const conversationId = activities.find((a) => a.replyToId === id)!.conversation!.id;
+    const bare = await call(h, 'POST', `/conversations/${conversationId}/activities`, { body: { type: 'message', from: { id: 'guest' }, text: 'hi' } });
+    expect(bare.status).toBe(401);
   });
 
   it('an expired token shows as ConnectionStatus.ExpiredToken (403 TokenExpired); reconnect() with a new token resumes', async () => {

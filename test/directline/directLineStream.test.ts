@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { WebSocket as Ws } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_SERVICE_RESTART } from '../../bot/directline/directLineStream.js';
 import { call, message, startHarness, type Harness } from './harness.js';
@@ -109,9 +110,16 @@ describe('botframework-directlinejs with webSocket: true (what Web Chat does)', 
   const require = createRequire(import.meta.url);
   const globals = globalThis as Record<string, unknown>;
   const saved = { XMLHttpRequest: globals.XMLHttpRequest, WebSocket: globals.WebSocket };
+  /** every socket the client opens, seen at the WebSocket it is given (not read from its private fields) */
+  const opened: string[] = [];
   beforeAll(() => {
     globals.XMLHttpRequest = require('xhr2');
-    globals.WebSocket = require('ws');
+    globals.WebSocket = class RecordingWebSocket extends Ws {
+      constructor(...args: ConstructorParameters<typeof Ws>) {
+        super(...args);
+        opened.push(String(args[0]));
+      }
+    };
   });
   afterAll(() => {
     globals.XMLHttpRequest = saved.XMLHttpRequest;
@@ -126,7 +134,7 @@ describe('botframework-directlinejs with webSocket: true (what Web Chat does)', 
     const subscription = client.activity$.subscribe((a) => activities.push(a as Record<string, any>));
     try {
       await expect.poll(() => activities.some((a) => String(a.text).startsWith('welcome '))).toBe(true);
-      expect((client as unknown as { streamUrl?: string }).streamUrl).toMatch(/^ws:\/\//);
+      expect(opened).toContainEqual(expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/[^/]+\/stream\?/));
       const id = await new Promise<string>((resolve, reject) =>
         client.postActivity({ type: 'message', from: { id: 'someone-else' }, text: 'hi' } as never).subscribe({ next: resolve, error: reject }),
       );

@@ -9,7 +9,15 @@ import { call, startHarness, tokenUser, type Harness } from './harness.js';
 const require = createRequire(import.meta.url);
 type DirectLineModule = typeof import('botframework-directlinejs');
 type DirectLine = InstanceType<DirectLineModule['DirectLine']>;
-type ClientActivity = { id?: string; type: string; text?: string; replyToId?: string; from: { id: string; role?: string }; channelData?: any; conversation?: { id: string } };
+type ClientActivity = {
+  id?: string;
+  type: string;
+  text?: string;
+  replyToId?: string;
+  from: { id: string; role?: string };
+  channelData?: any;
+  conversation?: { id: string };
+};
 
 const globals = globalThis as Record<string, unknown>;
 const saved = { XMLHttpRequest: globals.XMLHttpRequest, WebSocket: globals.WebSocket };

@@ -2,7 +2,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import type { Activity } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
 import { maskActivity } from '../privacy/piiMaskingMiddleware.js';
-import { sendInternalError } from '../server/httpErrors.js';
+import { clientFaultOf, sendInternalError } from '../server/httpErrors.js';
 import { jsonRateLimit } from '../server/rateLimit.js';
 import { ActivityTooLargeError } from './activityTooLargeError.js';
 import { activityId, type ConversationInfo, type ConversationStore } from './conversationStore.js';
@@ -255,22 +255,20 @@ function directLineErrorHandler(log: Logger): ErrorRequestHandler {
       sendError(res, 413, 'MessageSizeTooBig', err.message);
       return;
     }
-    const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown; message?: unknown };
-    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
-    if (status !== undefined && status >= 400 && status < 500) {
-      switch (e.type) {
-        case 'entity.parse.failed':
+    const fault = clientFaultOf(err);
+    if (fault) {
+      switch (fault.kind) {
+        case 'bad_json':
           sendError(res, 400, 'BadSyntax', 'the request body is not valid JSON');
           return;
-        case 'entity.too.large':
+        case 'too_large':
           sendError(res, 413, 'MessageSizeTooBig', 'the request body is too large');
           return;
-        case 'encoding.unsupported':
-        case 'charset.unsupported':
-          sendError(res, 415, 'UnsupportedMediaType', typeof e.message === 'string' ? e.message : 'unsupported encoding');
+        case 'encoding':
+          sendError(res, 415, 'UnsupportedMediaType', fault.message ?? 'unsupported encoding');
           return;
         default:
-          sendError(res, status, 'BadArgument', e.expose === true && typeof e.message === 'string' ? e.message : 'bad request');
+          sendError(res, fault.status, 'BadArgument', fault.exposed && fault.message !== undefined ? fault.message : 'bad request');
           return;
       }
     }

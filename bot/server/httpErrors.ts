@@ -18,6 +18,29 @@ export function sendInternalError(res: Response, logger: Logger, err: unknown, f
   sendError(res, 500, code, `internal error (id ${errorId})`);
 }
 
+const ENCODING_TYPES = new Set<unknown>(['encoding.unsupported', 'charset.unsupported']);
+
+/** A request body-parser or express could not read: its 4xx status and what went wrong. */
+export interface ClientFault {
+  status: number;
+  kind: 'bad_json' | 'too_large' | 'encoding' | 'other';
+  message: string | undefined;
+  /** http-errors' expose: the message is meant for the client */
+  exposed: boolean;
+}
+
+/**
+ * The one reading of body-parser's errors every router shares (each answers in its own protocol's
+ * codes); undefined for anything that is not a client's fault.
+ */
+export function clientFaultOf(err: unknown): ClientFault | undefined {
+  const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  if (status === undefined || status < 400 || status >= 500) return undefined;
+  const kind = e.type === 'entity.parse.failed' ? 'bad_json' : e.type === 'entity.too.large' ? 'too_large' : ENCODING_TYPES.has(e.type) ? 'encoding' : 'other';
+  return { status, kind, message: typeof e.message === 'string' ? e.message : undefined, exposed: e.expose === true };
+}
+
 const CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',
@@ -41,17 +64,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, err.status, CODES[err.status] ?? 'bad_request', err.message);
       return;
     }
-    // body-parser and friends mark client errors with a status / type.
-    const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
-    const status = e.status ?? e.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
+    const fault = clientFaultOf(err);
+    if (fault) {
       const message =
-        e.type === 'entity.parse.failed'
+        fault.kind === 'bad_json'
           ? 'the request body is not valid JSON'
-          : e.type === 'entity.too.large'
+          : fault.kind === 'too_large'
             ? 'the request body is too large'
-            : (e.message ?? 'bad request');
-      sendError(res, status, CODES[status] ?? 'bad_request', message);
+            : (fault.message ?? 'bad request');
+      sendError(res, fault.status, CODES[fault.status] ?? 'bad_request', message);
       return;
     }
     sendInternalError(res, logger, err, { method: req.method, path: req.path }, 'unhandled error');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { sendError, sendInternalError } from '../server/httpErrors.js';
+import { clientFaultOf, sendError, sendInternalError } from '../server/httpErrors.js';
 import type { WeChatChannel } from './wechatChannel.js';
 import type { WeChatCrypto } from './wechatCrypto.js';
 import { parseMessage, replayKey, WeChatEnvelope, type WeChatMessage } from './wechatMessage.js';
@@ -173,15 +173,15 @@ function wechatErrorHandler(log: Logger): ErrorRequestHandler {
       sendError(res, err.status, err.code, err.message);
       return;
     }
-    const e = err as { status?: unknown; type?: unknown };
-    if (e.type === 'entity.too.large') {
+    const fault = clientFaultOf(err);
+    if (fault?.kind === 'too_large') {
       log.warn({ reason: 'too_large', method: req.method }, 'WeChat request refused: body too large');
       sendError(res, 413, 'payload_too_large', 'the request body is too large');
       return;
     }
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      log.warn({ reason: 'bad_body', status: e.status, method: req.method }, 'WeChat request refused: unreadable body');
-      sendError(res, e.status, 'bad_request', 'the request body could not be read');
+    if (fault) {
+      log.warn({ reason: 'bad_body', status: fault.status, method: req.method }, 'WeChat request refused: unreadable body');
+      sendError(res, fault.status, 'bad_request', 'the request body could not be read');
       return;
     }
     sendInternalError(res, log, err, { method: req.method }, 'unhandled WeChat error');

@@ -122,7 +122,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     knowledge,
     understanding,
     localizer,
-    new ChecklistBuilder(knowledge, understanding.offices),
+    new ChecklistBuilder(knowledge, knowledge.directory),
     new ChecklistRenderer(localizer),
     profile,
   );

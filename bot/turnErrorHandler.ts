@@ -14,7 +14,7 @@ export function createTurnErrorHandler(logger: Logger, services: DialogServices,
     const errorId = newErrorId();
     logger.error({ err: error, errorId, channel: context.activity.channelId, conversation: context.activity.conversation?.id }, 'turn failed');
     try {
-      const region = services.understanding.offices.region();
+      const region = services.offices.region();
       const lang = await languageOf(context, services, logger, errorId);
       const reply = MessageFactory.text(services.l10n.t(lang, 'turnError', { id: errorId, name: services.officeLabel(region, lang), phones: services.phones(region, lang) }));
       reply.channelData = { messageKey: 'turnError' };

@@ -5,6 +5,7 @@ import { joinItems, localize, officeName } from '../bot/answers/knowledgeText.js
 import { phoneList } from '../bot/answers/phoneLinks.js';
 import { DEFAULT_LANG, wholeMessage, type Lang, type Localizer } from '../bot/i18n/localizer.js';
 import type { Category, KnowledgeBase } from '../bot/knowledge/knowledgeBase.js';
+import type { OfficeDirectory } from '../bot/knowledge/officeDirectory.js';
 import type { Office } from '../bot/knowledge/schema.js';
 import type { Understanding, Understood } from '../bot/understanding/understanding.js';
 import { showsCards } from './channels.js';
@@ -35,7 +36,11 @@ export class DialogServices {
     private readonly now: () => number = Date.now,
   ) {
     this.smallTalk = new SmallTalk(l10n);
+    this.offices = knowledge.directory;
   }
+
+  /** the office hierarchy (region, prefectures, counties) */
+  readonly offices: OfficeDirectory;
 
   /** what the dialogs report as it happens (review queue, feedback) */
   readonly events = new ConversationEvents();
@@ -136,12 +141,12 @@ export class DialogServices {
   /** The one county office a name means (江孜, 江孜县, རྒྱལ་རྩེ), if it plainly means one. */
   county(name: string | undefined): Office | undefined {
     if (!name) return undefined;
-    const found = this.understanding.offices.resolve(this.understanding.normalizer.normalize(name));
+    const found = this.understanding.placesIn(name);
     const office = found.outcome === 'match' ? found.matches[0]?.office : undefined;
     return office?.level === 'county' ? office : undefined;
   }
 
   office(name: string | undefined): Office | undefined {
-    return name ? this.understanding.offices.byName(name) : undefined;
+    return name ? this.offices.byName(name) : undefined;
   }
 }

@@ -100,7 +100,7 @@ export class LocationDialog extends ComponentDialog {
         const label = s.officeLabel(hall, lang);
         actions.push({ type: 'imBack', title: await s.t(step.context, 'hereInHall', { name: label }), value: label });
       }
-      for (const p of this.services.knowledge.offices.filter((x) => x.level === 'prefecture')) {
+      for (const p of this.services.offices.prefectureOffices()) {
         const label = s.officeLabel(p, lang);
         actions.push({ type: 'imBack', title: label, value: label });
       }
@@ -115,8 +115,7 @@ export class LocationDialog extends ComponentDialog {
     const o = step.options as LocationOptions;
     const tries = (o.tries ?? 0) + 1;
     const text = String(step.result ?? '');
-    const u = this.services.understanding;
-    const found = u.offices.resolve(u.normalizer.normalize(text));
+    const found = this.services.understanding.placesIn(text);
     const best = found.matches[0];
     const lang = await this.services.lang(step.context);
     const pending: Pending = { kind: o.kind, candidates: [], tries, confirming: false };
@@ -132,7 +131,7 @@ export class LocationDialog extends ComponentDialog {
     }
     // A prefecture named where a county is needed: ask which of its counties.
     if (best.office.level !== 'county' && o.kind !== 'prefecture') {
-      const counties = this.services.knowledge.offices.filter((x) => x.level === 'county' && x.prefecture === best.office.division && !x.special);
+      const counties = this.services.offices.countiesOf(best.office).filter((x) => !x.special);
       if (counties.length > 0) {
         pending.candidates = counties.map((x) => x.name);
         const vars = { prefecture: this.services.officeLabel(best.office, lang) };

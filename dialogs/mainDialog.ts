@@ -294,7 +294,7 @@ export class MainDialog extends ComponentDialog {
     const categories = joinItems(s.knowledge.categories.map((c) => localize(c, 'label', lang).text), s.l10n.t(lang, 'listSeparator'));
     await s.say(context, 'notFound', { text: text.slice(0, 40), categories });
     const profile = await s.getProfile(context);
-    const office = s.office(guess ?? profile.office) ?? s.understanding.offices.region();
+    const office = s.office(guess ?? profile.office) ?? s.offices.region();
     await context.sendActivity(
       await this.withCategories(context, 'notFoundPhone', { name: s.officeLabel(office, lang), phones: s.phones(office, lang, context) }),
     );
@@ -310,7 +310,7 @@ export class MainDialog extends ComponentDialog {
 
   private async humanAnswer(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const s = this.services;
-    const office = s.office(typeof step.result === 'string' ? step.result : undefined) ?? s.understanding.offices.region();
+    const office = s.office(typeof step.result === 'string' ? step.result : undefined) ?? s.offices.region();
     const lang = await s.lang(step.context);
     await s.events.emit(step.context, { type: 'handedToPerson', office: office.name });
     await s.say(step.context, 'human', { name: s.officeLabel(office, lang), phones: s.phones(office, lang, step.context) });

@@ -77,7 +77,7 @@ export class MatterDialog extends ComponentDialog {
     const lang = await this.services.lang(step.context);
     if (!o.started) {
       await this.services.say(step.context, 'matterStart', { title: asName(localize(matter, 'title', lang)).text });
-      answers = this.services.checklists.answersIn(matter, o.opening ?? '', (t) => this.services.understanding.normalizer.normalize(t));
+      answers = this.services.checklists.answersIn(matter, o.opening ?? '', (t) => this.services.understanding.normalize(t));
     }
     const question = this.services.checklists.nextQuestion(matter, answers);
     if (!question) return step.replaceDialog(ANSWER, { ...o, answers, started: true });

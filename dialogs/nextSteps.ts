@@ -38,7 +38,7 @@ export class NextSteps {
   async phoneLine(context: TurnContext, next: NextStepsFor): Promise<string> {
     const s = this.services;
     const lang = await s.lang(context);
-    const office = s.office(next.office) ?? s.understanding.offices.region();
+    const office = s.office(next.office) ?? s.offices.region();
     return s.t(context, 'nextStepsHuman', { name: s.officeLabel(office, lang), phones: s.phones(office, lang, context) });
   }
 

@@ -1,7 +1,7 @@
 import { DEFAULT_LANG, type Lang } from '../i18n/localizer.js';
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
+import type { OfficeDirectory } from '../knowledge/officeDirectory.js';
 import type { Matter, Office, Question } from '../knowledge/schema.js';
-import type { OfficeResolver } from '../understanding/officeResolver.js';
 import { dependsOn, holds, type Answers } from './conditions.js';
 import { asName, localize, localizeAll, officeName, type Localized } from './knowledgeText.js';
 
@@ -55,7 +55,7 @@ export interface Checklist {
 export class ChecklistBuilder {
   constructor(
     private readonly knowledge: KnowledgeBase,
-    private readonly offices: OfficeResolver,
+    private readonly offices: OfficeDirectory,
   ) {}
 
   /** The next question worth asking: its own condition holds, and some part of the answer depends on it. */

@@ -35,6 +35,7 @@ export class CrossValidator {
       matters: this.kb.matters.map((m) => ({ ...m, examples: keep(m.examples), situations: keep(m.situations) })),
       lexicon: { ...this.kb.lexicon, outOfScopeExamples: keep(this.kb.lexicon.outOfScopeExamples) },
       offices: this.kb.offices,
+      directory: this.kb.directory,
       glossary: this.kb.glossary,
     };
   }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { KnowledgeError } from '../errors/knowledgeError.js';
 import { valueSpans } from './jsonSpans.js';
 import { KnowledgeProblems, lineColumn } from './knowledgeProblems.js';
+import { OfficeDirectory } from './officeDirectory.js';
 import {
   Categories,
   General,
@@ -26,6 +27,7 @@ const OfficesFile = z.object({ offices: z.array(Office).min(1) });
  */
 export class KnowledgeBase {
   private readonly byNo: ReadonlyMap<number, Matter>;
+  private officeDirectory: OfficeDirectory | undefined;
 
   private constructor(
     readonly dir: string,
@@ -37,6 +39,12 @@ export class KnowledgeBase {
     readonly glossary: Glossary,
   ) {
     this.byNo = new Map(matters.map((m) => [m.no, m]));
+  }
+
+  /** the office hierarchy, built once (load() has checked it) and shared by withExamples() copies */
+  get directory(): OfficeDirectory {
+    this.officeDirectory ??= new OfficeDirectory(this.offices);
+    return this.officeDirectory;
   }
 
   matter(no: number): Matter | undefined {
@@ -52,7 +60,9 @@ export class KnowledgeBase {
       const more = (extra.get(m.no) ?? []).filter((e) => !m.examples.includes(e));
       return more.length === 0 ? m : { ...m, examples: [...m.examples, ...new Set(more)] };
     });
-    return new KnowledgeBase(this.dir, matters, this.offices, this.lexicon, this.categories, this.general, this.glossary);
+    const copy = new KnowledgeBase(this.dir, matters, this.offices, this.lexicon, this.categories, this.general, this.glossary);
+    copy.officeDirectory = this.directory;
+    return copy;
   }
 
   /** The questions the dialog may ask for a matter, the shared 委托办理 one last. */
@@ -179,20 +189,7 @@ export class KnowledgeBase {
       }
     }
 
-    const names = new Set<string>();
-    for (const o of this.offices) {
-      if (names.has(o.name)) problems.add('机构名称重复', { file: 'offices.json', item: o.name, field: 'name' });
-      names.add(o.name);
-    }
-    const regions = this.offices.filter((o) => o.level === 'region');
-    if (regions.length !== 1) problems.add(`应当正好有一个自治区级机构（level: region），现在有 ${regions.length} 个`, { file: 'offices.json', field: 'level' });
-    const prefectures = new Set(this.offices.filter((o) => o.level === 'prefecture').map((o) => o.division));
-    for (const o of this.offices) {
-      if (o.level === 'region') continue;
-      if (!o.prefecture || !prefectures.has(o.prefecture)) {
-        problems.add(`所属地市 "${o.prefecture}" 不是一个地市级机构的 division`, { file: 'offices.json', item: o.name, field: 'prefecture' });
-      }
-    }
+    for (const { message, ...where } of OfficeDirectory.problems(this.offices)) problems.add(message, where);
   }
 }
 

@@ -1,4 +1,5 @@
 import { pinyin } from 'pinyin-pro';
+import type { OfficeDirectory } from '../knowledge/officeDirectory.js';
 import type { Level, Office } from '../knowledge/schema.js';
 import { firstChars, UNDERSTOOD_CHARS } from './textBound.js';
 
@@ -101,33 +102,15 @@ const REGISTRATION_BEFORE = /(户口|户籍|户口本|老家|参保地|参的保
 const REGISTRATION_AFTER = /^(的)?(户口|户籍|参保|人)/u;
 
 export class OfficeResolver {
-  private readonly offices: readonly Office[];
-  private readonly regionOffice: Office;
-  private readonly prefectures = new Map<string, Office>();
-  private readonly byLabel = new Map<string, Office>();
-  private readonly byDivision = new Map<string, Office>();
   private readonly terms: Term[] = [];
   /** pinyin of a name stem (syllables joined by spaces) → the one office it names */
   private readonly pinyinIndex = new Map<string, { office: Office }>();
 
-  constructor(offices: readonly Office[], options: OfficeResolverOptions = {}) {
-    this.offices = offices;
-    const regions = offices.filter((o) => o.level === 'region');
-    const region = regions[0];
-    if (region === undefined || regions.length !== 1) {
-      throw new Error(`OfficeResolver: expected exactly one region office, found ${regions.length}`);
-    }
-    this.regionOffice = region;
-    for (const o of offices) {
-      if (o.level === 'prefecture') this.prefectures.set(o.division, o);
-      this.byLabel.set(o.name, o);
-      if (!this.byDivision.has(o.division)) this.byDivision.set(o.division, o);
-    }
-    for (const o of offices) {
-      if (o.level !== 'region' && (o.prefecture === null || !this.prefectures.has(o.prefecture))) {
-        throw new Error(`OfficeResolver: office ${o.name} names an unknown prefecture ${String(o.prefecture)}`);
-      }
-    }
+  /** the directory has checked the hierarchy; this only indexes its names */
+  constructor(
+    private readonly directory: OfficeDirectory,
+    options: OfficeResolverOptions = {},
+  ) {
     this.buildTerms(options.blockers ?? []);
     this.buildPinyinIndex();
   }
@@ -156,31 +139,6 @@ export class OfficeResolver {
     return this.decide(hits, normalized);
   }
 
-  /** directory label (拉萨市城关区) or division (城关区) */
-  byName(name: string): Office | undefined {
-    const key = name.trim();
-    return this.byLabel.get(key) ?? this.byDivision.get(key);
-  }
-
-  /** the prefecture office (the region office for the region) */
-  prefectureOf(office: Office): Office {
-    if (office.level === 'region' || office.prefecture === null) return this.regionOffice;
-    if (office.level === 'prefecture') return this.prefectures.get(office.division) ?? office;
-    return this.prefectures.get(office.prefecture) ?? this.regionOffice;
-  }
-
-  region(): Office {
-    return this.regionOffice;
-  }
-
-  /** the office to call for a matter handled at these levels, for a person in `office`'s area */
-  forLevels(office: Office | undefined, levels: readonly Level[]): Office {
-    if (office === undefined || office.level === 'region') return this.regionOffice;
-    if (levels.includes('county') && office.level === 'county') return office;
-    if (levels.includes('prefecture')) return this.prefectureOf(office);
-    return this.regionOffice;
-  }
-
   // ---------------------------------------------------------------------------
 
   private buildTerms(blockers: readonly string[]): void {
@@ -200,7 +158,7 @@ export class OfficeResolver {
       }
     };
 
-    for (const o of this.offices) {
+    for (const o of this.directory.offices) {
       add(o.name, o, 'name', false);
       add(o.division, o, 'name', false);
       for (const a of o.aliases) add(a, o, 'alias', false);
@@ -317,7 +275,7 @@ export class OfficeResolver {
     const hits = [...best.values()];
 
     // a county absorbs its own prefecture and the region; a prefecture absorbs the region
-    const kept = hits.filter((x) => !hits.some((y) => y !== x && this.isAncestor(x.office, y.office)));
+    const kept = hits.filter((x) => !hits.some((y) => y !== x && this.directory.isAncestor(x.office, y.office)));
     for (const h of kept) {
       if (h.office.level !== 'county') continue;
       const own = hits.some((y) => y.office.level === 'prefecture' && y.office.division === h.office.prefecture);
@@ -341,14 +299,6 @@ export class OfficeResolver {
     const matches = kept.map((h) => ({ office: h.office, score: round(h.score), matched: h.matched }));
     const outcome = matches.length === 0 ? 'none' : matches.length === 1 || (cued.length === 1 && kept.length > 1) ? 'match' : 'ambiguous';
     return { outcome, matches };
-  }
-
-  /** whether `a` is the region or prefecture above `b` */
-  private isAncestor(a: Office, b: Office): boolean {
-    if (a === b) return false;
-    if (a.level === 'region') return b.level !== 'region';
-    if (a.level === 'prefecture') return b.level === 'county' && b.prefecture === a.division;
-    return false;
   }
 }
 

@@ -15,7 +15,7 @@ import { firstChars } from './textBound.js';
 export type QuestionLang = 'zh' | 'bo';
 
 /** the knowledge the pipeline reads: a KnowledgeBase, or a copy of its parts (cross-validation trains on folds) */
-export type UnderstandingKnowledge = Pick<KnowledgeBase, 'matters' | 'lexicon' | 'offices' | 'glossary'>;
+export type UnderstandingKnowledge = Pick<KnowledgeBase, 'matters' | 'lexicon' | 'offices' | 'directory' | 'glossary'>;
 
 export interface UnderstandOptions {
   /** 'bo': Latin text that is well-formed Wylie is read as Tibetan (otherwise only when it looks like Wylie) */
@@ -69,8 +69,8 @@ interface Reading {
  * matcher and are scored together as one question.
  */
 export class Understanding {
-  readonly normalizer: TextNormalizer;
-  readonly offices: OfficeResolver;
+  private readonly normalizer: TextNormalizer;
+  private readonly offices: OfficeResolver;
   private readonly expander: SynonymExpander;
   private matcher: MatterMatcher;
   private tibetan: TibetanMatcher;
@@ -126,7 +126,7 @@ export class Understanding {
       lexicon.outOfScopeExamples.filter(hasTibetan),
       tibetanUnits,
     );
-    this.offices = new OfficeResolver(kb.offices, { blockers: lexicon.placeBlockers });
+    this.offices = new OfficeResolver(kb.directory, { blockers: lexicon.placeBlockers });
   }
 
   /**
@@ -167,6 +167,16 @@ export class Understanding {
       offices: this.offices.resolve(read.officeText),
       scripts: read.scripts,
     };
+  }
+
+  /** simplified Chinese, half-width: how knowledge and messages are compared */
+  normalize(text: string): string {
+    return this.normalizer.normalize(text);
+  }
+
+  /** the offices a short answer names (a place typed or tapped), read as written: no Wylie */
+  placesIn(text: string): OfficeResolution {
+    return this.offices.resolve(this.normalizer.normalize(text));
   }
 
   /** the offices named in `text`, in Chinese, Tibetan or (with lang=bo, or when it looks like it) Wylie */

@@ -3,10 +3,10 @@ import { ChecklistBuilder } from '../../bot/answers/checklistBuilder.js';
 import type { Answers } from '../../bot/answers/conditions.js';
 import type { KnowledgeBase } from '../../bot/knowledge/knowledgeBase.js';
 import type { Matter } from '../../bot/knowledge/schema.js';
-import { knowledge, understandingPipeline } from '../support/services.js';
+import { knowledge } from '../support/services.js';
 
 const kb = await knowledge();
-const builder = new ChecklistBuilder(kb, (await understandingPipeline()).offices);
+const builder = new ChecklistBuilder(kb, kb.directory);
 
 /** Every way a person can answer a matter's questions, following the dialog's own order. */
 function paths(matter: Matter): Answers[] {

@@ -3,10 +3,10 @@ import { ChecklistBuilder } from '../../bot/answers/checklistBuilder.js';
 import { ChecklistRenderer } from '../../bot/answers/checklistRenderer.js';
 import { phoneList, telHref, telLink } from '../../bot/answers/phoneLinks.js';
 import { localizer } from '../support/botHarness.js';
-import { knowledge, understandingPipeline } from '../support/services.js';
+import { knowledge } from '../support/services.js';
 
 const kb = await knowledge();
-const builder = new ChecklistBuilder(kb, (await understandingPipeline()).offices);
+const builder = new ChecklistBuilder(kb, kb.directory);
 const renderer = new ChecklistRenderer(await localizer());
 
 describe('phone numbers as tap-to-call links', () => {

@@ -6,10 +6,10 @@ import { ChecklistRenderer } from '../../bot/answers/checklistRenderer.js';
 import type { Answers } from '../../bot/answers/conditions.js';
 import type { Matter } from '../../bot/knowledge/schema.js';
 import { localizer } from '../support/botHarness.js';
-import { knowledge, understandingPipeline } from '../support/services.js';
+import { knowledge } from '../support/services.js';
 
 const kb = await knowledge();
-const offices = (await understandingPipeline()).offices;
+const offices = kb.directory;
 const builder = new ChecklistBuilder(kb, offices);
 const l10n = await localizer();
 const renderer = new ChecklistRenderer(l10n);

@@ -17,7 +17,7 @@ describe('onTurnError', () => {
     const l10n = await localizer();
     const userState = new UserState(new MemoryStorage());
     const profile = userState.createProperty<UserProfile>('profile');
-    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), profile);
+    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(l10n), profile);
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     let cleared = 0;
@@ -32,7 +32,7 @@ describe('onTurnError', () => {
       const logged = JSON.parse(lines[0]!) as { errorId: string; msg: string; err: { message: string } };
       expect(logged.msg).toBe('turn failed');
       expect(logged.err.message).toBe('boom');
-      const region = u.offices.region();
+      const region = kb.directory.region();
       // The region as the person reads it: its Tibetan name in Tibetan.
       const name = lang === 'bo' ? region.tibetan[0]!.script.replace(/[\u0F0D-\u0F12\s]+$/u, '') : region.name;
       const phones = region.phones.join(l10n.t(lang, 'phoneSeparator'));
@@ -51,7 +51,7 @@ describe('onTurnError', () => {
     profile.get = async () => {
       throw new Error('state file is corrupt');
     };
-    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), profile);
+    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(l10n), profile);
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const adapter = new TestAdapter(async () => {

@@ -75,7 +75,7 @@ describe('POST /api/messages (CloudAdapter, anonymous)', () => {
     const last = await send('conv-a', '本人办理');
     const card = last.find((a) => a.channelData?.messageKey === 'checklist');
     expect(card?.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(card?.channelData.checklist.office).toBe(service.understanding.offices.region().name);
+    expect(card?.channelData.checklist.office).toBe(service.knowledge.directory.region().name);
   });
 
   it('keeps conversations apart', async () => {

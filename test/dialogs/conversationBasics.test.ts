@@ -26,7 +26,7 @@ async function harness(channelId = 'wechat') {
   const userState = new UserState(storage);
   const conversationState = new ConversationState(storage);
   let clock = Date.parse('2026-11-30T08:00:00Z');
-  const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'), () => clock);
+  const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'), () => clock);
   const events: ConversationEvent[] = [];
   services.events.listen(async (_ctx, e) => {
     events.push(e);
@@ -298,7 +298,7 @@ describe('the events through the whole bot', () => {
     const storage = new MemoryStorage();
     const userState = new UserState(storage);
     const conversationState = new ConversationState(storage);
-    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'));
+    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'));
     const events: ConversationEvent[] = [];
     services.events.listen(async (_ctx, e) => {
       events.push(e);

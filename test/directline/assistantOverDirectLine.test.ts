@@ -80,7 +80,7 @@ describe('the assistant over Direct Line', () => {
       const checklist = await waitFor(fromBot('checklist', mark), 'the checklist');
       expect(checklist.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
       expect(checklist.channelData.checklist.no).toBe(12);
-      const region = service.understanding.offices.region();
+      const region = service.knowledge.directory.region();
       expect(checklist.channelData.checklist.office).toBe(region.name);
       expect(checklist.channelData.checklist.officePhones).toEqual(region.phones);
     } finally {

@@ -11,7 +11,7 @@ import { localizer } from '../support/botHarness.js';
 import { knowledge, understandingPipeline } from '../support/services.js';
 
 const kb = await knowledge();
-const builder = new ChecklistBuilder(kb, (await understandingPipeline()).offices);
+const builder = new ChecklistBuilder(kb, kb.directory);
 const renderer = new ChecklistRenderer(await localizer());
 const build = (no: number, answers: Answers, lang: 'zh-CN' | 'bo' = 'zh-CN'): Checklist => builder.build(kb.matter(no)!, answers, undefined, lang);
 const texts = (c: Checklist): string[] => c.materials.map((m) => m.text);

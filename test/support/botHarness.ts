@@ -20,7 +20,7 @@ export async function dialogServices(userState: UserState): Promise<DialogServic
   const kb = await knowledge();
   const u = await understandingPipeline();
   const loc = await localizer();
-  return new DialogServices(kb, u, loc, new ChecklistBuilder(kb, u.offices), new ChecklistRenderer(loc), userState.createProperty<UserProfile>('profile'));
+  return new DialogServices(kb, u, loc, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(loc), userState.createProperty<UserProfile>('profile'));
 }
 
 /** A DialogTestClient on the real MainDialog with the real knowledge, per conversation. */

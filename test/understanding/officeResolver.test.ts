@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
 import { ROOT_DIR } from '../../bot/config/config.js';
 import { Lexicon, Office } from '../../bot/knowledge/schema.js';
+import { OfficeDirectory } from '../../bot/knowledge/officeDirectory.js';
 import { OfficeResolver } from '../../bot/understanding/officeResolver.js';
 import { readGuide } from '../support/guideText.js';
 
@@ -11,10 +12,11 @@ const offices = z
   .object({ offices: z.array(Office) })
   .parse(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'knowledge', 'offices.json'), 'utf8'))).offices;
 const { placeBlockers } = Lexicon.parse(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'knowledge', 'lexicon.json'), 'utf8')));
-const resolver = new OfficeResolver(offices, { blockers: placeBlockers });
+const directory = new OfficeDirectory(offices);
+const resolver = new OfficeResolver(directory, { blockers: placeBlockers });
 
 function office(name: string): Office {
-  const o = resolver.byName(name);
+  const o = directory.byName(name);
   if (o === undefined) throw new Error(`no office ${name}`);
   return o;
 }
@@ -348,7 +350,7 @@ describe('OfficeResolver.resolve', () => {
     expect(resolver.resolve('拿曲市').outcome).toBe('none');
     // a second office that sounds like 札达 stops the guess
     const twin: Office = { ...office('扎囊县'), name: '假想县', division: '假想县', aliases: ['渣哒'], formerNames: [], tibetan: [] };
-    const withTwin = new OfficeResolver([...offices, twin]);
+    const withTwin = new OfficeResolver(new OfficeDirectory([...offices, twin]));
     expect(withTwin.resolve('扎达县').outcome).toBe('none');
     expect(withTwin.resolve('札达县').matches[0]!.office.name).toBe('札达县');
   });
@@ -397,63 +399,5 @@ describe('OfficeResolver.resolve', () => {
   it('matches Tibetan names on whole syllables only', () => {
     // ལྷ་སྟེ is not ལྷ་ས
     expect(resolver.resolve('ལྷ་སྟེ').outcome).toBe('none');
-  });
-});
-
-describe('OfficeResolver lookups', () => {
-  it('byName takes the directory label or the division', () => {
-    expect(resolver.byName('拉萨市城关区')?.division).toBe('城关区');
-    expect(resolver.byName('城关区')?.name).toBe('拉萨市城关区');
-    expect(resolver.byName('达孜区')?.name).toBe('达孜县');
-    expect(resolver.byName('达孜县')?.division).toBe('达孜区');
-    expect(resolver.byName('江孜')).toBeUndefined();
-  });
-
-  it('prefectureOf and region', () => {
-    expect(resolver.region().name).toBe('西藏自治区');
-    expect(resolver.prefectureOf(office('江孜县')).name).toBe('日喀则市');
-    expect(resolver.prefectureOf(office('日喀则市')).name).toBe('日喀则市');
-    expect(resolver.prefectureOf(office('西藏自治区')).name).toBe('西藏自治区');
-    expect(resolver.prefectureOf(office('拉萨市经开区安监局')).name).toBe('拉萨市');
-    for (const o of offices.filter((x) => x.level === 'county')) {
-      expect(resolver.prefectureOf(o).division).toBe(o.prefecture);
-    }
-  });
-});
-
-describe('OfficeResolver.forLevels', () => {
-  const cases: [string | undefined, ('region' | 'prefecture' | 'county')[], string][] = [
-    // handled by the county (or prefecture / region)
-    ['江孜县', ['region', 'prefecture', 'county'], '江孜县'],
-    ['江孜县', ['county'], '江孜县'],
-    // only a prefecture known for a county-only matter: the brief says the region (the dialog asks for the county first)
-    ['日喀则市', ['county'], '西藏自治区'],
-    ['日喀则市', ['region', 'prefecture', 'county'], '日喀则市'],
-    ['拉萨市柳梧新区社会事业局', ['county'], '拉萨市柳梧新区社会事业局'],
-    ['拉萨市经开区安监局', ['prefecture', 'county'], '拉萨市经开区安监局'],
-    [undefined, ['region', 'prefecture', 'county'], '西藏自治区'],
-    // handled by prefecture and region
-    ['江孜县', ['region', 'prefecture'], '日喀则市'],
-    ['拉萨市经开区安监局', ['prefecture'], '拉萨市'],
-    ['那曲市', ['region', 'prefecture'], '那曲市'],
-    ['西藏自治区', ['region', 'prefecture'], '西藏自治区'],
-    [undefined, ['region', 'prefecture'], '西藏自治区'],
-    // handled by the region only
-    ['江孜县', ['region'], '西藏自治区'],
-    ['日喀则市', ['region'], '西藏自治区'],
-    [undefined, ['region'], '西藏自治区'],
-  ];
-  it.each(cases)('%s with %j → %s', (name, levels, expected) => {
-    expect(resolver.forLevels(name === undefined ? undefined : office(name), levels).name).toBe(expected);
-  });
-});
-
-describe('OfficeResolver construction', () => {
-  it('refuses offices without exactly one region', () => {
-    expect(() => new OfficeResolver(offices.filter((o) => o.level !== 'region'))).toThrow(/region/);
-  });
-
-  it('refuses a county under an unknown prefecture', () => {
-    expect(() => new OfficeResolver([...offices.filter((o) => o.name !== '拉萨市')])).toThrow(/prefecture/);
   });
 });

@@ -29,7 +29,7 @@ async function openKiosk(page: Page, query = ''): Promise<SeenActivity[]> {
   return seen;
 }
 
-/** The conversation the page's Direct Line client polls, from the page's own resource timings. */
+/** The conversation the page's Direct Line client reads or posts to, from the page's own resource timings. */
 function pollingConversation(page: Page): Promise<string | undefined> {
   return page.evaluate(() =>
     performance
@@ -224,8 +224,9 @@ describe('the kiosk', () => {
     const { context, page } = await openPage(browser, KIOSK);
     try {
       const seen = await openKiosk(page, '?idle=6');
+      // The page streams over a WebSocket (no resource timing); its first POST (the kiosk event) names the conversation.
+      await expect.poll(() => pollingConversation(page), { timeout: 10_000 }).toBeDefined();
       const firstConversation = await pollingConversation(page);
-      expect(firstConversation).toBeDefined();
       const mark = seen.length;
       await page.locator('#categories button').first().click();
       await waitForBot(seen, mark, (a) => (a.text ?? '') !== '', 'a reply');

@@ -42,6 +42,30 @@ async function newToken() {
   return (await res.json()).token;
 }
 
+/** directlinejs's ConnectionStatus values. */
+const CONNECTING = 1;
+const ONLINE = 2;
+
+/**
+ * directlinejs 0.15.8 retries a cut WebSocket while still reporting Online, so Web Chat would say it is
+ * connected all through an outage. Offline, the Direct Line says Connecting (Web Chat and its screen-reader
+ * text say it is reconnecting); back online, once our server answers /healthz, Online again.
+ */
+function watchNetwork(session) {
+  window.addEventListener('offline', () => {
+    const { directLine } = session();
+    if (directLine.connectionStatus$.getValue() === ONLINE) directLine.connectionStatus$.next(CONNECTING);
+  });
+  window.addEventListener('online', async () => {
+    for (let attempt = 0; attempt < 30 && navigator.onLine; attempt++) {
+      if (await fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    const { directLine } = session();
+    if (navigator.onLine && directLine.connectionStatus$.getValue() === CONNECTING) directLine.connectionStatus$.next(ONLINE);
+  });
+}
+
 let webChatLoaded;
 /**
  * Web Chat's 3.9 MB bundle, fetched only once the page has painted its own header and
@@ -103,8 +127,14 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
     // WebSocket: replies arrive as they are written (polling, where a browser has no WebSocket); after a drop
     // directlinejs reconnects to this conversation through GET conversations/{id}?watermark= from what it last had.
     const directLine = WebChat.createDirectLine({ token, domain: `${location.origin}/v3/directline`, webSocket: true, conversationStartProperties: { locale: current.lang } });
-    const store = WebChat.createStore({}, () => (next) => (action) => {
+    let submitted = false; // sent while reconnecting: the text stays in the send box until reconnected
+    const store = WebChat.createStore({}, ({ dispatch }) => (next) => (action) => {
       if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onActivity(action.payload.activity);
+      // Web Chat ignores Enter while reconnecting (its send box submits only when connected): the submit is made once reconnected.
+      if (action.type === 'DIRECT_LINE/RECONNECT_FULFILLED' && submitted) {
+        submitted = false;
+        setTimeout(() => dispatch({ type: 'WEB_CHAT/SUBMIT_SEND_BOX', payload: { method: 'keyboard' } }));
+      }
       if (action.type === 'DIRECT_LINE/POST_ACTIVITY' && action.payload.activity.type === 'message') spoken = true;
       return next(action);
     });
@@ -112,9 +142,17 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
     const host = document.createElement('div');
     host.className = 'webchat-host';
     element.replaceChildren(host);
+    const sentWhileReconnecting = (e) => {
+      if (store.getState().connectivityStatus !== 'reconnecting') return;
+      const enter = e.type === 'keydown' && e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.target.matches?.('[data-id="webchat-sendbox-input"]');
+      if (enter || (e.type === 'click' && e.target.closest?.('.webchat__send-button'))) submitted = true;
+    };
+    host.addEventListener('keydown', sentWhileReconnecting, true);
+    host.addEventListener('click', sentWhileReconnecting, true);
     return { directLine, store, host };
   };
   let session = await connect();
+  watchNetwork(() => session);
   const activityMiddleware = () => (next) => (...args) => (hide(args[0].activity) ? false : next(...args));
   const render = () =>
     WebChat.renderWebChat(

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotFrameworkAdapter } from '../../bot/channels/botFrameworkAdapter.js';
+import { tokenUser } from '../directline/harness.js';
 import { expectClientError } from '../server/robustnessKit.js';
 import { DirectLineTestClient, messageKeys, startLiveService, type LiveService } from '../support/liveService.js';
 import { APP_ID, TOKEN, WeChatServer } from '../wechat/wechatSimulator.js';
@@ -163,12 +164,20 @@ describe('anonymous /api/messages (development): replies only to this machine', 
     const dl = new DirectLineTestClient(live.base);
     const conv = await dl.open();
     await dl.say(conv, '我要办理异地安置退休人员备案');
-    const keys = [`directline/conversations/${conv.id}/`, 'directline/users/tester/'];
+    // Direct Line's user is the one its token names (a client's own from.id is replaced).
+    const user = tokenUser(conv.token);
+    const keys = [`directline/conversations/${conv.id}/`, `directline/users/${user}/`];
     const before = await live.service.storage.read(keys);
     expect(Object.keys(before).sort()).toEqual([...keys].sort());
     const res = await postActivity(
       live.base,
-      activity('http://127.0.0.1:9/', { channelId: 'directline', conversation: { id: conv.id }, from: { id: 'tester' }, text: '1', deliveryMode: 'expectReplies' }),
+      activity('http://127.0.0.1:9/', {
+        channelId: 'directline',
+        conversation: { id: conv.id },
+        from: { id: user },
+        text: '1',
+        deliveryMode: 'expectReplies',
+      }),
     );
     expect(res.status).toBe(200);
     const after = await live.service.storage.read(keys);
@@ -215,7 +224,11 @@ describe('/api/messages with Azure Bot Service credentials', () => {
 
   it('answers an allowed serviceUrl without a valid token with 401 JSON', async () => {
     for (const headers of [{}, { authorization: 'Bearer not.a.jwt' }] as Array<Record<string, string>>) {
-      const error = await expectClientError(await postActivity(live.base, activity('https://smba.trafficmanager.net/amer/'), headers), 401, JSON.stringify(headers));
+      const error = await expectClientError(
+        await postActivity(live.base, activity('https://smba.trafficmanager.net/amer/'), headers),
+        401,
+        JSON.stringify(headers),
+      );
       expect(error.message).toMatch(/authentication/i);
     }
   });

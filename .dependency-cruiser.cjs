@@ -15,7 +15,13 @@ const ABOVE_DIALOGS = '^(bot/(assistantBot|turnErrorHandler|index)\\.ts|bot/(fee
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'a cycle means two modules are one: merge them or move what they share down a layer', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'a cycle means two modules are one: merge them or move what they share down a layer',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'core-stays-below',
       severity: 'error',

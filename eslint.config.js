@@ -18,8 +18,8 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
-      // A warning until the one Prettier pass over the tree (npm run format) has broken the long lines it can.
-      'max-len': ['warn', { code: 160, ignoreUrls: true, ignoreRegExpLiterals: true }],
+      // Prettier breaks code at 160; what is left over is one string or template literal (a message, a test name, an XML payload), kept whole so it can be searched for.
+      'max-len': ['error', { code: 160, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: true, ignoreTemplateLiterals: true }],
     },
   },
 );

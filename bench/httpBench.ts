@@ -24,7 +24,9 @@ const SCRIPT = ['我要办异地安置退休人员备案', '新办备案', '本�
 /** 300 distinct labelled Chinese questions: distinct, so no cache anywhere could stand in for the search. */
 function distinctQuestions(count: number): string[] {
   const dir = path.join(ROOT_DIR, 'test', 'eval');
-  const all = ['questions.zh.json', 'situations.zh.json'].flatMap((f) => QuestionSet.parse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))).map((q) => q.q));
+  const all = ['questions.zh.json', 'situations.zh.json'].flatMap((f) =>
+    QuestionSet.parse(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))).map((q) => q.q),
+  );
   return [...new Set(all)].slice(0, count);
 }
 const QUERIES = distinctQuestions(300);
@@ -36,7 +38,10 @@ async function spawnHealthy(args: string[], env: Record<string, string>, probe: 
   for (;;) {
     if (performance.now() - started > 60_000) throw new Error(`${script} not healthy after 60 s`);
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    const ok = await fetch(probe).then((r) => r.ok, () => false);
+    const ok = await fetch(probe).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, ms: performance.now() - started };
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -65,7 +70,11 @@ async function conversationTurns(base: string, times: number[]): Promise<void> {
   for (let round = 0; round < TURN_ROUNDS; round++) {
     for (const text of [...SCRIPT, '重新开始']) {
       const t = performance.now();
-      const posted = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'bench' }, text }) });
+      const posted = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: 'message', from: { id: 'bench' }, text }),
+      });
       if (!posted.ok) throw new Error(`turn failed: ${posted.status} ${await posted.text()}`);
       await posted.arrayBuffer();
       const page = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities?watermark=${watermark}`, { headers });
@@ -81,7 +90,11 @@ export async function httpBench(): Promise<string[]> {
   const lines: string[] = [];
   const barePort = await freePort();
   // the bare baseline runs under tsx (bench/ is not compiled): its start-up includes tsx's
-  const bare = await spawnHealthy(['--import', 'tsx', path.join(ROOT_DIR, 'bench', 'bareServer.ts')], { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/json`);
+  const bare = await spawnHealthy(
+    ['--import', 'tsx', path.join(ROOT_DIR, 'bench', 'bareServer.ts')],
+    { PORT: String(barePort) },
+    `http://127.0.0.1:${barePort}/json`,
+  );
   // the server exactly as npm start runs it: the compiled build, no transpiler
   const compiled = await serverCommand();
   const port = await freePort();
@@ -93,12 +106,17 @@ export async function httpBench(): Promise<string[]> {
   );
   const base = `http://127.0.0.1:${port}`;
   try {
-    lines.push(`server start-up to a healthy /healthz (node dist/, knowledge, jieba, OpenCC, review files): ${Math.round(real.ms)} ms; bare express (tsx): ${Math.round(bare.ms)} ms; target ≤ 1000 ms; before issue 15: 3200 ms`);
+    lines.push(
+      `server start-up to a healthy /healthz (node dist/, knowledge, jieba, OpenCC, review files): ${Math.round(real.ms)} ms; bare express (tsx): ${Math.round(bare.ms)} ms; target ≤ 1000 ms; before issue 15: 3200 ms`,
+    );
     const rssIdle = await rssMiB(real.child.pid);
     // Warm both up, then measure the baseline first and the real endpoint right after.
     await cannon(`http://127.0.0.1:${barePort}`, ['/json']).then(() => undefined);
     const baseline = await cannon(`http://127.0.0.1:${barePort}`, ['/json']);
-    const search = await cannon(base, QUERIES.map((q) => `/api/search?q=${encodeURIComponent(q)}`));
+    const search = await cannon(
+      base,
+      QUERIES.map((q) => `/api/search?q=${encodeURIComponent(q)}`),
+    );
     const row = (name: string, r: autocannon.Result): string =>
       `${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors)`;
     lines.push(`autocannon, ${CONNECTIONS} connections × ${SECONDS} s each:`);
@@ -116,7 +134,9 @@ export async function httpBench(): Promise<string[]> {
     lines.push(
       `Direct Line bot turn (POST + GET replies), ${CONNECTIONS} concurrent conversations, ${times.length} turns: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (target ≤ 50 ms; before issue 15: p50 365, p99 694 ms), ${(times.length / seconds).toFixed(0)} turns/s`,
     );
-    lines.push(`server RSS: ${rssIdle} idle after start-up, ${await rssMiB(real.child.pid)} after the load (targets ≤ 150 / ≤ 200 MiB; before issue 15: 451 / 583 MiB)`);
+    lines.push(
+      `server RSS: ${rssIdle} idle after start-up, ${await rssMiB(real.child.pid)} after the load (targets ≤ 150 / ≤ 200 MiB; before issue 15: 451 / 583 MiB)`,
+    );
   } finally {
     real.child.kill('SIGTERM');
     bare.child.kill('SIGTERM');

@@ -16,7 +16,6 @@ import { percentile } from './stats.js';
 
 /** `npm run bench`: speed figures, never asserted in tests. */
 
-
 async function searchLatency(): Promise<string> {
   const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);
   const u = new Understanding(kb);

@@ -19,7 +19,8 @@ const ITEMS = 100_000;
 const PAGE_LOADS = 30;
 const STAFF_TOKEN = 'review-bench-staff-token-0123456789';
 
-const ms = (sorted: number[]): string => `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`;
+const ms = (sorted: number[]): string =>
+  `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`;
 
 async function timed(url: string, init?: RequestInit): Promise<number> {
   const t = performance.now();
@@ -70,17 +71,36 @@ export async function reviewBench(): Promise<string[]> {
     const started = performance.now();
     child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'bot/index.ts')], {
       cwd: ROOT_DIR,
-      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STAFF_TOKEN, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        STAFF_TOKEN,
+        RATE_LIMIT_PER_MINUTE: '0',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     for (;;) {
       if (performance.now() - started > 300_000) throw new Error('the server was not healthy after 300 s');
       if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 50));
     }
     lines.push(`start-up to a healthy /healthz with ${ITEMS.toLocaleString('en')} queued items: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const login = await fetch(`${base}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: STAFF_TOKEN }) });
+    const login = await fetch(`${base}/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: STAFF_TOKEN }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const headers = { cookie };
 
@@ -88,7 +108,9 @@ export async function reviewBench(): Promise<string[]> {
     const firstStarted = performance.now();
     const first = timed(`${base}/api/admin/review?limit=20`, { headers });
     const duringFirst = await pollHealth(base, first);
-    lines.push(`first page of the queue after start-up (the worker still indexing): ${((performance.now() - firstStarted) / 1000).toFixed(1)} s; /healthz meanwhile (${duringFirst.length}): ${ms(duringFirst)}`);
+    lines.push(
+      `first page of the queue after start-up (the worker still indexing): ${((performance.now() - firstStarted) / 1000).toFixed(1)} s; /healthz meanwhile (${duringFirst.length}): ${ms(duringFirst)}`,
+    );
 
     const idle = await pollHealth(base, new Promise((r) => setTimeout(r, 3000)));
     const admin: number[] = [];
@@ -101,7 +123,9 @@ export async function reviewBench(): Promise<string[]> {
     })();
     const busy = await pollHealth(base, loads);
     admin.sort((a, b) => a - b);
-    lines.push(`/healthz while staff load the review page ${PAGE_LOADS} times (${ITEMS.toLocaleString('en')} open items; ${busy.length} polls): ${ms(busy)}; with nothing else going on: ${ms(idle)}`);
+    lines.push(
+      `/healthz while staff load the review page ${PAGE_LOADS} times (${ITEMS.toLocaleString('en')} open items; ${busy.length} polls): ${ms(busy)}; with nothing else going on: ${ms(idle)}`,
+    );
     lines.push(`admin requests themselves (page of 20, summary, notices): ${ms(admin)}`);
   } finally {
     child?.kill('SIGKILL');

@@ -40,7 +40,10 @@ const ms = (t: number[], p: number): string => percentile(t, p).toFixed(1);
 
 async function turnOnRedisVsFiles(redisUrl: string): Promise<string[]> {
   const results: Record<string, number[]> = {};
-  for (const [name, env] of [['files', {}], ['Redis', { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: 'bench-turn:' }]] as const) {
+  for (const [name, env] of [
+    ['files', {}],
+    ['Redis', { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: 'bench-turn:' }],
+  ] as const) {
     const live = await startLiveService(env, 'silent');
     try {
       await converse([live.base], 2, false); // warm-up

@@ -23,7 +23,6 @@ const CYCLES = 600;
 const ROUNDS = 6;
 const DAY = 24 * 3_600_000;
 
-
 function conversationKey(i: number): string {
   return `directline/conversations/${i.toString(36).padStart(6, '0')}-bench/`;
 }
@@ -115,9 +114,13 @@ export async function storageBench(): Promise<string[]> {
     s.same.sort((x, y) => x - y);
     s.spread.sort((x, y) => x - y);
   }
-  const lines = [`state storage (LowdbStorage, one fsync'd file per conversation, in ${os.tmpdir()}; ${CYCLES} read+write cycles per case after ${WARM_UP} warm-up, the two stores interleaved):`];
+  const lines = [
+    `state storage (LowdbStorage, one fsync'd file per conversation, in ${os.tmpdir()}; ${CYCLES} read+write cycles per case after ${WARM_UP} warm-up, the two stores interleaved):`,
+  ];
   for (const f of figures) {
-    lines.push(`  ${f.others.toLocaleString('en')} other conversations stored (written directly in the storage format in ${(f.populateMs / 1000).toFixed(1)} s):`);
+    lines.push(
+      `  ${f.others.toLocaleString('en')} other conversations stored (written directly in the storage format in ${(f.populateMs / 1000).toFixed(1)} s):`,
+    );
     lines.push(`    one conversation, every turn: ${describe(f.same)}`);
     lines.push(`    a random stored conversation per turn: ${describe(f.spread)}`);
   }

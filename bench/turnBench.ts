@@ -16,7 +16,6 @@ const SCRIPT = ['我要办异地安置退休人员备案', '新办备案', '本�
 const CONVERSATIONS = 50;
 const ROUNDS = 4;
 
-
 async function turns(stored: number): Promise<number[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'turn-bench-'));
   populate(path.join(dataDir, 'state'), stored);
@@ -56,7 +55,8 @@ export async function turnBench(): Promise<string[]> {
       `bot turn with ${stored.toLocaleString('en')} stored conversations (${t.length} turns): p50 ${percentile(t, 50).toFixed(2)} ms, p99 ${percentile(t, 99).toFixed(2)} ms`,
     );
   }
-  const a = results[100]!, b = results[100_000]!;
+  const a = results[100]!,
+    b = results[100_000]!;
   lines.push(`  ratio 100,000 : 100 — p50 ${(percentile(b, 50) / percentile(a, 50)).toFixed(2)}×, p99 ${(percentile(b, 99) / percentile(a, 99)).toFixed(2)}×`);
   return lines;
 }

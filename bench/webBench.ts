@@ -97,7 +97,11 @@ export async function webBench(): Promise<string[]> {
     for (const { path: pagePath, ready } of PAGES) {
       const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
       if (pagePath === '/agent') {
-        const login = await fetch(`${base}/staff/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: STAFF_TOKEN }) });
+        const login = await fetch(`${base}/staff/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token: STAFF_TOKEN }),
+        });
         const [name, value] = login.headers.get('set-cookie')!.split(';')[0]!.split('=') as [string, string];
         await context.addCookies([{ name, value, url: base }]);
       }

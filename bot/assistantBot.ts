@@ -1,9 +1,4 @@
-import {
-  ActivityHandler,
-  type BotState,
-  type StatePropertyAccessor,
-  type TurnContext,
-} from 'botbuilder';
+import { ActivityHandler, type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { DialogServices } from '../dialogs/dialogServices.js';
 import type { MainOptions } from '../dialogs/mainDialog.js';

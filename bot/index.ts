@@ -100,7 +100,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
         dir: path.join(config.dataDir, 'state'),
         ttlMs: stateTtlMs,
         // A broken state file must not silence a person for good (their WeChat key is their openid).
-        onCorrupt: (err) => log.error({ err, key: err.key, backup: err.backupPath }, 'state file corrupt: copy kept, this conversation or person starts afresh'),
+        onCorrupt: (err) =>
+          log.error({ err, key: err.key, backup: err.backupPath }, 'state file corrupt: copy kept, this conversation or person starts afresh'),
       });
   const storage: Storage = redis ? new RedisStorage({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: stateTtlMs }) : (lowdb as LowdbStorage);
   const turnLock: KeyedLock = redis ? new RedisKeyedLock({ client: redis.client, keyPrefix: redis.keyPrefix }) : new KeyedMutex();
@@ -108,8 +109,11 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const baseKnowledge = await KnowledgeBase.load(config.knowledgeDir);
   // Instances tell each other of review changes and reloads (REDIS_URL).
   const bus = redis ? new RedisBus(redis.client, redis.keyPrefix, log) : undefined;
-  // Example phrases editors taught from the review queue (DATA_DIR/learned, or one Redis hash for every instance); a broken file is set aside (copy kept, logged, shown on /agent/review).
-  const learned: LearnedExampleStore = redis ? new RedisLearnedExamples({ client: redis.client, keyPrefix: redis.keyPrefix }) : new LearnedExamples(config.dataDir, Date.now, log);
+  // Example phrases editors taught from the review queue (DATA_DIR/learned, or one Redis hash for every instance);
+  // a broken file is set aside (copy kept, logged, shown on /agent/review).
+  const learned: LearnedExampleStore = redis
+    ? new RedisLearnedExamples({ client: redis.client, keyPrefix: redis.keyPrefix })
+    : new LearnedExamples(config.dataDir, Date.now, log);
   const knowledge = baseKnowledge.withExamples(await learned.byMatter());
   const localizer = await Localizer.load(config.localesDir);
   const understanding = new Understanding(knowledge);
@@ -127,7 +131,9 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     profile,
   );
   if (config.kioskCounty && !services.county(config.kioskCounty)) {
-    throw new ConfigError(`KIOSK_COUNTY "${config.kioskCounty}" is not one county of the office directory (knowledge/offices.json)`, { variable: 'KIOSK_COUNTY' });
+    throw new ConfigError(`KIOSK_COUNTY "${config.kioskCounty}" is not one county of the office directory (knowledge/offices.json)`, {
+      variable: 'KIOSK_COUNTY',
+    });
   }
   const mainDialog = new MainDialog(services, { hallCounty: config.kioskCounty });
   const bot = new AssistantBot(conversationState, userState, dialogState, mainDialog, services);
@@ -176,7 +182,10 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   // The menu is knowledge: checked at every start-up, published by `npm run wechat:menu`.
   await loadWeChatMenu(config.knowledgeDir, knowledge.categories);
   // Embedded, WeChat users' unread pages and late replies are files under DATA_DIR too, so a restart loses none.
-  const wechatFileSessions = redis || !config.wechat.token ? undefined : new LowdbWeChatSessions({ dir: path.join(config.dataDir, 'wechat-sessions'), ttlMs: WECHAT_SESSION_TTL_MS, logger: log });
+  const wechatFileSessions =
+    redis || !config.wechat.token
+      ? undefined
+      : new LowdbWeChatSessions({ dir: path.join(config.dataDir, 'wechat-sessions'), ttlMs: WECHAT_SESSION_TTL_MS, logger: log });
   let wechatAdapter: WeChatAdapter | undefined;
   let wechat: AppDeps['wechat'];
   if (config.wechat.token) {
@@ -184,9 +193,16 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     wechatAdapter.onTurnError = onTurnError;
     useTurnMiddleware(wechatAdapter);
     const { token, appId, encodingAesKey, replyTimeoutMs } = config.wechat;
-    const channel = new WeChatChannel({ adapter: wechatAdapter, logic: (context) => bot.run(context), localizer, categories: knowledge.categories, logger: log, replyTimeoutMs,
+    const channel = new WeChatChannel({
+      adapter: wechatAdapter,
+      logic: (context) => bot.run(context),
+      localizer,
+      categories: knowledge.categories,
+      logger: log,
+      replyTimeoutMs,
       // With REDIS_URL unread pages and late replies outlive a restart and follow the person to any instance.
-      sessions: redis ? new RedisWeChatSessions({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: WECHAT_SESSION_TTL_MS }) : wechatFileSessions });
+      sessions: redis ? new RedisWeChatSessions({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: WECHAT_SESSION_TTL_MS }) : wechatFileSessions,
+    });
     wechat = {
       channel,
       token,
@@ -197,12 +213,15 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     log.info({ safeMode: wechat.crypto !== undefined }, 'WeChat Official Account endpoint at /wechat');
   }
 
-  const sweep = setInterval(() => {
-    lowdb?.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
-    wechatFileSessions?.sweep().catch((err: unknown) => log.warn({ err }, 'WeChat session sweep failed'));
-    reviewLog.sweep().catch((err: unknown) => log.warn({ err }, 'review sweep failed'));
-    conversations.sweep().catch((err: unknown) => log.warn({ err }, 'Direct Line sweep failed'));
-  }, Math.min(config.stateTtlMs, 60 * 60_000));
+  const sweep = setInterval(
+    () => {
+      lowdb?.sweep().catch((err: unknown) => log.warn({ err }, 'state sweep failed'));
+      wechatFileSessions?.sweep().catch((err: unknown) => log.warn({ err }, 'WeChat session sweep failed'));
+      reviewLog.sweep().catch((err: unknown) => log.warn({ err }, 'review sweep failed'));
+      conversations.sweep().catch((err: unknown) => log.warn({ err }, 'Direct Line sweep failed'));
+    },
+    Math.min(config.stateTtlMs, 60 * 60_000),
+  );
   sweep.unref();
 
   if (config.staffTokenGenerated) {

@@ -16,7 +16,9 @@ export function createTurnErrorHandler(logger: Logger, services: DialogServices,
     try {
       const region = services.offices.region();
       const lang = await languageOf(context, services, logger, errorId);
-      const reply = MessageFactory.text(services.l10n.t(lang, 'turnError', { id: errorId, name: services.officeLabel(region, lang), phones: services.phones(region, lang) }));
+      const reply = MessageFactory.text(
+        services.l10n.t(lang, 'turnError', { id: errorId, name: services.officeLabel(region, lang), phones: services.phones(region, lang) }),
+      );
       reply.channelData = { messageKey: 'turnError' };
       await context.sendActivity(reply);
       await clearState(context);
@@ -34,7 +36,7 @@ async function languageOf(context: TurnContext, services: DialogServices, logger
   try {
     return await services.lang(context);
   } catch (err) {
-    logger.warn({ err, errorId }, 'apologising in the client\'s language: the person\'s state cannot be read');
+    logger.warn({ err, errorId }, "apologising in the client's language: the person's state cannot be read");
     return /^bo\b/i.test(context.activity.locale ?? '') ? 'bo' : DEFAULT_LANG;
   }
 }

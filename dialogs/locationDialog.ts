@@ -14,10 +14,17 @@ import { showsCards } from './channels.js';
 import { chineseChoicePrompt, choiceStyle } from './choicePrompts.js';
 import type { DialogServices } from './dialogServices.js';
 
-interface LocationValues { pending?: Pending }
+interface LocationValues {
+  pending?: Pending;
+}
 
 /** A list of places put as a choice: what to say, and which page of buttons is shown. */
-interface PlaceOffer { key: string; vars: Record<string, unknown>; candidates: string[]; page: number }
+interface PlaceOffer {
+  key: string;
+  vars: Record<string, unknown>;
+  candidates: string[];
+  page: number;
+}
 
 export const LOCATION_DIALOG = 'locationDialog';
 const ASK = 'locationText';

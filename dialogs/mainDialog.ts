@@ -25,9 +25,19 @@ import { NextSteps } from './nextSteps.js';
 import { HANDOFF_EVENT, KIOSK_EVENT, PAGE_EVENTS, kioskCounty } from './pageEvents.js';
 
 /** A choice of matters put to the person, until they pick one or leave it. */
-interface Offer { question: string; guesses: number[]; kind: OfferKind }
+interface Offer {
+  question: string;
+  guesses: number[];
+  kind: OfferKind;
+}
 
-interface MainValues { opening?: string; placeGuess?: string; phase?: 'matter' | 'pick'; candidates?: number[]; offer?: Offer }
+interface MainValues {
+  opening?: string;
+  placeGuess?: string;
+  phase?: 'matter' | 'pick';
+  candidates?: number[];
+  offer?: Offer;
+}
 
 export const MAIN_DIALOG = 'mainDialog';
 const FLOW = 'mainFlow';
@@ -210,13 +220,21 @@ export class MainDialog extends ComponentDialog {
     if (found.outcome === 'ambiguous') {
       await s.events.emit(step.context, { type: 'opened', question: text, outcome: 'ambiguous', guesses });
       (step.values as MainValues).offer = { question: text, guesses, kind: 'ambiguous' };
-      return this.pick(step, found.matches.map((m) => m.matter), await s.message(step.context, 'ambiguous'));
+      return this.pick(
+        step,
+        found.matches.map((m) => m.matter),
+        await s.message(step.context, 'ambiguous'),
+      );
     }
     // `none` with close matters means unsure (the matcher's contract): offer them rather than give up.
     if (found.nearest.length > 0) {
       await s.events.emit(step.context, { type: 'opened', question: text, outcome: 'unsure', guesses });
       (step.values as MainValues).offer = { question: text, guesses, kind: 'unsure' };
-      return this.pick(step, found.nearest.slice(0, UNSURE_OFFERS).map((m) => m.matter), await s.message(step.context, 'unsure'));
+      return this.pick(
+        step,
+        found.nearest.slice(0, UNSURE_OFFERS).map((m) => m.matter),
+        await s.message(step.context, 'unsure'),
+      );
     }
     await s.events.emit(step.context, { type: 'opened', question: text, outcome: 'none', guesses });
     await this.notFound(step.context, text, guess);
@@ -291,7 +309,10 @@ export class MainDialog extends ComponentDialog {
   private async notFound(context: TurnContext, text: string, guess: string | undefined): Promise<void> {
     const s = this.services;
     const lang = await s.lang(context);
-    const categories = joinItems(s.knowledge.categories.map((c) => localize(c, 'label', lang).text), s.l10n.t(lang, 'listSeparator'));
+    const categories = joinItems(
+      s.knowledge.categories.map((c) => localize(c, 'label', lang).text),
+      s.l10n.t(lang, 'listSeparator'),
+    );
     await s.say(context, 'notFound', { text: text.slice(0, 40), categories });
     const profile = await s.getProfile(context);
     const office = s.office(guess ?? profile.office) ?? s.offices.region();

@@ -1,11 +1,5 @@
 import { MessageFactory } from 'botbuilder';
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type FoundChoice,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { optionWords } from '../bot/answers/checklistBuilder.js';
 import type { Answers } from '../bot/answers/conditions.js';
 import { asName, localize } from '../bot/answers/knowledgeText.js';
@@ -18,7 +12,10 @@ import type { DialogServices } from './dialogServices.js';
 import { LOCATION_DIALOG, LocationDialog, type LocationOptions } from './locationDialog.js';
 import { MultiChoicePrompt, type MultiChoiceValidations } from './multiChoicePrompt.js';
 
-interface MatterValues { question?: string; answers?: Answers }
+interface MatterValues {
+  question?: string;
+  answers?: Answers;
+}
 
 export const MATTER_DIALOG = 'matterDialog';
 const QUESTIONS = 'matterQuestions';
@@ -114,9 +111,7 @@ export class MatterDialog extends ComponentDialog {
   private async record(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const o = step.options as MatterOptions;
     const question = this.services.knowledge.questionsFor(this.matter(step)).find((q) => q.id === (step.values as MatterValues).question) as Question;
-    const chosen = Array.isArray(step.result)
-      ? (step.result as string[])
-      : [question.options[(step.result as FoundChoice).index]!.id];
+    const chosen = Array.isArray(step.result) ? (step.result as string[]) : [question.options[(step.result as FoundChoice).index]!.id];
     // "None of these" on a multi-select still records an answer, so the question is not asked again.
     const before = (step.values as MatterValues).answers ?? o.answers ?? {};
     const answers: Answers = { ...before, [question.id]: chosen.length > 0 ? chosen : ['none'] };

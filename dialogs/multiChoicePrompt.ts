@@ -69,7 +69,9 @@ export class MultiChoicePrompt extends Prompt<string[]> {
       return { succeeded: true, value: ids };
     }
     if (value && value.choices === undefined && 'multiChoice' in value) return { succeeded: true, value: [] };
-    const text = foldTibetanDigits(context.activity.text ?? '').trim().toLowerCase();
+    const text = foldTibetanDigits(context.activity.text ?? '')
+      .trim()
+      .toLowerCase();
     if (text === '') return { succeeded: false };
     if (v.noneWords.some((w) => text === w.toLowerCase())) return { succeeded: true, value: [] };
     const picked = new Set<string>();

@@ -86,8 +86,12 @@ export class ChecklistBuilder {
     const answers: Record<string, string[]> = {};
     if (said === '') return answers;
     for (const q of this.knowledge.questionsFor(matter)) {
-      const named = q.options.filter((o) =>
-        o.id !== 'none' && optionWords(o).map((w) => normalize(w).replace(TIBETAN_END, '')).some((w) => [...w].length >= 2 && said.includes(w)),
+      const named = q.options.filter(
+        (o) =>
+          o.id !== 'none' &&
+          optionWords(o)
+            .map((w) => normalize(w).replace(TIBETAN_END, ''))
+            .some((w) => [...w].length >= 2 && said.includes(w)),
       );
       // Several-answer questions are still asked: naming one case does not rule out the others.
       if (named.length === 1 && !q.multi) answers[q.id] = named.map((o) => o.id);
@@ -124,10 +128,7 @@ export class ChecklistBuilder {
       return l.text;
     };
     type Line = ChecklistLine & { zh: string };
-    const materials: Line[] = [
-      ...matter.materials,
-      ...(this.delegationApplies(matter, answers) ? this.knowledge.general.delegation.materials : []),
-    ]
+    const materials: Line[] = [...matter.materials, ...(this.delegationApplies(matter, answers) ? this.knowledge.general.delegation.materials : [])]
       .filter((x) => holds(x.when, answers))
       .map((x) => ({
         text: use(localize(x, 'name', lang)),

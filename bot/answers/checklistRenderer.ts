@@ -44,11 +44,9 @@ export class ChecklistRenderer {
   /** Where a line comes from when that is not plain: only the list, another item's note, or the editors' inference. */
   private marks(c: Checklist, l: { fromList?: boolean; judgement: boolean; cite?: string }, lang: Lang): string {
     const t = (k: string, v?: Record<string, unknown>): string => this.l10n.t(lang, k, v);
-    return [
-      l.fromList ? t('fromList') : '',
-      l.cite ? t('citeMark', { cite: this.marked(c, l.cite, lang) }) : '',
-      l.judgement ? t('judgementMark') : '',
-    ].join('');
+    return [l.fromList ? t('fromList') : '', l.cite ? t('citeMark', { cite: this.marked(c, l.cite, lang) }) : '', l.judgement ? t('judgementMark') : ''].join(
+      '',
+    );
   }
 
   /** The parts of a checklist both renderings share, already joined and labelled. */
@@ -126,7 +124,13 @@ export class ChecklistRenderer {
     body.push(...this.closing(c, lang).map((l) => text(l, { isSubtle: true, size: 'Small', spacing: 'Medium' })));
     return {
       contentType: 'application/vnd.microsoft.card.adaptive',
-      content: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.3', lang: lang === 'bo' ? 'bo' : 'zh-CN', body },
+      content: {
+        type: 'AdaptiveCard',
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        version: '1.3',
+        lang: lang === 'bo' ? 'bo' : 'zh-CN',
+        body,
+      },
     };
   }
 }

@@ -70,8 +70,7 @@ export class MatterView {
 
   build(matter: Matter, answers: Answers, lang: Lang, office?: Office): MatterViewJson {
     const tags = this.tags(matter, lang);
-    const tagsOf = (when: Condition | undefined): string[][] =>
-      Object.entries(when ?? {}).map(([q, options]) => options.map((o) => tags.get(q)?.get(o) ?? o));
+    const tagsOf = (when: Condition | undefined): string[][] => Object.entries(when ?? {}).map(([q, options]) => options.map((o) => tags.get(q)?.get(o) ?? o));
     const delegation = matter.personal ? this.knowledge.general.delegation.materials : [];
     const checklist = this.checklists.build(matter, answers, office, lang);
     const plainText = this.renderer.toText(checklist);

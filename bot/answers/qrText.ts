@@ -18,7 +18,10 @@ const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
  * materials, time limit and phone, dropping materials from the end until it fits (the phone stays).
  */
 export class QrTextMaker {
-  constructor(private readonly l10n: Localizer, private readonly maxBytes = QR_MAX_BYTES) {}
+  constructor(
+    private readonly l10n: Localizer,
+    private readonly maxBytes = QR_MAX_BYTES,
+  ) {}
 
   make(c: Checklist, plainText: string): QrText {
     if (bytes(plainText) <= this.maxBytes) return { text: plainText, shortened: false };

@@ -42,7 +42,10 @@ export class BotFrameworkAdapter extends CloudAdapter {
   }
 
   override deleteActivity(context: TurnContext, reference: Partial<ConversationReference>): Promise<void> {
-    return super.deleteActivity(context, reference.conversation ? { ...reference, conversation: { ...reference.conversation, id: strip(reference.conversation.id) } } : reference);
+    return super.deleteActivity(
+      context,
+      reference.conversation ? { ...reference, conversation: { ...reference.conversation, id: strip(reference.conversation.id) } } : reference,
+    );
   }
 }
 

@@ -42,7 +42,10 @@ export function createBotFrameworkChannel(
     const verdict = policy.check(body.serviceUrl);
     if (!verdict.ok) {
       // The host is what an operator needs to extend BOT_SERVICE_URL_HOSTS; the rest of the URL is not logged.
-      log?.warn({ code: verdict.code, serviceUrlHost: hostOf(body.serviceUrl), channelId: body.channelId.slice(0, 64), ip: req.ip }, 'Bot Framework activity refused');
+      log?.warn(
+        { code: verdict.code, serviceUrlHost: hostOf(body.serviceUrl), channelId: body.channelId.slice(0, 64), ip: req.ip },
+        'Bot Framework activity refused',
+      );
       sendError(res, 403, verdict.code, verdict.message);
       return;
     }

@@ -6,7 +6,10 @@ import { Understanding } from '../understanding/understanding.js';
 /** `npm run -s ask -- "问题" [--json]`: what the assistant understands of a question, for staff. */
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
-  const question = argv.filter((a) => a !== '--json').join(' ').trim();
+  const question = argv
+    .filter((a) => a !== '--json')
+    .join(' ')
+    .trim();
   if (question === '') {
     process.stderr.write('usage: npm run -s ask -- "问题" [--json]\n');
     process.exit(2);

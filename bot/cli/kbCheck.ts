@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const strings = await tibetanStrings(config.knowledgeDir);
   const locale = await localeStrings(config.localesDir);
   const kinds = countByKind(strings, (s) => s.kind);
-  const total = countByKind(strings.filter((s) => s.renders), () => 'all').get('all') ?? { verified: 0, draft: 0, missing: 0 };
+  const total = countByKind(
+    strings.filter((s) => s.renders),
+    () => 'all',
+  ).get('all') ?? { verified: 0, draft: 0, missing: 0 };
   const locales = countByKind(locale, (s) => s.namespace);
 
   if (process.argv.includes('--json')) {

@@ -20,7 +20,10 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** idle minutes after which a conversation's state is forgotten */
-  STATE_TTL_MINUTES: z.coerce.number().positive().default(60 * 24),
+  STATE_TTL_MINUTES: z.coerce
+    .number()
+    .positive()
+    .default(60 * 24),
   /** signs Direct Line tokens; generated per process when unset (tokens then end with a restart) */
   DIRECTLINE_SECRET: z.string().min(32, 'DIRECTLINE_SECRET must be at least 32 characters').optional(),
   /** staff sign-in token of the agent console; generated per process outside production when unset */
@@ -33,7 +36,12 @@ const Env = z.object({
   WIDGET_EMBED_ORIGINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
     .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'WIDGET_EMBED_ORIGINS lists origins like https://example.org, comma-separated'))),
   /** requests per minute per client on the chat and search endpoints; 0 turns the limit off (load tests) */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
@@ -46,15 +54,24 @@ const Env = z.object({
   /** on SIGTERM/SIGINT, how long requests and turns in flight may take to finish before they are cut off */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(600).default(10),
   /** WeChat Official Account: the Token of its server configuration; /wechat exists only when set */
-  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WECHAT_TOKEN must be 3–32 letters or digits, as in the Official Account console').optional(),
-  WECHAT_APP_ID: z.string().regex(/^wx[0-9A-Za-z]{16}$/, 'WECHAT_APP_ID must look like wx followed by 16 letters or digits').optional(),
+  WECHAT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, 'WECHAT_TOKEN must be 3–32 letters or digits, as in the Official Account console')
+    .optional(),
+  WECHAT_APP_ID: z
+    .string()
+    .regex(/^wx[0-9A-Za-z]{16}$/, 'WECHAT_APP_ID must look like wx followed by 16 letters or digits')
+    .optional(),
   /** set for 安全模式 (encrypted messages); needs WECHAT_APP_ID */
-  WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_ENCODING_AES_KEY must be exactly 43 letters or digits').optional(),
+  WECHAT_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_ENCODING_AES_KEY must be exactly 43 letters or digits')
+    .optional(),
   /** only `npm run wechat:menu` uses it (to get an access_token) */
   WECHAT_APP_SECRET: z.string().min(1).optional(),
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   /** how long a WeChat message may take before WeChat is answered "success" (it retries after 5 s) */
-  WECHAT_REPLY_TIMEOUT_MS: z.coerce.number().int().min(1).max(4900, 'WECHAT_REPLY_TIMEOUT_MS must stay under WeChat\'s 5-second deadline').default(4500),
+  WECHAT_REPLY_TIMEOUT_MS: z.coerce.number().int().min(1).max(4900, "WECHAT_REPLY_TIMEOUT_MS must stay under WeChat's 5-second deadline").default(4500),
   /** Direct Line: open conversations held at once; beyond it new ones get 429 until idle ones expire */
   DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(10_000),
   /** Direct Line: bytes (as JSON) one conversation's activity log keeps, oldest dropped first */
@@ -83,17 +100,38 @@ const Env = z.object({
   BOT_SERVICE_URL_HOSTS: z
     .string()
     .default('*.botframework.com,*.botframework.azure.us,smba.trafficmanager.net')
-    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== ''))
-    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'BOT_SERVICE_URL_HOSTS lists host names like *.botframework.com or smba.trafficmanager.net, comma-separated'))),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/,
+            'BOT_SERVICE_URL_HOSTS lists host names like *.botframework.com or smba.trafficmanager.net, comma-separated',
+          ),
+      ),
+    ),
   /** the most one outbound Bot Framework call (a reply to serviceUrl) may take */
   BOT_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** redis:// or rediss:// URL; set: state and turn locks shared in Redis (several instances); unset: files under DATA_DIR (one instance) */
   REDIS_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), // an empty REDIS_URL= means unset
-    z.string().trim().regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0').optional(),
+    z
+      .string()
+      .trim()
+      .regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0')
+      .optional(),
   ),
   /** put before every Redis key, so several services (or environments) can share one Redis */
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{0,64}$/, 'REDIS_KEY_PREFIX must be at most 64 letters, digits or _ . : -').default('yibao:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{0,64}$/, 'REDIS_KEY_PREFIX must be at most 64 letters, digits or _ . : -')
+    .default('yibao:'),
 });
 
 export type Config = Readonly<{
@@ -171,7 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('STAFF_TOKEN must be set in production (at least 16 characters)', { variable: 'STAFF_TOKEN' });
   }
   if (e.WECHAT_ENCODING_AES_KEY && !e.WECHAT_APP_ID) {
-    throw new ConfigError('WECHAT_ENCODING_AES_KEY is set but WECHAT_APP_ID is not (safe mode checks the AppID inside every message)', { variable: 'WECHAT_APP_ID' });
+    throw new ConfigError('WECHAT_ENCODING_AES_KEY is set but WECHAT_APP_ID is not (safe mode checks the AppID inside every message)', {
+      variable: 'WECHAT_APP_ID',
+    });
   }
   if (e.WECHAT_ENCODING_AES_KEY && !e.WECHAT_TOKEN) {
     throw new ConfigError('WECHAT_ENCODING_AES_KEY is set but WECHAT_TOKEN is not', { variable: 'WECHAT_TOKEN' });
@@ -245,7 +285,10 @@ function parseTrustProxy(raw: string): boolean | number | string[] {
   if (/^(false|0|no)$/i.test(raw)) return false;
   if (/^(true|yes)$/i.test(raw)) return true;
   if (/^\d{1,2}$/.test(raw)) return Number(raw);
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ok = list.every((s) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(s));
   if (!ok) {
     throw new ConfigError('TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses or subnets', { variable: 'TRUST_PROXY' });

@@ -12,6 +12,10 @@ export class DataFileCorruptError extends AppError {
     readonly reason: string,
     cause?: unknown,
   ) {
-    super(`data file ${path} is corrupt (${reason}); a copy of the broken file was saved as ${backupPath}; fix or remove it`, { path, backupPath, reason }, { cause });
+    super(
+      `data file ${path} is corrupt (${reason}); a copy of the broken file was saved as ${backupPath}; fix or remove it`,
+      { path, backupPath, reason },
+      { cause },
+    );
   }
 }

@@ -52,15 +52,31 @@ function merge(reports: readonly EvalReport[]): EvalReport {
   return {
     questions: sum((r) => r.questions),
     inScope,
-    accuracyAt1: weighted((r) => r.accuracyAt1, (r) => r.inScope, inScope),
+    accuracyAt1: weighted(
+      (r) => r.accuracyAt1,
+      (r) => r.inScope,
+      inScope,
+    ),
     inScopeNone: inScope === 0 ? 0 : sum((r) => r.inScopeNone * r.inScope) / inScope,
-    recallAt3: weighted((r) => r.recallAt3, (r) => r.inScope, inScope),
+    recallAt3: weighted(
+      (r) => r.recallAt3,
+      (r) => r.inScope,
+      inScope,
+    ),
     outOfScope,
-    rejection: weighted((r) => r.rejection, (r) => r.outOfScope, outOfScope),
+    rejection: weighted(
+      (r) => r.rejection,
+      (r) => r.outOfScope,
+      outOfScope,
+    ),
     // ambiguity agreement is not merged by its own count (the report does not carry it): a rough average
     ambiguityAgreement: reports.length === 0 ? 1 : sum((r) => r.ambiguityAgreement) / reports.length,
     officeQuestions,
-    officeAccuracy: weighted((r) => r.officeAccuracy, (r) => r.officeQuestions, officeQuestions),
+    officeAccuracy: weighted(
+      (r) => r.officeAccuracy,
+      (r) => r.officeQuestions,
+      officeQuestions,
+    ),
     misses: reports.flatMap((r) => r.misses),
   };
 }

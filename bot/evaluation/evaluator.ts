@@ -105,7 +105,16 @@ export class Evaluator {
 
   /** `lang` is passed on as the API's lang parameter would be */
   run(set: readonly LabelledQuestion[], lang: QuestionLang = 'zh'): EvalReport {
-    let inScope = 0, none = 0, top1 = 0, recall = 0, oos = 0, rejected = 0, ambiguous = 0, agreed = 0, officeQs = 0, officeOk = 0;
+    let inScope = 0,
+      none = 0,
+      top1 = 0,
+      recall = 0,
+      oos = 0,
+      rejected = 0,
+      ambiguous = 0,
+      agreed = 0,
+      officeQs = 0,
+      officeOk = 0;
     const misses: Miss[] = [];
     for (const item of set) {
       const found = this.understanding.understand(item.q, { lang });
@@ -134,7 +143,13 @@ export class Evaluator {
         officeQs++;
         const first = found.offices.matches[0]?.office;
         if (found.offices.outcome === 'match' && first && (first.name === item.office || first.division === item.office)) officeOk++;
-        else misses.push({ q: item.q, metric: 'office', expected: item.office, got: `${found.offices.outcome} [${found.offices.matches.map((m) => m.office.name).join(',')}]` });
+        else
+          misses.push({
+            q: item.q,
+            metric: 'office',
+            expected: item.office,
+            got: `${found.offices.outcome} [${found.offices.matches.map((m) => m.office.name).join(',')}]`,
+          });
       }
     }
     const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
@@ -158,7 +173,8 @@ export class Evaluator {
     if (report.accuracyAt1 < bars.accuracyAt1) failed.push(`accuracy@1 ${pct(report.accuracyAt1)} < ${pct(bars.accuracyAt1)}`);
     if (report.recallAt3 < bars.recallAt3) failed.push(`recall@3 ${pct(report.recallAt3)} < ${pct(bars.recallAt3)}`);
     if (report.rejection < bars.rejection) failed.push(`out-of-scope rejection ${pct(report.rejection)} < ${pct(bars.rejection)}`);
-    if (bars.inScopeNone !== undefined && report.inScopeNone > bars.inScopeNone) failed.push(`in scope answered none ${pct(report.inScopeNone)} > ${pct(bars.inScopeNone)}`);
+    if (bars.inScopeNone !== undefined && report.inScopeNone > bars.inScopeNone)
+      failed.push(`in scope answered none ${pct(report.inScopeNone)} > ${pct(bars.inScopeNone)}`);
     if (report.officeAccuracy < bars.officeAccuracy) failed.push(`office accuracy ${pct(report.officeAccuracy)} < ${pct(bars.officeAccuracy)}`);
     return failed;
   }

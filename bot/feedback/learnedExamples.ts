@@ -49,7 +49,10 @@ export class LearnedExamples implements LearnedExampleStore {
     this.#doc = new JsonDocument(path.join(dataDir, 'learned', 'examples.json'), LearnedFile, () => ({ version: 1 as const, examples: [] }), {
       setAside: (err) => {
         this.#notices.push({ file: err.path, backup: err.backupPath, kept: 0, dropped: 1, at: new Date().toISOString() });
-        logger?.error({ file: err.path, backup: err.backupPath, reason: err.reason }, `learned examples file ${err.path} was broken: set aside (byte copy at ${err.backupPath}); starting without learned examples`);
+        logger?.error(
+          { file: err.path, backup: err.backupPath, reason: err.reason },
+          `learned examples file ${err.path} was broken: set aside (byte copy at ${err.backupPath}); starting without learned examples`,
+        );
       },
     });
   }

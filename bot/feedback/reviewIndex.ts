@@ -239,7 +239,9 @@ export class ReviewIndex {
   }
 
   #groupFor(question: string): number {
-    const key = this.normalize(question).toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+    const key = this.normalize(question)
+      .toLowerCase()
+      .replace(/[\s\p{P}\p{S}]+/gu, '');
     const known = this.#byKey.get(key);
     if (known !== undefined) return known;
     const grams = bigrams(key);

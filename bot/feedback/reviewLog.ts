@@ -186,7 +186,13 @@ export class ReviewLog implements ReviewStore {
       const backup = await keepCorruptCopy(file);
       await new DurableJsonFile<string>(file, String, (t) => t).write(parsed.goodText);
       this.#ready.add(day);
-      this.#setAside({ file, backup, kept: parsed.events.length - base.length, dropped: parsed.badLines.length + (parsed.tornTail ? 1 : 0), at: new Date().toISOString() });
+      this.#setAside({
+        file,
+        backup,
+        kept: parsed.events.length - base.length,
+        dropped: parsed.badLines.length + (parsed.tornTail ? 1 : 0),
+        at: new Date().toISOString(),
+      });
     } else if (repair && parsed.tornTail) {
       this.#logger?.warn({ file }, 'review file ended in a torn line (a write cut short by a crash): cut off');
       await this.#prepare(day);
@@ -196,7 +202,10 @@ export class ReviewLog implements ReviewStore {
 
   #setAside(notice: DataFileNotice): void {
     this.#notices.push(notice);
-    this.#logger?.error(notice, `review file ${notice.file} was broken: ${notice.dropped} unreadable part(s) set aside, a byte copy kept at ${notice.backup}; serving on`);
+    this.#logger?.error(
+      notice,
+      `review file ${notice.file} was broken: ${notice.dropped} unreadable part(s) set aside, a byte copy kept at ${notice.backup}; serving on`,
+    );
   }
 
   #write(day: string, line: string): Promise<void> {

@@ -4,9 +4,7 @@ export type NewReviewEvent = Omit<ReviewEvent, 'id' | 'at' | 'conversation'> & {
 
 /** What changed, for readers that keep their own index (the review report's worker). */
 export type ReviewChange =
-  | { type: 'add'; events: ReviewEvent[] }
-  | { type: 'resolve'; ids: string[]; matter: number | null; at: string }
-  | { type: 'drop'; before: string };
+  { type: 'add'; events: ReviewEvent[] } | { type: 'resolve'; ids: string[]; matter: number | null; at: string } | { type: 'drop'; before: string };
 
 /** A data file that was set aside at start-up, for the log and the review page. */
 export interface DataFileNotice {

@@ -76,7 +76,8 @@ port.on('message', (msg: WorkerMessage) => {
       }
     },
     (err: unknown) => {
-      if (!('change' in msg)) port.postMessage({ id: msg.id, error: `the review index could not load: ${err instanceof Error ? err.message : String(err)}` } satisfies WorkerReply);
+      if (!('change' in msg))
+        port.postMessage({ id: msg.id, error: `the review index could not load: ${err instanceof Error ? err.message : String(err)}` } satisfies WorkerReply);
     },
   );
 });

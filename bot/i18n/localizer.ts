@@ -48,7 +48,9 @@ export class Localizer {
     }
     for (const ns of namespaces) {
       const [a, b] = LANGS.map((l) => new Set(keysOf(resources[l]?.[ns])));
-      const missing = [...a!].filter((k) => !b!.has(k)).map((k) => `bo:${ns}.${k}`)
+      const missing = [...a!]
+        .filter((k) => !b!.has(k))
+        .map((k) => `bo:${ns}.${k}`)
         .concat([...b!].filter((k) => !a!.has(k)).map((k) => `zh-CN:${ns}.${k}`));
       if (missing.length > 0) throw new KnowledgeError(`keys missing in one language: ${missing.join(', ')}`, { file: path.join(dir, `*/${ns}.json`) });
     }
@@ -114,5 +116,8 @@ export function keysOf(value: unknown, prefix = ''): string[] {
 
 /** A whole message as compared with a word list: trimmed, closing punctuation (。！？། ་) dropped, lower case. */
 export function wholeMessage(text: string): string {
-  return text.trim().replace(/[\s。！!？?，,.།་]+$/u, '').toLowerCase();
+  return text
+    .trim()
+    .replace(/[\s。！!？?，,.།་]+$/u, '')
+    .toLowerCase();
 }

@@ -67,7 +67,8 @@ export class TibetanParticles {
     const closing = CLOSING_MARKS.exec(text);
     if (closing) return TibetanParticles.afterMark(text, closing.index, kind);
     const final = TibetanParticles.finalOf(text);
-    if (final === 'foreign') return kind === 'tsheg' ? `${text} ` : kind === 'shad' ? `${text}${SHAD}` : `${text} ${TibetanParticles.particle(kind, 'foreign')}`;
+    if (final === 'foreign')
+      return kind === 'tsheg' ? `${text} ` : kind === 'shad' ? `${text}${SHAD}` : `${text} ${TibetanParticles.particle(kind, 'foreign')}`;
     if (kind === 'tsheg') return text + TSHEG;
     if (kind === 'shad') return final === 'ང' && text.endsWith('ང') ? text + TSHEG + SHAD : text + SHAD;
     const particle = TibetanParticles.particle(kind, final);

@@ -66,10 +66,12 @@ export function createAdminRouter(deps: AdminDeps): Router {
 
   router.post('/review/resolve', json, async (req, res) => {
     const body = req.body as { ids?: unknown; group?: unknown; matter?: unknown; example?: unknown } | undefined;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputError('the body must be a JSON object {"ids": [...], "matter": N | null}');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new InputError('the body must be a JSON object {"ids": [...], "matter": N | null}');
     const { ids, group, matter, example } = body;
     if (group !== undefined) {
-      if (typeof group !== 'string' || group.length > 2000 || ids !== undefined) throw new InputError('"group" must be one group\'s "key" from /api/admin/review (and no "ids" beside it)');
+      if (typeof group !== 'string' || group.length > 2000 || ids !== undefined)
+        throw new InputError('"group" must be one group\'s "key" from /api/admin/review (and no "ids" beside it)');
     } else if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((i) => typeof i === 'string' && i.length <= 64)) {
       throw new InputError('"ids" must be a non-empty list of review item ids (at most 1000), or give "group"');
     }
@@ -88,7 +90,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
       if (learnedPhrase === '') throw new InputError('these items have no question text to learn; give "example"');
       await learned.add(matter, learnedPhrase);
     }
-    const resolved = await reviewLog.resolve(events.map((e) => e.id), matter as number | null);
+    const resolved = await reviewLog.resolve(
+      events.map((e) => e.id),
+      matter as number | null,
+    );
     res.json({ resolved, matter, ...(learnedPhrase !== undefined ? { learned: learnedPhrase, title: title(matter as number) } : {}) });
   });
 

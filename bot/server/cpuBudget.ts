@@ -42,7 +42,12 @@ export class CpuBudget {
   private inFlight = 0;
 
   constructor(private readonly options: CpuBudgetOptions) {
-    this.cpuMicros = options.cpuMicros ?? (() => { const u = process.cpuUsage(); return u.user + u.system; });
+    this.cpuMicros =
+      options.cpuMicros ??
+      (() => {
+        const u = process.cpuUsage();
+        return u.user + u.system;
+      });
     this.now = options.now ?? Date.now;
     this.maxClients = options.maxClients ?? 50_000;
     this.lastCpu = this.cpuMicros();
@@ -83,7 +88,12 @@ export class CpuBudget {
       if (level >= this.options.msPerMinute) {
         const seconds = Math.max(1, Math.ceil(((level - this.options.msPerMinute) / this.options.msPerMinute) * 60 + 1));
         res.set('Retry-After', String(seconds));
-        sendError(res, 429, 'too_many_requests', `too much work: at most ${this.options.msPerMinute} ms of CPU a minute for one client; try again in ${seconds} s`);
+        sendError(
+          res,
+          429,
+          'too_many_requests',
+          `too much work: at most ${this.options.msPerMinute} ms of CPU a minute for one client; try again in ${seconds} s`,
+        );
         return;
       }
       this.advance();

@@ -80,7 +80,9 @@ export function createApp(deps: AppDeps): Express {
       return;
     }
     res.set('Retry-After', '5');
-    const failing = Object.entries(checks).map(([name, state]) => `${name}: ${state}`).join('; ');
+    const failing = Object.entries(checks)
+      .map(([name, state]) => `${name}: ${state}`)
+      .join('; ');
     res.status(503).json({ status: 'not_ready', checks, error: { code: 'not_ready', message: `not ready: ${failing}` } });
   });
   if (deps.memoryGuard) app.use(deps.memoryGuard);
@@ -104,7 +106,16 @@ export function createApp(deps: AppDeps): Express {
   // The Direct Line router parses its own bodies so even parser errors keep the Direct Line error shape.
   if (deps.directLine) app.use('/v3/directline', limits.chat, cpu, createDirectLineRouter({ ...deps.directLine, logger: deps.logger }));
   // Its own raw-text body parser (64 kB) and error answers, like Direct Line.
-  if (deps.wechat) app.use('/wechat', limits.wechatRefused, createWeChatRouter({ ...deps.wechat, limit: (req, res, next) => limits.wechat(req, res, (err?: unknown) => (err ? next(err) : wechatCpu(req, res, next))), logger: deps.logger }));
+  if (deps.wechat)
+    app.use(
+      '/wechat',
+      limits.wechatRefused,
+      createWeChatRouter({
+        ...deps.wechat,
+        limit: (req, res, next) => limits.wechat(req, res, (err?: unknown) => (err ? next(err) : wechatCpu(req, res, next))),
+        logger: deps.logger,
+      }),
+    );
 
   app.use(conversationsFull);
   app.use(notFound);

@@ -35,7 +35,8 @@ export class GracefulShutdown {
   #result: Promise<ShutdownResult> | undefined;
 
   constructor(options: { timeoutMs: number; logger?: Logger }) {
-    if (!(Number.isFinite(options.timeoutMs) && options.timeoutMs >= 0)) throw new RangeError(`GracefulShutdown: timeoutMs must be ≥ 0, got ${options.timeoutMs}`);
+    if (!(Number.isFinite(options.timeoutMs) && options.timeoutMs >= 0))
+      throw new RangeError(`GracefulShutdown: timeoutMs must be ≥ 0, got ${options.timeoutMs}`);
     this.#timeoutMs = options.timeoutMs;
     this.#logger = options.logger;
   }

@@ -86,7 +86,15 @@ export interface JsonRateLimitOptions {
  * library's own configuration checks are off: they only print to the console, and TRUST_PROXY
  * is checked at start-up.
  */
-export function jsonRateLimit({ windowMs, message, onLimit, code = 'too_many_requests', keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'), store, ...rest }: JsonRateLimitOptions): RequestHandler {
+export function jsonRateLimit({
+  windowMs,
+  message,
+  onLimit,
+  code = 'too_many_requests',
+  keyGenerator = (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+  store,
+  ...rest
+}: JsonRateLimitOptions): RequestHandler {
   return rateLimit({
     ...rest,
     // Shared counts: while Redis is away the request passes uncounted (the per-process CPU budget still holds);

@@ -45,7 +45,16 @@ export class StaffAuth {
   private readonly sessions: StaffSessionStore;
   private readonly rateLimitStores: RateLimitStores | undefined;
 
-  constructor({ token, logger, sessions, sessionSeconds = 12 * 3600, maxFailures = 10, failureWindowMs = 15 * 60_000, now = Date.now, rateLimitStores }: StaffAuthOptions) {
+  constructor({
+    token,
+    logger,
+    sessions,
+    sessionSeconds = 12 * 3600,
+    maxFailures = 10,
+    failureWindowMs = 15 * 60_000,
+    now = Date.now,
+    rateLimitStores,
+  }: StaffAuthOptions) {
     this.sessions = sessions;
     this.rateLimitStores = rateLimitStores;
     this.key = createHmac('sha256', token).update('staff-session-v1').digest();

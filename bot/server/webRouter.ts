@@ -62,7 +62,9 @@ export function createWebRouter(deps: WebDeps): Router {
   const files = new CompressedFiles();
   const router = Router();
   const fill = (html: string): string => html.replaceAll('{{ASSET_BASE}}', assetBase);
-  const webStrings = Object.fromEntries(LANGS.map((lang) => [lang, JSON.parse(readFileSync(path.join(deps.localesDir, lang, 'web.json'), 'utf8')) as Strings])) as Record<Lang, Strings>;
+  const webStrings = Object.fromEntries(
+    LANGS.map((lang) => [lang, JSON.parse(readFileSync(path.join(deps.localesDir, lang, 'web.json'), 'utf8')) as Strings]),
+  ) as Record<Lang, Strings>;
   // Pages come in each language (?lang=bo), each compressed once.
   const pageFiles = Object.fromEntries(LANGS.map((lang) => [lang, new CompressedFiles()])) as Record<Lang, CompressedFiles>;
 
@@ -107,7 +109,8 @@ export function createWebRouter(deps: WebDeps): Router {
       return;
     }
     // The embed button on other sites draws its Tibetan label with our font: a cross-origin font load needs CORS.
-    if (req.params.version === version && path.basename(file) === TIBETAN_FONT_FILE) res.set({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' });
+    if (req.params.version === version && path.basename(file) === TIBETAN_FONT_FILE)
+      res.set({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' });
     CompressedFiles.send(req, res, found, IMMUTABLE);
   });
 
@@ -142,7 +145,12 @@ export function createWebRouter(deps: WebDeps): Router {
     // A lone UTF-16 surrogate has no UTF-8 form: the QR encoder threw on it (a 500).
     const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
     if (lone) {
-      sendError(res, 400, 'bad_request', `text is not valid Unicode: a lone surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at position ${lone.index}`);
+      sendError(
+        res,
+        400,
+        'bad_request',
+        `text is not valid Unicode: a lone surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at position ${lone.index}`,
+      );
       return;
     }
     const bytes = Buffer.byteLength(text, 'utf8');
@@ -184,7 +192,10 @@ export function localizePage(html: string, lang: Lang, strings: Strings): string
   const json = JSON.stringify({ lang, strings }).replace(/</g, '\\u003c');
   return html
     .replace(/<html lang="[^"]*">/, `<html lang="${lang}">`)
-    .replace(/(<(\w+)\b[^>]*\sdata-i18n="([\w.]+)"[^>]*>)(<\/\2>)/g, (_m, open: string, _tag, key: string, close: string) => `${open}${escapeHtml(lookup(key))}${close}`)
+    .replace(
+      /(<(\w+)\b[^>]*\sdata-i18n="([\w.]+)"[^>]*>)(<\/\2>)/g,
+      (_m, open: string, _tag, key: string, close: string) => `${open}${escapeHtml(lookup(key))}${close}`,
+    )
     .replace(/\sdata-i18n-(placeholder|title|aria-label)="([\w.]+)"/g, (m, attr: string, key: string) => `${m} ${attr}="${escapeHtml(lookup(key))}"`)
     .replace('</head>', `<script type="application/json" id="web-strings">${json}</script>\n</head>`);
 }

@@ -141,7 +141,10 @@ export function isCorruption(err: unknown): err is SyntaxError | z.ZodError {
 /** Why a broken file was refused, for the typed error: its schema's first `maxIssues` complaints, or the JSON error. */
 export function describeCorruption(err: unknown, expected: string, maxIssues = Number.POSITIVE_INFINITY): string {
   if (err instanceof z.ZodError) {
-    return `${expected}: ${err.issues.slice(0, maxIssues).map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('; ')}`;
+    return `${expected}: ${err.issues
+      .slice(0, maxIssues)
+      .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+      .join('; ')}`;
   }
   return `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
 }

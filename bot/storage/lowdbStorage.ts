@@ -271,7 +271,6 @@ async function settleAll(promises: Array<Promise<unknown>>): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -124,7 +124,11 @@ export class MatchScorer {
   private decideByTerms(e: MatterEvidence, termScores: readonly number[]): MatterSearch {
     if (e.mass === 0 || e.terms.length === 0) return { outcome: 'none', matches: [], terms: [] };
     const { tuning } = this;
-    const scored: (MatterScore & { index: number })[] = this.matters.map((matter, i) => ({ matter, index: i, score: Math.round(termScores[i]! * 1000) / 1000 }));
+    const scored: (MatterScore & { index: number })[] = this.matters.map((matter, i) => ({
+      matter,
+      index: i,
+      score: Math.round(termScores[i]! * 1000) / 1000,
+    }));
     scored.sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
 
     const best = scored[0];

@@ -104,7 +104,12 @@ export class MatterMatcher {
         true,
       );
       this.index(i, FIELD_WEIGHTS.audience, [m.audience.text], false);
-      this.index(i, FIELD_WEIGHTS.materials, m.materials.map((x) => x.name), false);
+      this.index(
+        i,
+        FIELD_WEIGHTS.materials,
+        m.materials.map((x) => x.name),
+        false,
+      );
     });
     this.vocabulary.seal(matters.length);
     this.titleTerms = matters.map((m) => this.terms(m.title));

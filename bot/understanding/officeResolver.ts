@@ -119,7 +119,9 @@ export class OfficeResolver {
   resolve(text: string): OfficeResolution {
     // Bounded here too, for callers that come straight from a dialog: twice the understood
     // part, because Understanding hands over a message's Chinese and Tibetan side by side.
-    const normalized = firstChars(text, 2 * UNDERSTOOD_CHARS).normalize('NFKC').replace(/་\s+/gu, '་');
+    const normalized = firstChars(text, 2 * UNDERSTOOD_CHARS)
+      .normalize('NFKC')
+      .replace(/་\s+/gu, '་');
     const covered = new Array<boolean>(normalized.length).fill(false);
     const hits: Hit[] = [];
 
@@ -284,13 +286,14 @@ export class OfficeResolver {
       if (foreign) h.score *= FOREIGN_PREFECTURE_FACTOR;
     }
 
-    kept.sort(
-      (a, b) =>
-        LEVEL_ORDER[a.office.level] - LEVEL_ORDER[b.office.level] || b.score - a.score || a.start - b.start,
-    );
+    kept.sort((a, b) => LEVEL_ORDER[a.office.level] - LEVEL_ORDER[b.office.level] || b.score - a.score || a.start - b.start);
     // Of several places, the one named as where the person is registered or insured is theirs
     // ("户口在林芝县，现在在拉萨打工", "我是那曲参保的"): it goes first and decides.
-    const cued = kept.filter((h) => REGISTRATION_BEFORE.test(text.slice(Math.max(0, h.start - 6), h.start)) || REGISTRATION_AFTER.test(text.slice(h.start + h.matched.length, h.start + h.matched.length + 4)));
+    const cued = kept.filter(
+      (h) =>
+        REGISTRATION_BEFORE.test(text.slice(Math.max(0, h.start - 6), h.start)) ||
+        REGISTRATION_AFTER.test(text.slice(h.start + h.matched.length, h.start + h.matched.length + 4)),
+    );
     if (kept.length > 1 && cued.length === 1) {
       const home = cued[0]!;
       kept.splice(kept.indexOf(home), 1);

@@ -82,9 +82,11 @@ export class TibetanMatcher {
 
     // Known syllables first, so a fused ར / ས is split off the same way in the index and in questions.
     const known = new Set<string>();
-    for (const list of fields) for (const f of list) for (const t of f.texts) for (const s of this.segmenter.syllables(this.normalizer.normalize(t))) known.add(s.text);
+    for (const list of fields)
+      for (const f of list) for (const t of f.texts) for (const s of this.segmenter.syllables(this.normalizer.normalize(t))) known.add(s.text);
     for (const b of bridges) for (const s of this.segmenter.syllables(this.normalizer.normalize(b.bo))) known.add(s.text);
-    for (const o of sources.offices) for (const t of o.tibetan) for (const s of this.segmenter.syllables(this.normalizer.normalize(t.script))) known.add(s.text);
+    for (const o of sources.offices)
+      for (const t of o.tibetan) for (const s of this.segmenter.syllables(this.normalizer.normalize(t.script))) known.add(s.text);
     this.segmenter.setVocabulary(known);
 
     matters.forEach((m, i) => {
@@ -106,7 +108,10 @@ export class TibetanMatcher {
     });
     const oos = new Set(sources.outOfScope.map(normalizeZh));
     // one syllable alone is too often part of an ordinary word
-    this.outOfScope = bridges.filter((b) => oos.has(b.zh)).map((b) => this.joined(b.bo)).filter((p) => p.includes(TSHEG));
+    this.outOfScope = bridges
+      .filter((b) => oos.has(b.zh))
+      .map((b) => this.joined(b.bo))
+      .filter((p) => p.includes(TSHEG));
     this.places = new Set(
       sources.offices
         .flatMap((o) => o.tibetan.map((t) => this.joined(t.script)))
@@ -181,7 +186,10 @@ export class TibetanMatcher {
   officeText(normalized: string): string {
     const phrases: string[][] = [];
     for (const s of this.segmenter.syllables(normalized)) (phrases[s.phrase] ??= []).push(s.text);
-    return phrases.filter(Boolean).map((p) => p.join(TSHEG)).join(' ');
+    return phrases
+      .filter(Boolean)
+      .map((p) => p.join(TSHEG))
+      .join(' ');
   }
 
   private index(matterIndex: number, weight: number, text: string, keepWhole: boolean): void {

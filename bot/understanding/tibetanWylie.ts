@@ -7,8 +7,7 @@ import jsEWTS from 'jsewts';
  */
 const ROOT = "(?:k|kh|g|ng|c|ch|j|ny|t|th|d|n|p|ph|b|m|ts|tsh|dz|w|zh|z|'|y|r|l|sh|s|h)";
 const SYLLABLE = new RegExp(
-  `^(?:(?:[gdbm']?[rls]?${ROOT}[yrlw]?|[rls]?${ROOT}[yrlw]?)?[aiueo])` +
-    "(?:g|ng|d|n|b|m|'|r|l|s)?(?:s|d)?(?:'i|'is|'o|'am|'ang|'u)?$",
+  `^(?:(?:[gdbm']?[rls]?${ROOT}[yrlw]?|[rls]?${ROOT}[yrlw]?)?[aiueo])` + "(?:g|ng|d|n|b|m|'|r|l|s)?(?:s|d)?(?:'i|'is|'o|'am|'ang|'u)?$",
   'u',
 );
 /** Latin runs that may be Wylie: letters and apostrophes, words separated by spaces or hyphens */
@@ -34,7 +33,10 @@ export class TibetanWylie {
     const out: WylieRun[] = [];
     for (const match of text.matchAll(LATIN_RUN)) {
       const latin = match[0];
-      const words = latin.replace(/[’ʼ]/gu, "'").split(/[\s\-.]+/u).filter((w) => w !== '');
+      const words = latin
+        .replace(/[’ʼ]/gu, "'")
+        .split(/[\s\-.]+/u)
+        .filter((w) => w !== '');
       if (words.length === 0 || !words.every((w) => SYLLABLE.test(w))) continue;
       const warns: string[] = [];
       const tibetan = jsEWTS.fromWylie(words.join(' '), undefined, warns);

@@ -90,11 +90,13 @@ export class Understanding {
     const { lexicon } = kb;
     this.normalizer = new TextNormalizer(lexicon.charVariants);
     const normalize = (s: string): string => this.normalizer.normalize(s);
-    const segmenter = new Segmenter([
-      ...lexicon.terms,
-      ...lexicon.synonyms.flatMap((s) => s.canonical.split(' ')),
-      ...kb.offices.flatMap((o) => [o.division, ...o.aliases, ...o.formerNames]),
-    ].map(normalize));
+    const segmenter = new Segmenter(
+      [
+        ...lexicon.terms,
+        ...lexicon.synonyms.flatMap((s) => s.canonical.split(' ')),
+        ...kb.offices.flatMap((o) => [o.division, ...o.aliases, ...o.formerNames]),
+      ].map(normalize),
+    );
     this.expander = new SynonymExpander(lexicon.synonyms, normalize);
     this.matcher = new MatterMatcher(
       kb.matters,
@@ -215,8 +217,7 @@ export class Understanding {
     for (const run of this.wylie.runs(text)) {
       const taken =
         lang === 'bo' ||
-        (run.syllables.length >= WYLIE_GUESS_MIN_SYLLABLES &&
-          this.tibetan.knownShare(this.tibetanNormalizer.normalize(run.tibetan)) >= WYLIE_GUESS_MIN_KNOWN);
+        (run.syllables.length >= WYLIE_GUESS_MIN_SYLLABLES && this.tibetan.knownShare(this.tibetanNormalizer.normalize(run.tibetan)) >= WYLIE_GUESS_MIN_KNOWN);
       if (!taken) continue;
       written = written.replace(run.latin, ` ${run.tibetan} `);
       wylie = true;

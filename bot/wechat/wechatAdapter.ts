@@ -1,12 +1,4 @@
-import {
-  ActivityTypes,
-  BotAdapter,
-  INVOKE_RESPONSE_KEY,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-  type ResourceResponse,
-} from 'botbuilder';
+import { ActivityTypes, BotAdapter, INVOKE_RESPONSE_KEY, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { BotLogic } from '../../dialogs/channels.js';
 
 export const WECHAT_CHANNEL_ID = 'wechat';

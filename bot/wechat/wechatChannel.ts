@@ -28,11 +28,7 @@ export interface WeChatChannelOptions {
 }
 
 /** What one incoming message asks of the channel. */
-type Input =
-  | { kind: 'turn'; activity: Partial<Activity> }
-  | { kind: 'more' }
-  | { kind: 'unsupported' }
-  | { kind: 'silent' };
+type Input = { kind: 'turn'; activity: Partial<Activity> } | { kind: 'more' } | { kind: 'unsupported' } | { kind: 'silent' };
 
 /**
  * Turns WeChat messages into bot turns and the turns' messages into WeChat's one
@@ -149,7 +145,6 @@ export class WeChatChannel {
         return { kind: 'silent' };
     }
   }
-
 }
 
 /** Idle time after which a user's unread pages and pending numbers are forgotten. */

@@ -8,7 +8,10 @@ export const WECHAT_MENU_FILE = 'wechatMenu.json';
 
 /** A name that fits WeChat's limit in UTF-8 bytes (a Chinese character is 3). */
 const name = (maxBytes: number) =>
-  z.string().min(1).refine((s) => Buffer.byteLength(s, 'utf8') <= maxBytes, { message: `longer than WeChat's ${maxBytes} bytes` });
+  z
+    .string()
+    .min(1)
+    .refine((s) => Buffer.byteLength(s, 'utf8') <= maxBytes, { message: `longer than WeChat's ${maxBytes} bytes` });
 
 /** Only `click` buttons: each starts one of the bot's categories, whose id is the key. */
 const click = (maxNameBytes: number) =>
@@ -59,7 +62,8 @@ export async function loadWeChatMenu(knowledgeDir: string, categories: readonly 
   const menu: WeChatMenu = { button };
   const seen = new Set<string>();
   for (const key of menuKeys(menu)) {
-    if (!categories.some((c) => c.id === key)) throw new KnowledgeError(`menu key "${key}" is not a category id (see categories.json)`, { file: WECHAT_MENU_FILE, field: 'key' });
+    if (!categories.some((c) => c.id === key))
+      throw new KnowledgeError(`menu key "${key}" is not a category id (see categories.json)`, { file: WECHAT_MENU_FILE, field: 'key' });
     if (seen.has(key)) throw new KnowledgeError(`menu key "${key}" appears twice`, { file: WECHAT_MENU_FILE, field: 'key' });
     seen.add(key);
   }

@@ -12,7 +12,10 @@ export const WeChatMessage = z
     FromUserName: z.string().min(1).max(128),
     CreateTime: z.string().regex(/^\d{1,12}$/, 'must be a Unix time in seconds'),
     MsgType: z.string().min(1).max(32),
-    MsgId: z.string().regex(/^\d{1,20}$/, 'must be a decimal id').optional(),
+    MsgId: z
+      .string()
+      .regex(/^\d{1,20}$/, 'must be a decimal id')
+      .optional(),
     Content: z.string().max(8192).optional(),
     Event: z.string().max(64).optional(),
     EventKey: z.string().max(1024).optional(),

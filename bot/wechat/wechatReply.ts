@@ -29,7 +29,10 @@ export function renderReply(activities: readonly Partial<Activity>[]): RenderedR
       suggested.forEach((a, n) => lines.push(last ? `${n + 1}. ${a.title ?? String(a.value)}` : `· ${a.title ?? String(a.value)}`));
       if (last) actions = suggested.map((a) => String(a.value ?? a.title ?? ''));
     }
-    const text = lines.filter((l) => l.trim() !== '').join('\n').trim();
+    const text = lines
+      .filter((l) => l.trim() !== '')
+      .join('\n')
+      .trim();
     if (text !== '') parts.push(text);
   });
   return { text: parts.join('\n\n'), actions };

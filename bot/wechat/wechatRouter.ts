@@ -101,7 +101,10 @@ export function createWeChatRouter({
       .catch((err: unknown) => {
         // Another instance still runs this message and answers it; this copy says nothing rather than run it twice.
         if (!(err instanceof ReplayPendingError)) throw err;
-        log.warn({ reason: 'duplicate_pending', waitedMs: err.waitedMs, msgType: message.MsgType }, 'repeated WeChat message still being answered elsewhere; answering success');
+        log.warn(
+          { reason: 'duplicate_pending', waitedMs: err.waitedMs, msgType: message.MsgType },
+          'repeated WeChat message still being answered elsewhere; answering success',
+        );
         return { value: SUCCESS, repeated: true };
       });
     const { value, repeated } = answered;
@@ -115,7 +118,8 @@ export function createWeChatRouter({
     const fields = parseWeChatXml(text);
     const encrypted = queryValue(req, 'encrypt_type')?.toLowerCase() === 'aes';
     if (!crypto) {
-      if (encrypted || fields.Encrypt !== undefined) throw new WeChatRequestError(400, 'encryption_not_configured', 'this endpoint runs in plaintext mode: WECHAT_ENCODING_AES_KEY is not set');
+      if (encrypted || fields.Encrypt !== undefined)
+        throw new WeChatRequestError(400, 'encryption_not_configured', 'this endpoint runs in plaintext mode: WECHAT_ENCODING_AES_KEY is not set');
       return parseMessage(fields);
     }
     if (!encrypted) throw new WeChatRequestError(400, 'encryption_required', 'this endpoint runs in safe mode: messages must be encrypted (encrypt_type=aes)');

@@ -5,7 +5,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * (token, timestamp, nonce) for `signature`, plus the Encrypt field for `msg_signature`.
  */
 export function wechatSignature(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join(''), 'utf8').digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''), 'utf8')
+    .digest('hex');
 }
 
 /** Constant-time comparison, so a forger learns nothing from response times. */

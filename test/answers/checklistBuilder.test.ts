@@ -35,14 +35,24 @@ describe.each(kb.matters.map((m) => [m.no, m] as const))('matter %i', (_no, matt
 
   it('reaches every one of its questions', () => {
     const asked = new Set(all.flatMap((a) => Object.keys(a)));
-    expect([...asked].sort()).toEqual(kb.questionsFor(matter).map((q) => q.id).sort());
+    expect([...asked].sort()).toEqual(
+      kb
+        .questionsFor(matter)
+        .map((q) => q.id)
+        .sort(),
+    );
   });
 
   it('lists exactly the materials whose conditions the answers meet', () => {
     for (const answers of all) {
       const c = builder.build(matter, answers, undefined);
-      const expected = materialsOf(kb, matter).filter((m) => applies(m.when, answers)).map((m) => m.name);
-      expect(c.materials.map((m) => m.text), JSON.stringify(answers)).toEqual(expected);
+      const expected = materialsOf(kb, matter)
+        .filter((m) => applies(m.when, answers))
+        .map((m) => m.name);
+      expect(
+        c.materials.map((m) => m.text),
+        JSON.stringify(answers),
+      ).toEqual(expected);
       const notes = matter.notes.filter((n) => applies(n.when, answers)).map((n) => n.text);
       expect(c.notes.map((n) => n.text).slice(0, notes.length)).toEqual(notes);
     }

@@ -13,7 +13,9 @@ const offices = kb.directory;
 const builder = new ChecklistBuilder(kb, offices);
 const l10n = await localizer();
 const renderer = new ChecklistRenderer(l10n);
-const allowList = JSON.parse(await fs.readFile(path.join(import.meta.dirname, '..', 'dialogs', 'hanAllowList.json'), 'utf8')) as { entries: { text: string }[] };
+const allowList = JSON.parse(await fs.readFile(path.join(import.meta.dirname, '..', 'dialogs', 'hanAllowList.json'), 'utf8')) as {
+  entries: { text: string }[];
+};
 const han = (s: string): string[] => allowList.entries.reduce((x, e) => x.split(e.text).join(''), s).match(/\p{Script=Han}/gu) ?? [];
 const county = kb.offices.find((o) => o.name === '江孜县')!;
 const clone = <T>(x: T): T => structuredClone(x);
@@ -74,8 +76,18 @@ describe('Tibetan checklist rendering', () => {
     verify(verifiedKb);
     const region = kb.offices.find((o) => o.level === 'region')!;
     expect(region.tibetan[0]!.status).toBe('verified');
-    const fake = { ...kb, general: verifiedKb.general, matter: (no: number) => verifiedKb.matters.find((x) => x.no === no), questionsFor: kb.questionsFor.bind(kb) };
-    const clean = new ChecklistBuilder(fake as never, offices).build(verifiedKb.matters.find((x) => x.no === 12)!, {}, region, 'bo');
+    const fake = {
+      ...kb,
+      general: verifiedKb.general,
+      matter: (no: number) => verifiedKb.matters.find((x) => x.no === no),
+      questionsFor: kb.questionsFor.bind(kb),
+    };
+    const clean = new ChecklistBuilder(fake as never, offices).build(
+      verifiedKb.matters.find((x) => x.no === 12)!,
+      {},
+      region,
+      'bo',
+    );
     expect(clean.draft).toBe(false);
     expect(renderer.toText(clean)).not.toContain(l10n.t('bo', 'draftNotice'));
   });
@@ -93,17 +105,20 @@ describe('Tibetan checklist rendering', () => {
 describe('answers already given in a Tibetan opening message', () => {
   const normalize = (s: string): string => s.normalize('NFKC').toLowerCase();
   const cases = kb.matters.flatMap((m) =>
-    kb.questionsFor(m).filter((q) => !q.multi).flatMap((q) =>
-      q.options
-        .filter((o) => o.id !== 'none')
-        // Counts only when no other option is named too (by its Tibetan label or search words) in the title and label.
-        .filter((o) => {
-          const said = `${m.bo!.title.text} ${o.bo!.label.text}`;
-          const words = (x: typeof o): string[] => [x.bo!.label.text, ...(x.bo!.searchTerms ?? []).map((t) => t.text)].map((w) => w.replace(/[།་\s]+$/u, ''));
-          return !q.options.some((x) => x !== o && x.id !== 'none' && words(x).some((w) => said.includes(w)));
-        })
-        .map((o) => [m.no, q.id, o.id, m, o.bo!.label.text] as const),
-    ),
+    kb
+      .questionsFor(m)
+      .filter((q) => !q.multi)
+      .flatMap((q) =>
+        q.options
+          .filter((o) => o.id !== 'none')
+          // Counts only when no other option is named too (by its Tibetan label or search words) in the title and label.
+          .filter((o) => {
+            const said = `${m.bo!.title.text} ${o.bo!.label.text}`;
+            const words = (x: typeof o): string[] => [x.bo!.label.text, ...(x.bo!.searchTerms ?? []).map((t) => t.text)].map((w) => w.replace(/[།་\s]+$/u, ''));
+            return !q.options.some((x) => x !== o && x.id !== 'none' && words(x).some((w) => said.includes(w)));
+          })
+          .map((o) => [m.no, q.id, o.id, m, o.bo!.label.text] as const),
+      ),
   );
 
   it('covers most options', () => expect(cases.length).toBeGreaterThan(40));

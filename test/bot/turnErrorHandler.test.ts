@@ -41,7 +41,7 @@ describe('onTurnError', () => {
     expect(cleared).toBe(1);
   });
 
-  it('still apologises, in the client\'s locale, when the person\'s state is what cannot be read (issue 11, defect 7)', async () => {
+  it("still apologises, in the client's locale, when the person's state is what cannot be read (issue 11, defect 7)", async () => {
     const kb = await knowledge();
     const u = await understandingPipeline();
     const l10n = await localizer();

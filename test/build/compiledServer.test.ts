@@ -30,7 +30,9 @@ describe('the compiled build (what npm start runs)', () => {
 
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     // knowledge/ and locales/ found from dist/, jieba segments Chinese
-    const search = (await (await fetch(`${base}/api/search?q=${encodeURIComponent('退休了去成都住，医保要备案吗')}`)).json()) as { matches: Array<{ no: number }> };
+    const search = (await (await fetch(`${base}/api/search?q=${encodeURIComponent('退休了去成都住，医保要备案吗')}`)).json()) as {
+      matches: Array<{ no: number }>;
+    };
     expect(search.matches.length).toBeGreaterThan(0);
     // web/ and node_modules' Web Chat found from dist/
     const page = await fetch(`${base}/kiosk`);

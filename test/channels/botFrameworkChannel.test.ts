@@ -64,7 +64,10 @@ async function send(conversation: string, text: string): Promise<Record<string, 
   });
   expect(res.status).toBeLessThan(300);
   // The Emulator channel also gets the SDK's trace activities; people see the messages.
-  return received.slice(before).filter((r) => r.conversation === conversation && r.activity.type === 'message').map((r) => r.activity);
+  return received
+    .slice(before)
+    .filter((r) => r.conversation === conversation && r.activity.type === 'message')
+    .map((r) => r.activity);
 }
 
 describe('POST /api/messages (CloudAdapter, anonymous)', () => {

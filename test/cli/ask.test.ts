@@ -6,7 +6,10 @@ import { ROOT_DIR } from '../../bot/config/config.js';
 
 const run = promisify(execFile);
 const ask = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'bot', 'cli', 'ask.ts'), ...args], { cwd: ROOT_DIR, env: { ...process.env, LOG_LEVEL: 'silent' } });
+  run(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'bot', 'cli', 'ask.ts'), ...args], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
 
 describe('npm run ask', () => {
   it('--json prints the API shape with the office found', async () => {

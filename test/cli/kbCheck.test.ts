@@ -27,7 +27,10 @@ describe('kb:check on broken knowledge', () => {
       cwd: ROOT_DIR,
       env: { ...process.env, KNOWLEDGE_DIR: dir, LOG_LEVEL: 'silent' },
     });
-    const failed = (await run.then(() => null, (e: unknown) => e)) as { code: number; stderr: string } | null;
+    const failed = (await run.then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code: number; stderr: string } | null;
     expect(failed?.code).toBe(1);
     const offices = JSON.parse(await fs.readFile(path.join(dir, 'offices.json'), 'utf8')) as { offices: { name: string }[] };
     const matter = JSON.parse(await fs.readFile(path.join(dir, 'matters', '05.json'), 'utf8')) as { materials: { id: string }[] };

@@ -22,7 +22,14 @@ const refusal = (env: Record<string, string>): string => {
 describe('WeChat configuration', () => {
   it('is all optional, with a reply deadline under WeChat’s 5 s', () => {
     const c = loadConfig({}).wechat;
-    expect(c).toEqual({ token: undefined, appId: undefined, encodingAesKey: undefined, appSecret: undefined, apiBase: 'https://api.weixin.qq.com', replyTimeoutMs: 4500 });
+    expect(c).toEqual({
+      token: undefined,
+      appId: undefined,
+      encodingAesKey: undefined,
+      appSecret: undefined,
+      apiBase: 'https://api.weixin.qq.com',
+      replyTimeoutMs: 4500,
+    });
   });
 
   it('takes a complete safe-mode setting', () => {
@@ -31,7 +38,11 @@ describe('WeChat configuration', () => {
   });
 
   it.each([
-    ['a key that is not 43 characters', { WECHAT_TOKEN: 'tok123', WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_ENCODING_AES_KEY: KEY.slice(1) }, /WECHAT_ENCODING_AES_KEY/],
+    [
+      'a key that is not 43 characters',
+      { WECHAT_TOKEN: 'tok123', WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_ENCODING_AES_KEY: KEY.slice(1) },
+      /WECHAT_ENCODING_AES_KEY/,
+    ],
     ['a key without an AppID', { WECHAT_TOKEN: 'tok123', WECHAT_ENCODING_AES_KEY: KEY }, /WECHAT_APP_ID/],
     ['a key without a token', { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_ENCODING_AES_KEY: KEY }, /WECHAT_TOKEN/],
     ['a token with symbols', { WECHAT_TOKEN: 'tok en!' }, /WECHAT_TOKEN/],

@@ -26,12 +26,25 @@ async function harness(channelId = 'wechat') {
   const userState = new UserState(storage);
   const conversationState = new ConversationState(storage);
   let clock = Date.parse('2026-11-30T08:00:00Z');
-  const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'), () => clock);
+  const services = new DialogServices(
+    kb,
+    u,
+    l10n,
+    new ChecklistBuilder(kb, kb.directory),
+    new ChecklistRenderer(l10n),
+    userState.createProperty<UserProfile>('profile'),
+    () => clock,
+  );
   const events: ConversationEvent[] = [];
   services.events.listen(async (_ctx, e) => {
     events.push(e);
   });
-  const saveUser = { onTurn: async (ctx: any, next: () => Promise<void>) => { await next(); await userState.saveChanges(ctx, false); } };
+  const saveUser = {
+    onTurn: async (ctx: any, next: () => Promise<void>) => {
+      await next();
+      await userState.saveChanges(ctx, false);
+    },
+  };
   const client = new DialogTestClient(channelId, new MainDialog(services), undefined, [saveUser], conversationState);
   /** one message from `user` in `conversation`; every reply of that turn */
   const say = async (text: string, conversation = 'c1', user = 'u1'): Promise<Partial<Activity>[]> => {
@@ -48,7 +61,8 @@ async function harness(channelId = 'wechat') {
 
 const PLACE_KEYS = ['askCounty', 'askHousehold', 'askPrefecture', 'earlierPlace'];
 const checklistOf = (replies: Partial<Activity>[]) =>
-  (replies.find((r) => keyOf(r) === 'checklist')?.channelData as { checklist?: { no: number; office: string | null; related: { no: number }[] } } | undefined)?.checklist;
+  (replies.find((r) => keyOf(r) === 'checklist')?.channelData as { checklist?: { no: number; office: string | null; related: { no: number }[] } } | undefined)
+    ?.checklist;
 
 /** Answers the first option of every question, `place` to a place question and 是 to a confirmation, until the checklist. */
 async function untilChecklist(say: (t: string, c?: string) => Promise<Partial<Activity>[]>, opening: string, place: string, conversation = 'c1') {
@@ -103,16 +117,15 @@ describe('small talk, in both languages', () => {
     expect(events).toEqual([{ type: 'smallTalk', topic }]);
   });
 
-  it.each([
-    ['谢谢，我想问住院报销'],
-    ['你好，我想查一下自己的参保信息'],
-    ['ཐུགས་རྗེ་ཆེ། སྨན་བཅོས་འགན་བཅོལ་ལ་ཇི་ལྟར་ཞུགས་དགོས།'],
-  ])('"%s" is a question, not small talk', async (text) => {
-    const { events, say } = await harness();
-    const replies = await say(text);
-    expect(replies.map(keyOf).some((k) => k?.startsWith('smallTalk.'))).toBe(false);
-    expect(events[0]).toMatchObject({ type: 'opened', question: text });
-  });
+  it.each([['谢谢，我想问住院报销'], ['你好，我想查一下自己的参保信息'], ['ཐུགས་རྗེ་ཆེ། སྨན་བཅོས་འགན་བཅོལ་ལ་ཇི་ལྟར་ཞུགས་དགོས།']])(
+    '"%s" is a question, not small talk',
+    async (text) => {
+      const { events, say } = await harness();
+      const replies = await say(text);
+      expect(replies.map(keyOf).some((k) => k?.startsWith('smallTalk.'))).toBe(false);
+      expect(events[0]).toMatchObject({ type: 'opened', question: text });
+    },
+  );
 
   it('in the middle of a question, answers and asks the question again', async () => {
     const { say } = await harness();
@@ -136,19 +149,24 @@ describe('the returning person', () => {
 
     // The same person (user id) in a new conversation: the county is said, not assumed.
     let told = false;
-    const { replies } = await untilChecklist(async (t, c) => {
-      const r = await say(t, c);
-      const ask = r.find((x) => keyOf(x) === 'earlierPlace');
-      if (ask) {
-        told = true;
-        expect(ask.text).toContain(l10n.t('zh-CN', 'earlierPlace', { name: '江孜县' }));
-        const tap = ask.suggestedActions!.actions[0]!;
-        expect(tap.title).toBe(l10n.t('zh-CN', 'usePlace', { name: '江孜县' }));
-        // One tap sends the value.
-        return [...r, ...(await say(String(tap.value), c))];
-      }
-      return r;
-    }, COUNTY_MATTER, '不该用到', 'c2');
+    const { replies } = await untilChecklist(
+      async (t, c) => {
+        const r = await say(t, c);
+        const ask = r.find((x) => keyOf(x) === 'earlierPlace');
+        if (ask) {
+          told = true;
+          expect(ask.text).toContain(l10n.t('zh-CN', 'earlierPlace', { name: '江孜县' }));
+          const tap = ask.suggestedActions!.actions[0]!;
+          expect(tap.title).toBe(l10n.t('zh-CN', 'usePlace', { name: '江孜县' }));
+          // One tap sends the value.
+          return [...r, ...(await say(String(tap.value), c))];
+        }
+        return r;
+      },
+      COUNTY_MATTER,
+      '不该用到',
+      'c2',
+    );
     expect(told).toBe(true);
     expect(checklistOf(replies)?.office).toBe('江孜县');
     expect(kb.offices.find((o) => o.name === '江孜县')).toBeDefined();
@@ -298,12 +316,25 @@ describe('the events through the whole bot', () => {
     const storage = new MemoryStorage();
     const userState = new UserState(storage);
     const conversationState = new ConversationState(storage);
-    const services = new DialogServices(kb, u, l10n, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(l10n), userState.createProperty<UserProfile>('profile'));
+    const services = new DialogServices(
+      kb,
+      u,
+      l10n,
+      new ChecklistBuilder(kb, kb.directory),
+      new ChecklistRenderer(l10n),
+      userState.createProperty<UserProfile>('profile'),
+    );
     const events: ConversationEvent[] = [];
     services.events.listen(async (_ctx, e) => {
       events.push(e);
     });
-    const bot = new AssistantBot(conversationState, userState, conversationState.createProperty<DialogState>('dialogState'), new MainDialog(services), services);
+    const bot = new AssistantBot(
+      conversationState,
+      userState,
+      conversationState.createProperty<DialogState>('dialogState'),
+      new MainDialog(services),
+      services,
+    );
     const adapter = new TestAdapter((ctx) => bot.run(ctx));
     await adapter.send('医保备案');
     await adapter.send({ type: 'event', name: START_QUERY_EVENT, value: '住院费用怎么报销' } as Partial<Activity>);

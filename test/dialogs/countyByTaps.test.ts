@@ -20,7 +20,7 @@ const PLACE_KEYS = new Set(['askCounty', 'askHousehold', 'askPrefecture', 'earli
 function buttons(replies: Partial<Activity>[]): CardAction[] {
   return replies.flatMap((r) => [
     ...(r.suggestedActions?.actions ?? []),
-    ...(r.attachments ?? []).flatMap((a) => ((a.content as { buttons?: CardAction[] } | undefined)?.buttons ?? [])),
+    ...(r.attachments ?? []).flatMap((a) => (a.content as { buttons?: CardAction[] } | undefined)?.buttons ?? []),
   ]);
 }
 
@@ -60,8 +60,17 @@ async function untilPlace(send: (a: string) => Promise<Partial<Activity>[]>, ope
   return replies;
 }
 
-const label = (name: string, lang: Lang) => officeName(kb.offices.find((o) => o.name === name)!, lang).text;
-const category = (lang: Lang) => localize(kb.categories.find((c) => c.id === 'reimburse')!, 'label', lang).text;
+const label = (name: string, lang: Lang) =>
+  officeName(
+    kb.offices.find((o) => o.name === name)!,
+    lang,
+  ).text;
+const category = (lang: Lang) =>
+  localize(
+    kb.categories.find((c) => c.id === 'reimburse')!,
+    'label',
+    lang,
+  ).text;
 const title = (no: number, lang: Lang) => asName(localize(kb.matter(no)!, 'title', lang)).text;
 const shigatse = kb.offices.filter((o) => o.level === 'county' && o.prefecture === '日喀则市' && !o.special);
 /** a county on the second page of 日喀则市's 18 (8 a page) */

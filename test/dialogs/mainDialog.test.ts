@@ -53,7 +53,12 @@ const conversations: [string, Conversation][] = [
       asked: ['filingAction', 'delegate'],
       checklist: (kb, c) => {
         expect(c.no).toBe(12);
-        expect(texts(c)).toEqual(kb.matter(12)!.materials.filter((m) => !m.when || m.when.filingAction?.includes('new')).map((m) => m.name));
+        expect(texts(c)).toEqual(
+          kb
+            .matter(12)!
+            .materials.filter((m) => !m.when || m.when.filingAction?.includes('new'))
+            .map((m) => m.name),
+        );
         const region = kb.offices.find((o) => o.level === 'region')!;
         expect(c.office).toBe(region.name);
         expect(c.officePhones).toEqual(region.phones);
@@ -70,7 +75,12 @@ const conversations: [string, Conversation][] = [
       asked: ['filingAction', 'delegate'],
       checklist: (kb, c) => {
         expect(c.no).toBe(13);
-        expect(texts(c)).toEqual(kb.matter(13)!.materials.filter((m) => m.when?.filingAction?.includes('change')).map((m) => m.name));
+        expect(texts(c)).toEqual(
+          kb
+            .matter(13)!
+            .materials.filter((m) => m.when?.filingAction?.includes('change'))
+            .map((m) => m.name),
+        );
       },
     },
   ],
@@ -187,24 +197,27 @@ describe('MainDialog conversations (text channel)', () => {
     expect(replies.map(keyOf)).toEqual(['ambiguous']);
   });
 
-  it.each(['query', 'label'] as const)('a category named by its %s (kiosk button, menu, typed) offers exactly its matters, and a number picks one', async (field) => {
-    const kb = await knowledge();
-    for (const category of kb.categories) {
-      const group = kb.matters.filter((m) => m.group === category.id);
-      const { client } = await mainDialogClient('wechat');
-      const replies = await turn(client, `${category[field]}。`);
-      if (group.length === 1) {
-        expect(replies.map(keyOf)[0], category.id).toBe('matterStart');
-        expect(replies[0]!.text).toContain(group[0]!.title);
-        continue;
+  it.each(['query', 'label'] as const)(
+    'a category named by its %s (kiosk button, menu, typed) offers exactly its matters, and a number picks one',
+    async (field) => {
+      const kb = await knowledge();
+      for (const category of kb.categories) {
+        const group = kb.matters.filter((m) => m.group === category.id);
+        const { client } = await mainDialogClient('wechat');
+        const replies = await turn(client, `${category[field]}。`);
+        if (group.length === 1) {
+          expect(replies.map(keyOf)[0], category.id).toBe('matterStart');
+          expect(replies[0]!.text).toContain(group[0]!.title);
+          continue;
+        }
+        expect(replies.map(keyOf), category.id).toEqual(['categoryPick']);
+        // Numbered on a text channel: every matter of the group in the data's order, then 都不是.
+        for (const [i, m] of group.entries()) expect(replies[0]!.text, category.id).toContain(`${i + 1}. ${m.title}`);
+        const started = await turn(client, '2');
+        expect(started[0]!.text).toBe((await localizer()).t('zh-CN', 'matterStart', { title: group[1]!.title }));
       }
-      expect(replies.map(keyOf), category.id).toEqual(['categoryPick']);
-      // Numbered on a text channel: every matter of the group in the data's order, then 都不是.
-      for (const [i, m] of group.entries()) expect(replies[0]!.text, category.id).toContain(`${i + 1}. ${m.title}`);
-      const started = await turn(client, '2');
-      expect(started[0]!.text).toBe((await localizer()).t('zh-CN', 'matterStart', { title: group[1]!.title }));
-    }
-  });
+    },
+  );
 
   it('says what we do and gives the region phone for an out-of-scope question', async () => {
     const kb = await knowledge();

@@ -36,7 +36,11 @@ const questionOf = (replies: Partial<Activity>[]): string | undefined =>
   (replies.find((r) => keyOf(r) === 'question')?.channelData as { question?: string } | undefined)?.question;
 
 const bo = <T extends { bo?: Record<string, unknown> }>(x: T, field: string): string => (x.bo![field] as { text: string }).text;
-const option = (no: number, q: string, o: string) => kb.matter(no)!.questions.find((x) => x.id === q)!.options.find((x) => x.id === o)!;
+const option = (no: number, q: string, o: string) =>
+  kb
+    .matter(no)!
+    .questions.find((x) => x.id === q)!
+    .options.find((x) => x.id === o)!;
 /** the editors' note on who applies (a matter may hold the sources' own notes on the same answer) */
 const note = (no: number, q: string, o: string) => kb.matter(no)!.notes.find((n) => n.when?.[q]?.includes(o) && n.judgement !== undefined)!;
 const materialOf = (no: number, id: string) => kb.matter(no)!.materials.find((m) => m.id === id)!;
@@ -99,7 +103,7 @@ const cases: [string, Case][] = [
     },
   ],
   [
-    'the family claiming a deceased parent\'s personal account',
+    "the family claiming a deceased parent's personal account",
     {
       lang: 'zh',
       opening: '我老伴去世了，她医保个人账户里的钱家属怎么取',

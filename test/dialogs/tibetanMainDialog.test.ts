@@ -22,20 +22,23 @@ describe('the rest of the conversation in Tibetan', () => {
     expect(help!.suggestedActions!.actions.map((a) => a.value)).toEqual(kb.categories.map((c) => c.bo!.query!.text));
   });
 
-  it.each(kb.categories.map((c) => [c.id, c] as const))('category %s: its Tibetan button offers exactly its matters (or starts its only one), in Tibetan', async (_id, c) => {
-    const { send } = await assistantClient('directline');
-    const replies = await send(c.bo!.query!.text);
-    const group = kb.matters.filter((m) => m.group === c.id);
-    if (group.length === 1) {
-      expect(replies.map(keyOf)).toContain('matterStart');
-    } else {
-      const pick = replies.find((r) => keyOf(r) === 'categoryPick');
-      expect(pick, JSON.stringify(replies.map(keyOf))).toBeDefined();
-      expect(titles(pick).slice(0, -1)).toEqual(group.map((m) => asName(m.bo!.title.text)));
-    }
-    const shown = replies.flatMap((r) => [r.text ?? '', ...titles(r)]).join('\n');
-    expect(shown).not.toMatch(HAN);
-  });
+  it.each(kb.categories.map((c) => [c.id, c] as const))(
+    'category %s: its Tibetan button offers exactly its matters (or starts its only one), in Tibetan',
+    async (_id, c) => {
+      const { send } = await assistantClient('directline');
+      const replies = await send(c.bo!.query!.text);
+      const group = kb.matters.filter((m) => m.group === c.id);
+      if (group.length === 1) {
+        expect(replies.map(keyOf)).toContain('matterStart');
+      } else {
+        const pick = replies.find((r) => keyOf(r) === 'categoryPick');
+        expect(pick, JSON.stringify(replies.map(keyOf))).toBeDefined();
+        expect(titles(pick).slice(0, -1)).toEqual(group.map((m) => asName(m.bo!.title.text)));
+      }
+      const shown = replies.flatMap((r) => [r.text ?? '', ...titles(r)]).join('\n');
+      expect(shown).not.toMatch(HAN);
+    },
+  );
 
   it('a choice between matters shows Tibetan titles and takes a Tibetan title', async () => {
     const { send } = await assistantClient('directline');

@@ -6,7 +6,10 @@ import { Evaluator, QuestionSet, barsFor, langFor } from '../../bot/evaluation/e
 import { understandingPipeline } from '../support/services.js';
 
 const dir = path.join(ROOT_DIR, 'test', 'eval');
-const sets = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const sets = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('labelled question sets', () => {
   it('exist, with enough questions', () => {

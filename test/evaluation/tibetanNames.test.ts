@@ -20,7 +20,10 @@ describe('every matter and office by its Tibetan name', () => {
   it('finds every office by each of its Tibetan names, also with a particle after it', async () => {
     const kb = await knowledge();
     const u = await understandingPipeline();
-    expect(kb.offices.filter((o) => o.tibetan.length === 0).map((o) => o.name), 'offices without a Tibetan name').toEqual([]);
+    expect(
+      kb.offices.filter((o) => o.tibetan.length === 0).map((o) => o.name),
+      'offices without a Tibetan name',
+    ).toEqual([]);
     // the traditional name ཆབ་མདོ (former 昌都县) is also the prefecture's bare name
     const shared = new Map([['ཆབ་མདོ', '昌都市']]);
     for (const o of kb.offices) {

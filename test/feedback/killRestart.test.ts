@@ -25,7 +25,16 @@ afterAll(async () => {
 async function startServer(port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'bot/index.ts')], {
     cwd: ROOT_DIR,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', STAFF_TOKEN: 'kill-test-staff-token-0123' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      STAFF_TOKEN: 'kill-test-staff-token-0123',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -34,7 +43,10 @@ async function startServer(port: number): Promise<ChildProcess> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode}): ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return proc;
     await sleep(100);
   }

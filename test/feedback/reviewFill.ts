@@ -4,7 +4,8 @@ import { dayOf } from '../../bot/feedback/reviewLog.js';
 import { seededRandom } from '../support/seededRandom.js';
 
 /** Common characters of the questions people type, to make wordings that look like real ones. */
-const CHARS = '医保卡报销怎么办理异地就医备案退休人员生育津贴门诊慢特病住院费用结算参保缴费查询转移接续新生儿城乡居民职工灵活就业大病救助药品目录定点机构材料多久能到账需要带什么去哪里窗口电话拉萨日喀则昌都林芝山南那曲阿里县区';
+const CHARS =
+  '医保卡报销怎么办理异地就医备案退休人员生育津贴门诊慢特病住院费用结算参保缴费查询转移接续新生儿城乡居民职工灵活就业大病救助药品目录定点机构材料多久能到账需要带什么去哪里窗口电话拉萨日喀则昌都林芝山南那曲阿里县区';
 
 /**
  * Writes `count` distinct unanswered questions (and as many opening-question records) straight

@@ -74,7 +74,10 @@ describe('feedback and the review queue, through real Direct Line conversations'
     const matter = checklist.channelData.checklist.no as number;
     const ask = answered.find((r) => r.channelData?.messageKey === 'feedbackAsk')!;
     expect(ask.channelData.matter).toBe(matter);
-    expect(ask.suggestedActions.actions.map((x: any) => x.value)).toEqual([{ feedback: 'up', matter }, { feedback: 'down', matter }]);
+    expect(ask.suggestedActions.actions.map((x: any) => x.value)).toEqual([
+      { feedback: 'up', matter },
+      { feedback: 'down', matter },
+    ]);
     const down = await dl.say(d, { text: '没帮助', value: { feedback: 'down', matter } });
     expect(messageKeys(down)).toEqual(['feedback:noted']);
     // … and what people usually need next: 转人工 with the office's phone, a new question.
@@ -139,7 +142,11 @@ describe('feedback and the review queue, through real Direct Line conversations'
     expect((await admin('POST', '/api/admin/review/resolve', { ids: ['2020-01-01_x'], matter: 999 })).body.error.message).toMatch(/matter/);
     expect((await admin('POST', '/api/admin/review/resolve', { ids: ['2020-01-01_x'], matter: 3 })).status).toBe(404);
     expect((await admin('GET', '/api/admin/summary?days=abc')).status).toBe(400);
-    const big = await fetch(`${live.base}/api/admin/review/resolve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ ids: ['x'.repeat(20_000)] }) });
+    const big = await fetch(`${live.base}/api/admin/review/resolve`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['x'.repeat(20_000)] }),
+    });
     expect(big.status).toBe(413);
     expect(((await big.json()) as any).error.code).toBe('payload_too_large');
   });

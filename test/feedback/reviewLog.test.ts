@@ -13,14 +13,19 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const DAY = 86_400_000;
-const gap = (question: string, conversationId = 'c1'): NewReviewEvent => ({ kind: 'gap', reason: 'none', question, channel: 'directline', conversationId, lang: 'zh-CN' });
+const gap = (question: string, conversationId = 'c1'): NewReviewEvent => ({
+  kind: 'gap',
+  reason: 'none',
+  question,
+  channel: 'directline',
+  conversationId,
+  lang: 'zh-CN',
+});
 
 describe('ReviewLog', () => {
   it('loses nothing when 50 conversations write at once, and stores it durably for a fresh reader', async () => {
     const log = new ReviewLog({ dir, retentionMs: 30 * DAY });
-    await Promise.all(
-      Array.from({ length: 50 }, (_, c) => Promise.all(Array.from({ length: 20 }, (_, i) => log.append(gap(`问题 ${c}-${i}`, `conv-${c}`))))),
-    );
+    await Promise.all(Array.from({ length: 50 }, (_, c) => Promise.all(Array.from({ length: 20 }, (_, i) => log.append(gap(`问题 ${c}-${i}`, `conv-${c}`))))));
     const fresh = new ReviewLog({ dir, retentionMs: 30 * DAY });
     const events = await fresh.events(1);
     expect(events).toHaveLength(1000);
@@ -118,14 +123,21 @@ describe('ReviewLog', () => {
   it('reads the old whole-file day format, and sets a broken one aside', async () => {
     const at = new Date().toISOString();
     const day = at.slice(0, 10);
-    const old = { version: 1, day, events: [{ id: `${day}_old1`, at, kind: 'gap', reason: 'none', channel: 'wechat', conversation: 'abc', lang: 'zh-CN', question: '旧格式的问题' }] };
+    const old = {
+      version: 1,
+      day,
+      events: [{ id: `${day}_old1`, at, kind: 'gap', reason: 'none', channel: 'wechat', conversation: 'abc', lang: 'zh-CN', question: '旧格式的问题' }],
+    };
     await writeFile(path.join(dir, `${day}.json`), JSON.stringify(old, null, 2));
     const log = new ReviewLog({ dir, retentionMs: 30 * DAY });
     expect(await log.check()).toBe(1);
     await log.append(gap('新格式的问题'));
     await log.resolve([`${day}_old1`], null);
     const events = await new ReviewLog({ dir, retentionMs: 30 * DAY }).events(1);
-    expect(events.map((e) => [e.question, e.resolved?.matter])).toEqual([['旧格式的问题', null], ['新格式的问题', undefined]]);
+    expect(events.map((e) => [e.question, e.resolved?.matter])).toEqual([
+      ['旧格式的问题', null],
+      ['新格式的问题', undefined],
+    ]);
 
     const truncated = JSON.stringify(old).slice(0, 40);
     await writeFile(path.join(dir, `${day}.json`), truncated);
@@ -200,7 +212,8 @@ describe('ReviewIndex', () => {
       ev('公积金怎么取出来', { resolved: { matter: null, at: '' } }),
       ev('看病能报多少', { kind: 'feedback', value: 'down', reason: undefined, matter: 19 }),
       ev('看病能报多少 ', { kind: 'feedback', value: 'up', reason: undefined, matter: 19 }),
-    ]) index.add(e);
+    ])
+      index.add(e);
     const { groups, total } = index.groups('2026-01-01', 0, 10);
     expect(total).toBe(3);
     expect(groups.map((g) => [g.question, g.count])).toEqual([
@@ -218,7 +231,8 @@ describe('ReviewIndex', () => {
       ev('b', { kind: 'question', outcome: 'none', reason: undefined }),
       ev('b'),
       ev('c', { kind: 'feedback', value: 'up', reason: undefined }),
-    ]) index.add(e);
+    ])
+      index.add(e);
     // The same event announced twice (read from its file and by the log) counts once.
     index.add(ev('b'));
     const rows = index.summary('2025-12-31', '2026-01-02');
@@ -229,7 +243,9 @@ describe('ReviewIndex', () => {
 
   it('pages the groups, forgets resolved items, and finds a group by its key', () => {
     const index = new ReviewIndex();
-    for (let i = 0; i < 25; i++) for (let k = 0; k <= i % 3; k++) index.add(ev(`问题编号${'甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地人'[i]}${'山水火木'[i % 4]}`, { id: `2026-01-01_${i}_${k}` }));
+    for (let i = 0; i < 25; i++)
+      for (let k = 0; k <= i % 3; k++)
+        index.add(ev(`问题编号${'甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地人'[i]}${'山水火木'[i % 4]}`, { id: `2026-01-01_${i}_${k}` }));
     const first = index.groups('2026-01-01', 0, 10);
     const second = index.groups('2026-01-01', 10, 10);
     const third = index.groups('2026-01-01', 20, 10);
@@ -238,7 +254,12 @@ describe('ReviewIndex', () => {
     expect(new Set(all.map((g) => g.key)).size).toBe(all.length);
     expect(all.map((g) => g.count)).toEqual([...all.map((g) => g.count)].sort((a, b) => b - a));
     const top = all[0]!;
-    expect(index.members(top.key, '2026-01-01').map((m) => m.id).sort()).toEqual([...top.ids].sort());
+    expect(
+      index
+        .members(top.key, '2026-01-01')
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([...top.ids].sort());
     index.resolve(top.ids);
     expect(index.groups('2026-01-01', 0, 100).groups.map((g) => g.key)).not.toContain(top.key);
     expect(index.lookup([top.ids[0]!, 'nope'])).toEqual([{ id: top.ids[0], question: top.question }]);
@@ -249,7 +270,12 @@ describe('ReviewIndex', () => {
   it('still groups a similar wording when a bigram is shared by far more groups than the index follows', () => {
     const index = new ReviewIndex();
     // 500 distinct questions all holding 医保 (a bigram past POSTING_LIMIT) …
-    for (let i = 0; i < 500; i++) index.add(ev(`医保${String.fromCodePoint(0x4e00 + i * 7)}${String.fromCodePoint(0x5e00 + i * 5)}${String.fromCodePoint(0x6e00 + i * 3)}`, { id: `2026-01-01_f${i}` }));
+    for (let i = 0; i < 500; i++)
+      index.add(
+        ev(`医保${String.fromCodePoint(0x4e00 + i * 7)}${String.fromCodePoint(0x5e00 + i * 5)}${String.fromCodePoint(0x6e00 + i * 3)}`, {
+          id: `2026-01-01_f${i}`,
+        }),
+      );
     // … then a question and its near-twin, found through their rarer bigrams.
     index.add(ev('医保异地备案怎么办理', { id: '2026-01-01_a' }));
     index.add(ev('医保异地备案怎么办理呢', { id: '2026-01-01_b' }));
@@ -258,4 +284,3 @@ describe('ReviewIndex', () => {
     expect(groups[0]).toMatchObject({ count: 2, variants: ['医保异地备案怎么办理', '医保异地备案怎么办理呢'] });
   });
 });
-

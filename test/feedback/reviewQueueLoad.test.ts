@@ -88,7 +88,11 @@ describe(`the review queue with ${ITEMS.toLocaleString('en')} open items`, () =>
       expect(res.body.error.code, query).toBe('bad_request');
       expect(res.body.error.message, query).toMatch(/limit|cursor/);
     }
-    for (const body of [{ group: 5, matter: null }, { group: 'x', ids: ['a'], matter: null }, { group: 'no such group', matter: null }]) {
+    for (const body of [
+      { group: 5, matter: null },
+      { group: 'x', ids: ['a'], matter: null },
+      { group: 'no such group', matter: null },
+    ]) {
       const res = await admin('/api/admin/review/resolve', { method: 'POST', body: JSON.stringify(body) });
       expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
       expect(res.status, JSON.stringify(body)).toBeLessThan(500);

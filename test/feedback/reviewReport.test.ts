@@ -16,10 +16,18 @@ afterEach(async () => {
 });
 
 const DAY = 86_400_000;
-const gap = (question: string): NewReviewEvent => ({ kind: 'gap', reason: 'none', question, channel: 'directline', conversationId: 'c', lang: 'zh-CN', guesses: [3] });
+const gap = (question: string): NewReviewEvent => ({
+  kind: 'gap',
+  reason: 'none',
+  question,
+  channel: 'directline',
+  conversationId: 'c',
+  lang: 'zh-CN',
+  guesses: [3],
+});
 
 describe('ReviewReport (the worker thread)', () => {
-  it('reads what is on disk, then follows appends and resolutions in order, with the understanding\'s normalisation', async () => {
+  it("reads what is on disk, then follows appends and resolutions in order, with the understanding's normalisation", async () => {
     const log = new ReviewLog({ dir, retentionMs: 30 * DAY });
     await log.append(gap('醫保卡丟了怎麼辦'));
     report = new ReviewReport(log, { charVariants: {} });
@@ -36,7 +44,10 @@ describe('ReviewReport (the worker thread)', () => {
     const key = page.groups[0]!.key;
     const members = await report.members(key, today);
     expect(members).toHaveLength(2);
-    await log.resolve(members.map((m) => m.id), 4);
+    await log.resolve(
+      members.map((m) => m.id),
+      4,
+    );
     page = await report.groups(today, 0, 10);
     expect(page.groups.map((g) => g.question)).toEqual(['火星上怎么看病']);
     expect((await report.summary(today, today))[0]).toMatchObject({ day: today, topUnanswered: [{ count: 2 }, { question: '火星上怎么看病', count: 1 }] });

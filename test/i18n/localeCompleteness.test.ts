@@ -26,8 +26,14 @@ describe('locale completeness (zh-CN ↔ bo)', () => {
 
   it.each(zhNamespaces)('%s: every key of either language exists in the other', async (ns) => {
     const [zh, bo] = await Promise.all(LANGS.map(async (l) => new Set(keysOf(JSON.parse(await fs.readFile(path.join(dir, l, ns), 'utf8'))))));
-    expect([...zh!].filter((k) => !bo!.has(k)), `keys missing in bo/${ns}`).toEqual([]);
-    expect([...bo!].filter((k) => !zh!.has(k)), `keys missing in zh-CN/${ns}`).toEqual([]);
+    expect(
+      [...zh!].filter((k) => !bo!.has(k)),
+      `keys missing in bo/${ns}`,
+    ).toEqual([]);
+    expect(
+      [...bo!].filter((k) => !zh!.has(k)),
+      `keys missing in zh-CN/${ns}`,
+    ).toEqual([]);
   });
 
   it('has no empty Tibetan value, and none left as the Chinese unless it holds no letters', () => {

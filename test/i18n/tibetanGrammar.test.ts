@@ -44,7 +44,16 @@ function finalOf(word: string): string {
   return syllable.at(-1)!;
 }
 const bySuffix = (gagna: string, dabsa: string, namral: string, vowel: string): Record<string, string> => ({
-  ག: gagna, ང: gagna, ད: dabsa, བ: dabsa, ས: dabsa, ན: namral, མ: namral, ར: namral, ལ: namral, V: vowel,
+  ག: gagna,
+  ང: gagna,
+  ད: dabsa,
+  བ: dabsa,
+  ས: dabsa,
+  ན: namral,
+  མ: namral,
+  ར: namral,
+  ལ: namral,
+  V: vowel,
 });
 const EXPECTED: Record<string, Record<string, string>> = {
   gen: bySuffix('གི', 'ཀྱི', 'གྱི', 'འི'),

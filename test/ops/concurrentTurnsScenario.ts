@@ -16,7 +16,13 @@ async function profileOf(storage: Storage, user: string): Promise<UserProfile | 
  * bot): the first is asked for a county, then 江孜县 there and བོད་ཡིག in the other are sent at the
  * same time. Returns what each profile kept: both fields, or the one that was overwritten is missing.
  */
-export async function countyAndLanguageAtOnce(client: BotFrameworkClient, bots: string[], storage: Storage, people: number, tag: string): Promise<Array<{ lang?: string; county?: string; statuses: number[] }>> {
+export async function countyAndLanguageAtOnce(
+  client: BotFrameworkClient,
+  bots: string[],
+  storage: Storage,
+  people: number,
+  tag: string,
+): Promise<Array<{ lang?: string; county?: string; statuses: number[] }>> {
   return Promise.all(
     Array.from({ length: people }, async (_, i) => {
       const user = `${tag}-person-${i}`;
@@ -35,7 +41,12 @@ export async function countyAndLanguageAtOnce(client: BotFrameworkClient, bots: 
  * first turn is still in flight (its reply held at the connector until the bot has received the
  * second request), alternately on the bots given. Returns the message keys of the second turn.
  */
-export async function twoQuickAnswers(client: BotFrameworkClient, bots: string[], received: () => number, conversation: string): Promise<{ statuses: number[]; keys: string[] }> {
+export async function twoQuickAnswers(
+  client: BotFrameworkClient,
+  bots: string[],
+  received: () => number,
+  conversation: string,
+): Promise<{ statuses: number[]; keys: string[] }> {
   const user = `${conversation}-user`;
   await client.send(bots[0]!, conversation, user, '我要办理异地安置退休人员备案');
   let reached: () => void = () => undefined;
@@ -53,7 +64,13 @@ export async function twoQuickAnswers(client: BotFrameworkClient, bots: string[]
   client.hold = undefined;
   release();
   const statuses = await Promise.all([first, second]);
-  return { statuses, keys: client.messages(conversation).slice(before).map((a) => a.channelData?.messageKey) };
+  return {
+    statuses,
+    keys: client
+      .messages(conversation)
+      .slice(before)
+      .map((a) => a.channelData?.messageKey),
+  };
 }
 
 /** Requests the server has received so far (counted as they arrive, before any middleware). */

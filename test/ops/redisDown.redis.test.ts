@@ -30,7 +30,11 @@ describe('Redis down or gone away', () => {
     await expect.poll(() => client.send(live.base, 'down', 'down-user', '新办备案'), { timeout: 15_000, interval: 100 }).toBe(503);
 
     const refusals = [
-      await fetch(`${live.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'x' }) }),
+      await fetch(`${live.base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'x' }),
+      }),
       await post('/v3/directline/conversations'),
       await post('/api/directline/token'),
     ];
@@ -49,6 +53,11 @@ describe('Redis down or gone away', () => {
     // This test's Redis keeps nothing across a restart, so the conversation starts again, on Redis.
     const before = client.messages('down').length;
     expect(await client.send(live.base, 'down', 'down-user', OPENING)).toBe(200);
-    expect(client.messages('down').slice(before).map((m) => m.channelData?.messageKey)).toEqual(['matterStart', 'question']);
+    expect(
+      client
+        .messages('down')
+        .slice(before)
+        .map((m) => m.channelData?.messageKey),
+    ).toEqual(['matterStart', 'question']);
   });
 });

@@ -19,7 +19,10 @@ export async function sigtermDuringBurst(client: BotFrameworkClient, target: Ins
   // Draining: the listening socket is closed, so a new connection is refused (bounded: 200 × 50 ms).
   let refused = false;
   for (let i = 0; i < 200 && !refused; i++) {
-    refused = await fetch(`${target.base}/healthz`).then(() => false, () => true);
+    refused = await fetch(`${target.base}/healthz`).then(
+      () => false,
+      () => true,
+    );
     if (!refused) await sleep(50);
   }
   held.release();

@@ -22,7 +22,11 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const keys = (conversation: string, from = 0): string[] => client.messages(conversation).slice(from).map((m) => m.channelData?.messageKey);
+const keys = (conversation: string, from = 0): string[] =>
+  client
+    .messages(conversation)
+    .slice(from)
+    .map((m) => m.channelData?.messageKey);
 
 describe('two instances on one Redis', () => {
   it('a conversation posted alternately to both reaches its checklist', async () => {

@@ -13,7 +13,8 @@ const RAW = [ID, ID_X, MOBILE, CARD, FULL_WIDTH_MOBILE, '139 0891 2345'];
 const MASKED = ['**************1234', '**************123X', '139****2345', '***************0128'];
 
 /** A question the bot cannot place (so it reaches the review queue), carrying every kind of number. */
-const question = (channel: string): string => `${channel}：身份证${ID}，另一个${ID_X}，手机${MOBILE}，也可打 139 0891 2345，卡号${CARD}，全角${FULL_WIDTH_MOBILE}，娃娃刚生下来咋办`;
+const question = (channel: string): string =>
+  `${channel}：身份证${ID}，另一个${ID_X}，手机${MOBILE}，也可打 139 0891 2345，卡号${CARD}，全角${FULL_WIDTH_MOBILE}，娃娃刚生下来咋办`;
 
 let live: LiveService;
 

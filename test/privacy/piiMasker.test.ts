@@ -24,7 +24,7 @@ describe('maskPii', () => {
     expect(luhnValid('4111111111111112')).toBe(false);
   });
 
-  it('masks landlines only when asked (user input), so the offices\' phones in our answers survive', async () => {
+  it("masks landlines only when asked (user input), so the offices' phones in our answers survive", async () => {
     expect(maskPii('我家座机0891-6609963', { landlines: true })).toBe('我家座机0891-*******');
     expect(maskPii('我家座机(0891)6609963', { landlines: true })).toBe('我家座机0891-*******');
     const kb = await knowledge();

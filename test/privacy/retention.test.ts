@@ -15,16 +15,30 @@ describe('RETENTION_DAYS', () => {
     try {
       // Review days written "40 and 2 days ago" with an injected clock.
       const written = Date.now();
-      for (const ago of [40, 2]) await new ReviewLog({ dir: path.join(dataDir, 'review'), retentionMs: 365 * DAY, now: () => written - ago * DAY }).append({ kind: 'gap', reason: 'none', question: `${ago} days ago`, channel: 'directline', conversationId: 'c', lang: 'zh-CN' });
+      for (const ago of [40, 2])
+        await new ReviewLog({ dir: path.join(dataDir, 'review'), retentionMs: 365 * DAY, now: () => written - ago * DAY }).append({
+          kind: 'gap',
+          reason: 'none',
+          question: `${ago} days ago`,
+          channel: 'directline',
+          conversationId: 'c',
+          lang: 'zh-CN',
+        });
       expect(await readdir(path.join(dataDir, 'review'))).toHaveLength(2);
 
-      const service = await buildService({ NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN: 'retention-test-token-01', RETENTION_DAYS: '30', STATE_TTL_MINUTES: String(90 * 24 * 60) }, createLogger('silent'));
+      const service = await buildService(
+        { NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN: 'retention-test-token-01', RETENTION_DAYS: '30', STATE_TTL_MINUTES: String(90 * 24 * 60) },
+        createLogger('silent'),
+      );
       service.close();
       expect((service.storage as LowdbStorage).ttlMs).toBe(30 * DAY);
       const left = await new ReviewLog({ dir: path.join(dataDir, 'review'), retentionMs: 30 * DAY }).events(60);
       expect(left.map((e) => e.question)).toEqual(['2 days ago']);
 
-      const shortTtl = await buildService({ NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN: 'retention-test-token-01', RETENTION_DAYS: '30', STATE_TTL_MINUTES: '60' }, createLogger('silent'));
+      const shortTtl = await buildService(
+        { NODE_ENV: 'test', DATA_DIR: dataDir, STAFF_TOKEN: 'retention-test-token-01', RETENTION_DAYS: '30', STATE_TTL_MINUTES: '60' },
+        createLogger('silent'),
+      );
       shortTtl.close();
       expect((shortTtl.storage as LowdbStorage).ttlMs).toBe(60 * 60_000);
     } finally {

@@ -42,7 +42,7 @@ describe('GET /api/matters/:no?lang= (the agent console reads the server)', () =
     expect(materials).toEqual(expect.arrayContaining(['委托人授权委托书', '委托人及代理人身份证件原件']));
   });
 
-  it('short condition tags, never the whole citizen question; every material, general.json\'s too, with its tags', async () => {
+  it("short condition tags, never the whole citizen question; every material, general.json's too, with its tags", async () => {
     const { body } = await get('/api/matters/19?lang=zh-CN');
     const circumstances = body.questions.find((q: { id: string }) => q.id === 'circumstances');
     const tags = Object.fromEntries(circumstances.options.map((o: { id: string; tag: string }) => [o.id, o.tag]));

@@ -58,12 +58,23 @@ describe('per-client CPU budget (issue 11, defect 5)', () => {
         headers: {} as Record<string, string>,
         statusCode: 200,
         body: undefined as unknown,
-        set(k: string, v: string) { this.headers[k.toLowerCase()] = v; return this; },
-        status(code: number) { this.statusCode = code; return this; },
-        json(b: unknown) { this.body = b; return this; },
+        set(k: string, v: string) {
+          this.headers[k.toLowerCase()] = v;
+          return this;
+        },
+        status(code: number) {
+          this.statusCode = code;
+          return this;
+        },
+        json(b: unknown) {
+          this.body = b;
+          return this;
+        },
       });
       let passed = false;
-      handler({ ip } as Request, res as unknown as ExpressResponse, () => { passed = true; });
+      handler({ ip } as Request, res as unknown as ExpressResponse, () => {
+        passed = true;
+      });
       return { res, passed, end: () => res.emit('close') };
     };
     // two clients in flight together share 60 ms of CPU: 30 each, not 60 each

@@ -110,9 +110,18 @@ function generator(rnd: () => number) {
     }
   };
   const deep = (): string => deepJson(pick([65, 300, 5000, 5000, 20_000]), pick(['array', 'object'] as const));
-  const contentType = (): string => (int(10) === 0 ? pick(['text/plain', 'application/xml', 'application/json; charset=latin1', 'multipart/form-data', '']) : 'application/json');
-  const post = (body: string, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { 'content-type': contentType(), ...headers }, body });
-  const json = (body: string, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const contentType = (): string =>
+    int(10) === 0 ? pick(['text/plain', 'application/xml', 'application/json; charset=latin1', 'multipart/form-data', '']) : 'application/json';
+  const post = (body: string, headers: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': contentType(), ...headers },
+    body,
+  });
+  const json = (body: string, headers: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return (): FuzzRequest => {
     const conv = pick(conversations);
     switch (int(16)) {
@@ -123,50 +132,164 @@ function generator(rnd: () => number) {
         return { label: 'staff', path: pick(['/staff/login', '/staff/login', '/staff/logout']), init: post(mutate({ token })), jsonErrors: true };
       }
       case 11:
-        if (int(2)) return { label: 'dl-open', path: '/v3/directline/conversations', init: post(mutate({ user: { id: text().slice(0, 300) }, locale: pick(['zh-CN', 'bo', 'x'.repeat(40), text()]) })), jsonErrors: true };
-        return { label: 'dl-open', path: pick(['/api/directline/token', '/v3/directline/tokens/generate', '/v3/directline/tokens/refresh']), init: { method: 'POST', headers: { authorization: `Bearer ${int(3) ? conv.token : percentEncode(text().slice(0, 50))}` } }, jsonErrors: true };
+        if (int(2))
+          return {
+            label: 'dl-open',
+            path: '/v3/directline/conversations',
+            init: post(mutate({ user: { id: text().slice(0, 300) }, locale: pick(['zh-CN', 'bo', 'x'.repeat(40), text()]) })),
+            jsonErrors: true,
+          };
+        return {
+          label: 'dl-open',
+          path: pick(['/api/directline/token', '/v3/directline/tokens/generate', '/v3/directline/tokens/refresh']),
+          init: { method: 'POST', headers: { authorization: `Bearer ${int(3) ? conv.token : percentEncode(text().slice(0, 50))}` } },
+          jsonErrors: true,
+        };
       case 12: {
-        const body = mutate({ ids: Array.from({ length: int(4) }, () => text().slice(0, 40)), matter: pick([1, 12, 31, 0, -1, null, 1.5, '1']), example: text().slice(0, 200) });
+        const body = mutate({
+          ids: Array.from({ length: int(4) }, () => text().slice(0, 40)),
+          matter: pick([1, 12, 31, 0, -1, null, 1.5, '1']),
+          example: text().slice(0, 200),
+        });
         // Not /api/admin/reload: it re-indexes every matter, a cost of its own rather than an input to fuzz.
         return { label: 'admin-post', path: '/api/admin/review/resolve', init: json(body, int(4) ? { cookie, origin: live.base } : {}), jsonErrors: true };
       }
       case 13:
-        return { label: 'dl-info', path: `/v3/directline/conversations/${int(5) ? conv.id : percentEncode(text().slice(0, 20))}`, init: { headers: { authorization: `Bearer ${int(5) ? conv.token : 'x'}` } }, jsonErrors: true };
+        return {
+          label: 'dl-info',
+          path: `/v3/directline/conversations/${int(5) ? conv.id : percentEncode(text().slice(0, 20))}`,
+          init: { headers: { authorization: `Bearer ${int(5) ? conv.token : 'x'}` } },
+          jsonErrors: true,
+        };
       case 14: {
-        const page = pick(['/healthz', '/', '/chat', '/kiosk', '/agent', '/agent/review', '/web/config.json', '/locales/zh-CN/web.json', '/locales/bo/review.json', '/api/matters', '/embed.js', '/favicon.ico', '/staff/session']);
-        const bad = pick(['/locales/xx/web.json', '/assets/0/js/x.js', `/assets/${percentEncode(text().slice(0, 20))}/css/a.css`, `/${percentEncode(text().slice(0, 30))}`, '/api/nope', '/v3/directline/nope']);
-        return { label: 'pages', path: int(3) ? page : bad, init: int(6) === 0 ? { method: pick(['PUT', 'DELETE', 'PATCH']) } : {}, jsonErrors: !page.startsWith('/agent') };
+        const page = pick([
+          '/healthz',
+          '/',
+          '/chat',
+          '/kiosk',
+          '/agent',
+          '/agent/review',
+          '/web/config.json',
+          '/locales/zh-CN/web.json',
+          '/locales/bo/review.json',
+          '/api/matters',
+          '/embed.js',
+          '/favicon.ico',
+          '/staff/session',
+        ]);
+        const bad = pick([
+          '/locales/xx/web.json',
+          '/assets/0/js/x.js',
+          `/assets/${percentEncode(text().slice(0, 20))}/css/a.css`,
+          `/${percentEncode(text().slice(0, 30))}`,
+          '/api/nope',
+          '/v3/directline/nope',
+        ]);
+        return {
+          label: 'pages',
+          path: int(3) ? page : bad,
+          init: int(6) === 0 ? { method: pick(['PUT', 'DELETE', 'PATCH']) } : {},
+          jsonErrors: !page.startsWith('/agent'),
+        };
       }
       case 15:
-        return { label: 'messages', path: '/api/messages', init: json(pick([deep(), `{"type":"message","text":${deep()}}`, JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: pick(['http://169.254.169.254/', 'https://evil.example/', 'file:///etc/passwd']), conversation: { id: 'x' }, text: text() })])), jsonErrors: true };
+        return {
+          label: 'messages',
+          path: '/api/messages',
+          init: json(
+            pick([
+              deep(),
+              `{"type":"message","text":${deep()}}`,
+              JSON.stringify({
+                type: 'message',
+                channelId: 'emulator',
+                serviceUrl: pick(['http://169.254.169.254/', 'https://evil.example/', 'file:///etc/passwd']),
+                conversation: { id: 'x' },
+                text: text(),
+              }),
+            ]),
+          ),
+          jsonErrors: true,
+        };
       case 0:
-        return { label: 'search', path: `/api/search?q=${percentEncode(text()).slice(0, 12_000)}${int(4) === 0 ? `&q=${percentEncode(text().slice(0, 20))}` : ''}${int(4) === 0 ? '&lang=xx' : ''}`, init: {}, jsonErrors: true };
+        return {
+          label: 'search',
+          path: `/api/search?q=${percentEncode(text()).slice(0, 12_000)}${int(4) === 0 ? `&q=${percentEncode(text().slice(0, 20))}` : ''}${int(4) === 0 ? '&lang=xx' : ''}`,
+          init: {},
+          jsonErrors: true,
+        };
       case 1:
-        return { label: 'offices', path: int(5) === 0 ? `/api/offices?q=%E4%${int(2) ? 'FF' : 'zz'}` : `/api/offices?q=${percentEncode(text()).slice(0, 12_000)}`, init: {}, jsonErrors: true };
+        return {
+          label: 'offices',
+          path: int(5) === 0 ? `/api/offices?q=%E4%${int(2) ? 'FF' : 'zz'}` : `/api/offices?q=${percentEncode(text()).slice(0, 12_000)}`,
+          init: {},
+          jsonErrors: true,
+        };
       case 2:
-        return { label: 'matter', path: `/api/matters/${percentEncode(pick(['0', '1', '31', '32', '-1', '1e3', '99999999999', text().slice(0, 30)]))}`, init: {}, jsonErrors: true };
+        return {
+          label: 'matter',
+          path: `/api/matters/${percentEncode(pick(['0', '1', '31', '32', '-1', '1e3', '99999999999', text().slice(0, 30)]))}`,
+          init: {},
+          jsonErrors: true,
+        };
       case 3:
       case 4: {
-        const base = { type: 'message', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', conversation: { id: `fuzz-${int(5)}` }, from: { id: 'u' }, recipient: { id: 'b' }, text: text() };
+        const base = {
+          type: 'message',
+          channelId: 'emulator',
+          serviceUrl: 'http://127.0.0.1:9/',
+          deliveryMode: 'expectReplies',
+          conversation: { id: `fuzz-${int(5)}` },
+          from: { id: 'u' },
+          recipient: { id: 'b' },
+          text: text(),
+        };
         const body = mutate(base);
         // Never let a mutation make CloudAdapter post replies to serviceUrl (a real network call).
         return { label: 'messages', path: '/api/messages', init: post(body.includes('expectReplies') ? body : '{}'), jsonErrors: true };
       }
       case 5:
       case 6: {
-        const base = { type: pick(['message', 'message', 'event', 'typing', 'conversationUpdate']), from: { id: 'fuzzer' }, text: text(), name: 'x', value: anyValue() };
+        const base = {
+          type: pick(['message', 'message', 'event', 'typing', 'conversationUpdate']),
+          from: { id: 'fuzzer' },
+          text: text(),
+          name: 'x',
+          value: anyValue(),
+        };
         const id = int(6) === 0 ? pick(['nope', '..', percentEncode(text().slice(0, 10)), conversations[0]!.id]) : conv.id;
         const token = int(8) === 0 ? pick(['', 'undefined', 'a.b.c', conversations[1]!.token]) : conv.token;
-        return { label: 'dl-post', path: `/v3/directline/conversations/${id}/activities`, init: post(mutate(base), { authorization: `Bearer ${token}` }), jsonErrors: true };
+        return {
+          label: 'dl-post',
+          path: `/v3/directline/conversations/${id}/activities`,
+          init: post(mutate(base), { authorization: `Bearer ${token}` }),
+          jsonErrors: true,
+        };
       }
       case 7: {
         const watermark = pick(['', '0', '5', '-1', '1e9', 'abc', '99999999999999999999']);
-        return { label: 'dl-get', path: `/v3/directline/conversations/${conv.id}/activities?watermark=${watermark}`, init: { headers: { authorization: `Bearer ${int(6) === 0 ? 'x' : conv.token}` } }, jsonErrors: true };
+        return {
+          label: 'dl-get',
+          path: `/v3/directline/conversations/${conv.id}/activities?watermark=${watermark}`,
+          init: { headers: { authorization: `Bearer ${int(6) === 0 ? 'x' : conv.token}` } },
+          jsonErrors: true,
+        };
       }
       default: {
-        if (int(4) === 0) return { label: 'admin', path: pick(['/api/admin/review?days=0', '/api/admin/summary?days=1000', '/api/admin/review']), init: { headers: int(2) ? { cookie } : {} }, jsonErrors: true };
+        if (int(4) === 0)
+          return {
+            label: 'admin',
+            path: pick(['/api/admin/review?days=0', '/api/admin/summary?days=1000', '/api/admin/review']),
+            init: { headers: int(2) ? { cookie } : {} },
+            jsonErrors: true,
+          };
         const user = `oFuzz${int(5)}`;
-        const body = int(3) === 0 ? pick(XML_BOMBS) : int(2) ? `<xml><ToUserName>gh</ToUserName><FromUserName>${user}</FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType>text</MsgType><Content><![CDATA[${text().slice(0, 2000)}]]></Content><MsgId>${int(1e9)}</MsgId></xml>` : text().slice(0, 70_000);
+        const body =
+          int(3) === 0
+            ? pick(XML_BOMBS)
+            : int(2)
+              ? `<xml><ToUserName>gh</ToUserName><FromUserName>${user}</FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType>text</MsgType><Content><![CDATA[${text().slice(0, 2000)}]]></Content><MsgId>${int(1e9)}</MsgId></xml>`
+              : text().slice(0, 70_000);
         return { label: 'wechat', path: 'wechat', init: { method: 'POST', body }, jsonErrors: false };
       }
     }
@@ -213,10 +336,32 @@ describe('fuzz: generated requests over every endpoint', () => {
     expect(failures.slice(0, 20), `seed ${SEED}: ${failures.length} failures`).toEqual([]);
     expect(issued).toBeGreaterThanOrEqual(REQUESTS);
     // The run reached every kind of endpoint, with both accepted and refused requests.
-    for (const label of ['search', 'offices', 'matter', 'messages', 'dl-post', 'dl-get', 'dl-open', 'dl-info', 'wechat', 'admin', 'admin-post', 'qr', 'staff', 'pages']) {
+    for (const label of [
+      'search',
+      'offices',
+      'matter',
+      'messages',
+      'dl-post',
+      'dl-get',
+      'dl-open',
+      'dl-info',
+      'wechat',
+      'admin',
+      'admin-post',
+      'qr',
+      'staff',
+      'pages',
+    ]) {
       // A resolve of made-up ids has nothing to resolve: only its refusals are expected.
-      if (label !== 'admin-post') expect([...seen.keys()].some((k) => k.startsWith(`${label} 2`)), `${label} answered 2xx at least once`).toBe(true);
-      expect([...seen.keys()].some((k) => k.startsWith(`${label} 4`)), `${label} answered 4xx at least once`).toBe(true);
+      if (label !== 'admin-post')
+        expect(
+          [...seen.keys()].some((k) => k.startsWith(`${label} 2`)),
+          `${label} answered 2xx at least once`,
+        ).toBe(true);
+      expect(
+        [...seen.keys()].some((k) => k.startsWith(`${label} 4`)),
+        `${label} answered 4xx at least once`,
+      ).toBe(true);
     }
     const health = await fetch(`${live.base}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });

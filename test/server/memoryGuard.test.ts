@@ -71,7 +71,7 @@ describe('MemoryGuard', () => {
     expect(run('GET', '/api/search')).toBe(503);
   });
 
-  it('defaults to 85 % of V8\'s heap limit and refuses nonsense budgets', () => {
+  it("defaults to 85 % of V8's heap limit and refuses nonsense budgets", () => {
     expect(new MemoryGuard().heapBudget).toBeGreaterThan(0);
     expect(() => new MemoryGuard({ heapBudgetBytes: 0 })).toThrow(/heapBudgetBytes/);
     expect(() => new MemoryGuard({ rssBudgetBytes: Number.NaN })).toThrow(/rssBudgetBytes/);

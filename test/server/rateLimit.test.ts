@@ -19,7 +19,11 @@ describe('per-client rate limits', () => {
     expect((await fetch(`${live.base}/v3/directline/conversations`, { method: 'POST' })).status).toBe(201);
     const refused = await expectClientError(await search(), 429, 'sixth request');
     expect(refused.message).toMatch(/at most 5 a minute/);
-    await expectClientError(await fetch(`${live.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 429, 'messages');
+    await expectClientError(
+      await fetch(`${live.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      429,
+      'messages',
+    );
     // Health checks and the static pages are not limited.
     expect((await fetch(`${live.base}/healthz`)).status).toBe(200);
   });

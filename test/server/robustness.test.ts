@@ -12,9 +12,22 @@ beforeAll(async () => {
 });
 afterAll(() => live.close());
 
-const json = (body: string, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+const json = (body: string, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body,
+});
 const activity = (extra: Record<string, unknown>): string =>
-  JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies', conversation: { id: 'robust' }, from: { id: 'u' }, recipient: { id: 'bot' }, ...extra });
+  JSON.stringify({
+    type: 'message',
+    channelId: 'emulator',
+    serviceUrl: 'http://127.0.0.1:9/',
+    deliveryMode: 'expectReplies',
+    conversation: { id: 'robust' },
+    from: { id: 'u' },
+    recipient: { id: 'bot' },
+    ...extra,
+  });
 
 describe('bad input gets a clear 4xx and the server stays up', () => {
   it('malformed JSON, wrong types, empty and 100 kB bodies on /api/messages', async () => {
@@ -42,7 +55,7 @@ describe('bad input gets a clear 4xx and the server stays up', () => {
     for (const text of NASTY_TEXTS) {
       const bf = await fetch(`${live.base}/api/messages`, json(activity({ text })));
       expect(bf.status, JSON.stringify(text)).toBe(200);
-      expect((((await bf.json()) as { activities: unknown[] }).activities).length).toBeGreaterThan(0);
+      expect(((await bf.json()) as { activities: unknown[] }).activities.length).toBeGreaterThan(0);
       const viaDl = await dl.post(conv, text);
       // Direct Line refuses a message of only white space (it has no text), clearly.
       if (text.trim() === '') await expectClientError(viaDl, 400, 'blank text');
@@ -54,7 +67,7 @@ describe('bad input gets a clear 4xx and the server stays up', () => {
     }
   });
 
-  it('Direct Line: empty and 100 kB messages, wrong types, unknown conversations, other conversations\' tokens', async () => {
+  it("Direct Line: empty and 100 kB messages, wrong types, unknown conversations, other conversations' tokens", async () => {
     const a = await dl.open();
     const b = await dl.open();
     const post = (conv: { id: string; token: string }, body: string, id = conv.id) =>
@@ -63,9 +76,17 @@ describe('bad input gets a clear 4xx and the server stays up', () => {
     await expectClientError(await post(a, JSON.stringify({ type: 'message', from: { id: 'u' }, text: '' })), 400, 'empty message');
     await expectClientError(await post(a, JSON.stringify({ type: 'message', from: { id: 'u' }, text: 42 })), 400, 'numeric text');
     await expectClientError(await post(a, JSON.stringify({ type: 'message', from: { id: 'u' }, text: '住'.repeat(35_000) })), 413, '100 kB');
-    await expectClientError(await post(a, JSON.stringify({ type: 'message', from: { id: 'u' }, text: 'hi' }), 'no-such-conversation'), 403, 'unknown conversation');
+    await expectClientError(
+      await post(a, JSON.stringify({ type: 'message', from: { id: 'u' }, text: 'hi' }), 'no-such-conversation'),
+      403,
+      'unknown conversation',
+    );
     await expectClientError(await post(a, JSON.stringify({ type: 'message', from: { id: 'u' }, text: 'hi' }), b.id), 403, "b's conversation with a's token");
-    await expectClientError(await fetch(`${live.base}/v3/directline/conversations/${b.id}/activities`, { headers: { authorization: `Bearer ${a.token}` } }), 403, "reading b with a's token");
+    await expectClientError(
+      await fetch(`${live.base}/v3/directline/conversations/${b.id}/activities`, { headers: { authorization: `Bearer ${a.token}` } }),
+      403,
+      "reading b with a's token",
+    );
     await expectClientError(await fetch(`${live.base}/v3/directline/conversations/${b.id}/activities`), 401, 'no token');
   });
 

@@ -23,10 +23,16 @@ const reload = (cookie: string, headers: Record<string, string> = {}) =>
   fetch(`${live!.base}/api/admin/reload`, { method: 'POST', headers: { cookie, ...headers } });
 // a cheap state-changing staff request: past the guards it answers 404 (no such review item)
 const resolve = (cookie: string, headers: Record<string, string> = {}) =>
-  fetch(`${live!.base}/api/admin/review/resolve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ ids: ['no-such-item'], matter: null }) });
+  fetch(`${live!.base}/api/admin/review/resolve`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ ids: ['no-such-item'], matter: null }),
+  });
 const summary = (cookie: string) => fetch(`${live!.base}/api/admin/summary?days=1`, { headers: { cookie } });
-const signedIn = async (cookie: string) => ((await (await fetch(`${live!.base}/staff/session`, { headers: { cookie } })).json()) as { signedIn: boolean }).signedIn;
-const logout = (cookie: string, headers: Record<string, string> = {}) => fetch(`${live!.base}/staff/logout`, { method: 'POST', headers: { cookie, ...headers } });
+const signedIn = async (cookie: string) =>
+  ((await (await fetch(`${live!.base}/staff/session`, { headers: { cookie } })).json()) as { signedIn: boolean }).signedIn;
+const logout = (cookie: string, headers: Record<string, string> = {}) =>
+  fetch(`${live!.base}/staff/logout`, { method: 'POST', headers: { cookie, ...headers } });
 
 describe('staff requests from another origin', () => {
   it('a state-changing staff request with a valid cookie is refused with 403 JSON unless it comes from our own origin', async () => {
@@ -50,7 +56,11 @@ describe('staff requests from another origin', () => {
     expect((await resolve(cookie)).status).toBe(404);
     await expectClientError(await reload(cookie, { origin: 'https://evil.example' }), 403, 'reload from a foreign origin');
     // sign-in and sign-out too: a foreign page can neither sign someone in nor out
-    const login = await fetch(`${live.base}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ token: STAFF_TOKEN }) });
+    const login = await fetch(`${live.base}/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ token: STAFF_TOKEN }),
+    });
     await expectClientError(login, 403, 'foreign sign-in');
     expect(login.headers.get('set-cookie')).toBeNull();
     await expectClientError(await logout(cookie, { origin: 'https://evil.example' }), 403, 'foreign sign-out');

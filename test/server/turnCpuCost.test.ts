@@ -22,7 +22,10 @@ const cpuMicros = (): number => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };
-const fill = (unit: string, n: number): string => Array.from(unit.repeat(Math.ceil(n / [...unit].length))).slice(0, n).join('');
+const fill = (unit: string, n: number): string =>
+  Array.from(unit.repeat(Math.ceil(n / [...unit].length)))
+    .slice(0, n)
+    .join('');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** CPU of one whole Direct Line opening turn (server and client share this process) */
@@ -64,7 +67,12 @@ describe('CPU of a turn does not grow with the length of the message', () => {
   it('understanding reads the first UNDERSTOOD_CHARS characters only: words after them change nothing', async () => {
     const u = await understandingPipeline();
     const filler = fill('今天天气不错', UNDERSTOOD_CHARS);
-    const summary = (x: ReturnType<typeof u.understand>) => ({ outcome: x.outcome, matches: x.matches.map((m) => [m.matter.no, m.score]), terms: x.terms, offices: x.offices.matches.map((m) => m.office.name) });
+    const summary = (x: ReturnType<typeof u.understand>) => ({
+      outcome: x.outcome,
+      matches: x.matches.map((m) => [m.matter.no, m.score]),
+      terms: x.terms,
+      offices: x.offices.matches.map((m) => m.office.name),
+    });
     // a question after the first UNDERSTOOD_CHARS characters is not read at all
     const late = u.understand(`${filler}住院费用怎么报销 江孜县`);
     expect(summary(late)).toEqual(summary(u.understand(filler)));

@@ -140,7 +140,10 @@ describe('pages and assets', () => {
 
   it('writes a page in the language asked before any script runs: texts, attributes and the strings as inert JSON', async () => {
     for (const lang of ['zh-CN', 'bo'] as const) {
-      const strings = JSON.parse(await fs.readFile(path.join(loadConfig().localesDir, lang, 'web.json'), 'utf8')) as { chat: { title: string }; common: { loading: string; langSwitch: string } };
+      const strings = JSON.parse(await fs.readFile(path.join(loadConfig().localesDir, lang, 'web.json'), 'utf8')) as {
+        chat: { title: string };
+        common: { loading: string; langSwitch: string };
+      };
       const html = await (await fetch(`${base}/chat?lang=${lang}`)).text();
       expect(html).toContain(`<html lang="${lang}">`);
       expect(html).toContain(`<h1 data-i18n="chat.title">${strings.chat.title}</h1>`);
@@ -186,14 +189,22 @@ describe('Direct Line token and QR endpoints', () => {
   });
 
   it('draws a QR code as SVG, and refuses a missing or too long text with a clear 4xx', async () => {
-    const ok = await fetch(`${base}/web/qr`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: '异地安置退休人员备案' }) });
+    const ok = await fetch(`${base}/web/qr`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: '异地安置退休人员备案' }),
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
     expect(await ok.text()).toMatch(/^<svg/);
     const missing = await fetch(`${base}/web/qr`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/text/);
-    const long = await fetch(`${base}/web/qr`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: '材'.repeat(QR_MAX_BYTES) }) });
+    const long = await fetch(`${base}/web/qr`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: '材'.repeat(QR_MAX_BYTES) }),
+    });
     expect(long.status).toBe(413);
     const broken = await fetch(`${base}/web/qr`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":' });
     expect(broken.status).toBe(400);
@@ -227,7 +238,11 @@ describe('staff sign-in', () => {
   });
 
   it('signs in with the token (HttpOnly, SameSite=Strict cookie), rejects tampered cookies, signs out', async () => {
-    const login = await fetch(`${base}/staff/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: token() }) });
+    const login = await fetch(`${base}/staff/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: token() }),
+    });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/i);

@@ -63,7 +63,11 @@ export function keyedLockContract(driver: string, setup: () => Promise<KeyedLock
     it('releases the key however the work ends, and passes the error on', async () => {
       const [a, b] = [await fx.client(), await fx.client()];
       const boom = new Error('turn failed');
-      await expect(a.withLock('k', async () => { throw boom; })).rejects.toBe(boom);
+      await expect(
+        a.withLock('k', async () => {
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
       const lease = await b.tryAcquire('k');
       expect(lease).toBeDefined();
       await lease?.release();

@@ -22,7 +22,8 @@ afterEach(() => {
 
 /** Every file under the storage dir, relative, sorted. */
 function listFiles(root: string): string[] {
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
     .sort();

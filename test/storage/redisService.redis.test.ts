@@ -27,7 +27,7 @@ const content = (answer: { status: number; reply?: Record<string, string> }): st
 };
 
 describe('the service with REDIS_URL', () => {
-  it('continues one person\'s conversation on whichever instance their next message reaches, with state only in Redis', async () => {
+  it("continues one person's conversation on whichever instance their next message reaches, with state only in Redis", async () => {
     const kb = a.service.knowledge;
     const matter = kb.matter(12)!;
     const filing = matter.questions.find((q) => q.id === 'filingAction')!;
@@ -69,7 +69,11 @@ describe('the service with REDIS_URL', () => {
     const res = await fetch(`${b.base}/readyz`);
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
-    expect(await res.json()).toMatchObject({ status: 'not_ready', checks: { redis: expect.stringMatching(/^unreachable/) }, error: { code: 'not_ready', message: expect.stringContaining('redis') } });
+    expect(await res.json()).toMatchObject({
+      status: 'not_ready',
+      checks: { redis: expect.stringMatching(/^unreachable/) },
+      error: { code: 'not_ready', message: expect.stringContaining('redis') },
+    });
     expect((await fetch(`${a.base}/healthz`)).status).toBe(200);
     // A WeChat message meanwhile gets 503 with Retry-After at once (WeChat retries, then tells the
     // person to try later): no 500, no hang, nothing run on local state.
@@ -87,7 +91,10 @@ describe('the service with REDIS_URL', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const { port } = closed.address() as { port: number };
     await new Promise<void>((r) => closed.close(() => r()));
-    const err = await buildService({ NODE_ENV: 'test', REDIS_URL: `redis://:pw-secret-123@127.0.0.1:${port}`, LOG_LEVEL: 'silent' }, createLogger('silent')).catch((e: unknown) => e);
+    const err = await buildService(
+      { NODE_ENV: 'test', REDIS_URL: `redis://:pw-secret-123@127.0.0.1:${port}`, LOG_LEVEL: 'silent' },
+      createLogger('silent'),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RedisUnavailableError);
     expect((err as Error).message).toContain(`127.0.0.1:${port}`);
     expect((err as Error).message).not.toContain('pw-secret-123');

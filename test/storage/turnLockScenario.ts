@@ -11,10 +11,7 @@ async function yieldSeveralTimes(): Promise<void> {
  * conversation state. botbuilder saves with eTag '*', so without one turn at a time the turns
  * overwrite each other. Returns the final count.
  */
-export async function concurrentCounterTurns(
-  instances: Array<{ storage: Storage; middleware?: Middleware }>,
-  turns: number,
-): Promise<number> {
+export async function concurrentCounterTurns(instances: Array<{ storage: Storage; middleware?: Middleware }>, turns: number): Promise<number> {
   const setups = instances.map(({ storage, middleware }) => {
     const adapter = new TestAdapter();
     if (middleware) adapter.use(middleware);

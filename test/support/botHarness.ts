@@ -31,7 +31,12 @@ export async function mainDialogClient(channelId = 'wechat'): Promise<{ client: 
   const services = await dialogServices(userState);
   const dialog = new MainDialog(services);
   // Save user state at the end of each turn, as the bot does.
-  const saveUser = { onTurn: async (ctx: any, next: () => Promise<void>) => { await next(); await userState.saveChanges(ctx, false); } };
+  const saveUser = {
+    onTurn: async (ctx: any, next: () => Promise<void>) => {
+      await next();
+      await userState.saveChanges(ctx, false);
+    },
+  };
   const client = new DialogTestClient(channelId, dialog, undefined, [saveUser], conversationState);
   return { client, services };
 }

@@ -79,7 +79,8 @@ export class DirectLineTestClient {
   }
 
   post(conv: DlConversation, message: string | Record<string, unknown>): Promise<Response> {
-    const activity = typeof message === 'string' ? { type: 'message', text: message, from: { id: 'tester' } } : { type: 'message', from: { id: 'tester' }, ...message };
+    const activity =
+      typeof message === 'string' ? { type: 'message', text: message, from: { id: 'tester' } } : { type: 'message', from: { id: 'tester' }, ...message };
     return fetch(`${this.base}/v3/directline/conversations/${conv.id}/activities`, {
       method: 'POST',
       headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/json' },
@@ -101,7 +102,11 @@ export const messageKeys = (activities: Array<Record<string, any>>): string[] =>
 
 /** Signs in as staff and returns the Cookie header value. */
 export async function staffCookie(base: string): Promise<string> {
-  const res = await fetch(`${base}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: STAFF_TOKEN }) });
+  const res = await fetch(`${base}/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: STAFF_TOKEN }),
+  });
   if (res.status !== 200) throw new Error(`sign-in: ${res.status}`);
   return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }

@@ -56,17 +56,39 @@ async function startOnce(port: number): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'yibao-redis-'));
   const pidfile = path.join(dir, 'redis.pid');
   const logfile = path.join(dir, 'redis.log');
-  await run(redisServerPath(), [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--daemonize', 'yes', '--pidfile', pidfile, '--logfile', logfile, '--dir', dir,
-  ], { timeout: 10_000 });
+  await run(
+    redisServerPath(),
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      pidfile,
+      '--logfile',
+      logfile,
+      '--dir',
+      dir,
+    ],
+    { timeout: 10_000 },
+  );
   let pid = 0;
   const url = `redis://127.0.0.1:${port}`;
   try {
-    await waitFor(async () => {
-      pid = Number((await readFile(pidfile, 'utf8').catch(() => '')).trim()) || 0;
-      return pid > 0;
-    }, 10_000, 'no pid file');
+    await waitFor(
+      async () => {
+        pid = Number((await readFile(pidfile, 'utf8').catch(() => '')).trim()) || 0;
+        return pid > 0;
+      },
+      10_000,
+      'no pid file',
+    );
     await waitFor(() => ping(url), 10_000, `no PONG on port ${port}`);
   } catch (err) {
     const log = await readFile(logfile, 'utf8').catch(() => '');

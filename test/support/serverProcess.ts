@@ -40,7 +40,10 @@ export async function startServerProcess(port: number, env: Record<string, strin
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode}): ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return proc;
     await sleep(50);
   }
@@ -59,7 +62,10 @@ async function newestSourceMtime(dir: string): Promise<number> {
 }
 
 async function isFresh(): Promise<boolean> {
-  const built = await stat(COMPILED_ENTRY).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(COMPILED_ENTRY).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   if (built === 0) return false;
   const sources = await Promise.all(SOURCES.map(newestSourceMtime));
   return built >= Math.max(...sources);
@@ -70,10 +76,16 @@ async function ensureBuilt(): Promise<void> {
   if (await isFresh()) return;
   const deadline = Date.now() + 300_000;
   for (;;) {
-    const locked = await mkdir(BUILD_LOCK).then(() => true, () => false);
+    const locked = await mkdir(BUILD_LOCK).then(
+      () => true,
+      () => false,
+    );
     if (locked) break;
     // a lock older than any build (12 s quiet, 2 min on a saturated machine) was left by a killed run
-    const age = await stat(BUILD_LOCK).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(BUILD_LOCK).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (age > 240_000) await rmdir(BUILD_LOCK).catch(() => undefined);
     if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} held for 5 minutes: remove it if no build runs`);
     await sleep(200);

@@ -12,7 +12,13 @@ describe('CrossValidator', () => {
   it('asks each fold of a pipeline trained without its wording, which plain evaluation does not', async () => {
     const kb = await knowledge();
     // both phrases taught as situations of matter 5, as the development sets are
-    const taught = { matters: kb.matters.map((m) => (m.no === 5 ? { ...m, situations: [...m.situations, TAUGHT, OTHER] } : m)), lexicon: kb.lexicon, offices: kb.offices, directory: kb.directory, glossary: kb.glossary };
+    const taught = {
+      matters: kb.matters.map((m) => (m.no === 5 ? { ...m, situations: [...m.situations, TAUGHT, OTHER] } : m)),
+      lexicon: kb.lexicon,
+      offices: kb.offices,
+      directory: kb.directory,
+      glossary: kb.glossary,
+    };
     const set: LabelledQuestion[] = [TAUGHT, OTHER].map((q) => ({ q, expect: [5], outcome: 'match', office: null, tags: [] }));
 
     // trained on the question itself: found

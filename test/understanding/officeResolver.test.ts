@@ -8,9 +8,7 @@ import { OfficeDirectory } from '../../bot/knowledge/officeDirectory.js';
 import { OfficeResolver } from '../../bot/understanding/officeResolver.js';
 import { readGuide } from '../support/guideText.js';
 
-const offices = z
-  .object({ offices: z.array(Office) })
-  .parse(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'knowledge', 'offices.json'), 'utf8'))).offices;
+const offices = z.object({ offices: z.array(Office) }).parse(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'knowledge', 'offices.json'), 'utf8'))).offices;
 const { placeBlockers } = Lexicon.parse(JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'knowledge', 'lexicon.json'), 'utf8')));
 const directory = new OfficeDirectory(offices);
 const resolver = new OfficeResolver(directory, { blockers: placeBlockers });
@@ -235,7 +233,10 @@ describe('OfficeResolver.resolve', () => {
       const r = resolver.resolve(text);
       expect(r.outcome, text).toBe('match');
       expect(r.matches[0]!.office, text).toBe(own);
-      expect(r.matches.some((m) => m.office === other), text).toBe(false);
+      expect(
+        r.matches.some((m) => m.office === other),
+        text,
+      ).toBe(false);
     }
   });
 

@@ -16,7 +16,7 @@ function naiveNonOverlapping(terms: readonly string[], text: string): TermOccurr
   const found: TermOccurrence[] = [];
   terms.forEach((term, index) => {
     if (terms.indexOf(term) !== index) return;
-    for (let from = 0; ; ) {
+    for (let from = 0; ;) {
       const at = text.indexOf(term, from);
       if (at < 0) break;
       found.push({ term: index, start: at, end: at + term.length });
@@ -62,7 +62,12 @@ describe('TermAutomaton', () => {
       for (let t = 0; t < 10; t++) {
         const text = word(40);
         expect(automaton.nonOverlapping(text), `${JSON.stringify(terms)} in ${text}`).toEqual(naiveNonOverlapping(terms, text));
-        expect(automaton.all(text).map((o) => `${o.term}@${o.start}`).sort()).toEqual(naiveAll(terms, text));
+        expect(
+          automaton
+            .all(text)
+            .map((o) => `${o.term}@${o.start}`)
+            .sort(),
+        ).toEqual(naiveAll(terms, text));
       }
     }
   });

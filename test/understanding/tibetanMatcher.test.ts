@@ -40,10 +40,7 @@ async function synthetic(): Promise<{ matcher: TibetanMatcher; matters: Matter[]
   };
   const lhasa = kb.offices.find((o) => o.name === '拉萨市')!;
   const offices: Office[] = [{ ...lhasa, tibetan: [{ script: 'ལྷ་ས་གྲོང་ཁྱེར།', status: 'verified', source: 'test' }] }];
-  const matcher = new TibetanMatcher(
-    { matters, glossary, outOfScope: ['养老保险'], offices, normalizeZh: (s) => s },
-    new TibetanNormalizer(),
-  );
+  const matcher = new TibetanMatcher({ matters, glossary, outOfScope: ['养老保险'], offices, normalizeZh: (s) => s }, new TibetanNormalizer());
   return { matcher, matters };
 }
 

@@ -29,7 +29,9 @@ beforeAll(async () => {
   host = http.createServer((req, res) => {
     const lang = req.url?.includes('bo') ? ' data-lang="bo"' : '';
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(`<!doctype html><html lang="zh-CN"><title>医保局网站</title><main><h1>医保局网站</h1><p>政务服务</p></main><script src="${app.base}/embed.js"${lang} async></script></html>`);
+    res.end(
+      `<!doctype html><html lang="zh-CN"><title>医保局网站</title><main><h1>医保局网站</h1><p>政务服务</p></main><script src="${app.base}/embed.js"${lang} async></script></html>`,
+    );
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
@@ -49,7 +51,13 @@ type Violation = { id: string; impact: string | null; help: string; nodes: strin
 async function axeViolations(page: Page): Promise<Violation[]> {
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
   }, WCAG_22_AA);
@@ -57,7 +65,11 @@ async function axeViolations(page: Page): Promise<Violation[]> {
 
 async function signedIn(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: { errors: string[] } }> {
   const opened = await openPage(browser, viewport);
-  const login = await fetch(`${app.base}/staff/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: app.base }, body: JSON.stringify({ token: STAFF_TOKEN }) });
+  const login = await fetch(`${app.base}/staff/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: app.base },
+    body: JSON.stringify({ token: STAFF_TOKEN }),
+  });
   const [name, value] = login.headers.get('set-cookie')!.split(';')[0]!.split('=') as [string, string];
   await opened.context.addCookies([{ name, value, url: app.base }]);
   return opened;
@@ -121,7 +133,10 @@ const PAGES: { name: string; viewport: { width: number; height: number }; staff?
       await page.locator('body > button').click();
       await page.frameLocator('iframe').locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });
       // The host page has no Tibetan font: the button's label is drawn with ours (it was a row of boxes).
-      if (lang === 'bo') await expect.poll(() => page.evaluate(() => [...document.fonts].some((f) => f.family.includes('XZYB Tibetan') && f.status === 'loaded')), { timeout: 20_000 }).toBe(true);
+      if (lang === 'bo')
+        await expect
+          .poll(() => page.evaluate(() => [...document.fonts].some((f) => f.family.includes('XZYB Tibetan') && f.status === 'loaded')), { timeout: 20_000 })
+          .toBe(true);
     },
   },
 ];

@@ -1,7 +1,18 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient, messageKeys } from '../support/liveService.js';
-import { KIOSK, PHONE, STAFF_TOKEN, launchBrowser, openPage, screenshotAndCheck, startWebApp, tibetanFontLoaded, type PageProblems, type WebApp } from './browserHarness.js';
+import {
+  KIOSK,
+  PHONE,
+  STAFF_TOKEN,
+  launchBrowser,
+  openPage,
+  screenshotAndCheck,
+  startWebApp,
+  tibetanFontLoaded,
+  type PageProblems,
+  type WebApp,
+} from './browserHarness.js';
 
 /** The phone-center agent console on /agent, keyboard only, in real Chromium. */
 let app: WebApp;
@@ -45,7 +56,9 @@ describe('the agent console', () => {
 
   it('finds a matter as one types, opens it with the keyboard and shows its materials with their conditions in words', async () => {
     // A matter whose materials depend on answers, found by typing its title.
-    const matter = app.service.knowledge.matters.find((m) => m.materials.some((x) => x.when) && app.service.understanding.understand(m.title).matches[0]?.matter.no === m.no)!;
+    const matter = app.service.knowledge.matters.find(
+      (m) => m.materials.some((x) => x.when) && app.service.understanding.understand(m.title).matches[0]?.matter.no === m.no,
+    )!;
     await search(matter.title);
     await expect.poll(() => page.locator('#matter-list li').first().getAttribute('data-no')).toBe(String(matter.no));
     await page.keyboard.press('Enter');
@@ -60,7 +73,9 @@ describe('the agent console', () => {
     const conditional = matter.materials.find((m) => m.when)!;
     const [questionId, optionIds] = Object.entries(conditional.when!)[0]!;
     const question = matter.questions.find((q) => q.id === questionId)!;
-    const view = (await (await fetch(`${app.base}/api/matters/${matter.no}?lang=zh-CN`)).json()) as { questions: { id: string; options: { id: string; tag: string }[] }[] };
+    const view = (await (await fetch(`${app.base}/api/matters/${matter.no}?lang=zh-CN`)).json()) as {
+      questions: { id: string; options: { id: string; tag: string }[] }[];
+    };
     const when = (await page.locator(`[data-material="${conditional.id}"] .when`).textContent())!;
     expect(when).not.toContain(question.text);
     for (const id of optionIds) expect(when).toContain(view.questions.find((q) => q.id === questionId)!.options.find((o) => o.id === id)!.tag);
@@ -94,7 +109,10 @@ describe('the agent console', () => {
     await expect.poll(() => page.locator('#detail').getAttribute('data-no')).toBe('19');
     const listed = () => page.locator('.checklist-materials li').allTextContents();
     const before = await listed();
-    for (const [question, option] of [['circumstances', 'emergency'], ['delegate', 'agent']]) {
+    for (const [question, option] of [
+      ['circumstances', 'emergency'],
+      ['delegate', 'agent'],
+    ]) {
       const chip = page.locator(`.chip[data-question="${question}"][data-option="${option}"]`);
       await chip.click();
       await expect.poll(() => chip.getAttribute('aria-pressed')).toBe('true');
@@ -133,7 +151,9 @@ describe('the agent console', () => {
     const firstNo = Number(await page.locator('#matter-list li').first().getAttribute('data-no'));
     expect(await page.locator('#matter-list li .title').first().textContent()).toBe(kb.matter(firstNo)!.bo!.title.text + kb.matter(firstNo)!.title);
     const gyantse = kb.offices.find((o) => o.division.startsWith('江孜'))!;
-    await expect.poll(() => page.locator('#office-list li .office-name').first().textContent()).toBe(gyantse.tibetan[0]!.script.replace(/།$/u, '') + gyantse.name);
+    await expect
+      .poll(() => page.locator('#office-list li .office-name').first().textContent())
+      .toBe(gyantse.tibetan[0]!.script.replace(/།$/u, '') + gyantse.name);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#detail[data-no]');
     // Legal citations stay Chinese, and say so.

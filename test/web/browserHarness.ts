@@ -55,7 +55,10 @@ export interface PageProblems {
 }
 
 /** A page in a fresh context that records CSP violations (both the event and Chromium's console report). */
-export async function openPage(browser: Browser, viewport: { width: number; height: number } = PHONE): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = PHONE,
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: PageProblems = { csp: [], errors: [] };
@@ -115,7 +118,13 @@ export function recordActivities(page: Page): SeenActivity[] {
 const fromBot = (a: SeenActivity): boolean => a.from.role !== 'user' && a.type === 'message';
 
 /** Waits for a bot message after index `after` that satisfies `test`. */
-export async function waitForBot(seen: SeenActivity[], after: number, test: (a: SeenActivity) => boolean, what: string, timeoutMs = 15_000): Promise<SeenActivity> {
+export async function waitForBot(
+  seen: SeenActivity[],
+  after: number,
+  test: (a: SeenActivity) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<SeenActivity> {
   let found: SeenActivity | undefined;
   await expect
     .poll(() => (found = seen.slice(after).find((a) => fromBot(a) && test(a))), { timeout: timeoutMs, interval: 50, message: `waiting for ${what}` })
@@ -130,7 +139,12 @@ export async function waitForBot(seen: SeenActivity[], after: number, test: (a: 
 export async function answerUntilChecklist(page: Page, seen: SeenActivity[], after: number): Promise<SeenActivity> {
   let mark = after;
   for (let turn = 0; turn < 8; turn++) {
-    const next = await waitForBot(seen, mark, (a) => a.channelData?.messageKey === 'checklist' || (a.suggestedActions?.actions.length ?? 0) > 0, 'a question or the checklist');
+    const next = await waitForBot(
+      seen,
+      mark,
+      (a) => a.channelData?.messageKey === 'checklist' || (a.suggestedActions?.actions.length ?? 0) > 0,
+      'a question or the checklist',
+    );
     if (next.channelData?.messageKey === 'checklist') return next;
     mark = seen.indexOf(next) + 1;
     const first = next.suggestedActions!.actions[0]!;
@@ -152,6 +166,9 @@ export async function screenshotAndCheck(page: Page, name: string): Promise<void
 export function tibetanFontLoaded(page: Page): Promise<boolean> {
   return page.evaluate(async () => {
     await document.fonts.ready;
-    return document.fonts.check("16px 'Noto Serif Tibetan'", 'བོད་ཡིག') && [...document.fonts].some((f) => f.family.includes('Noto Serif Tibetan') && f.status === 'loaded');
+    return (
+      document.fonts.check("16px 'Noto Serif Tibetan'", 'བོད་ཡིག') &&
+      [...document.fonts].some((f) => f.family.includes('Noto Serif Tibetan') && f.status === 'loaded')
+    );
   });
 }

@@ -2,7 +2,19 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KIOSK, PHONE, answerUntilChecklist, launchBrowser, openPage, recordActivities, screenshotAndCheck, startWebApp, tibetanFontLoaded, waitForBot, type WebApp } from './browserHarness.js';
+import {
+  KIOSK,
+  PHONE,
+  answerUntilChecklist,
+  launchBrowser,
+  openPage,
+  recordActivities,
+  screenshotAndCheck,
+  startWebApp,
+  tibetanFontLoaded,
+  waitForBot,
+  type WebApp,
+} from './browserHarness.js';
 
 /** The official Web Chat on /, through our own Direct Line, in real Chromium. */
 let app: WebApp;

@@ -1,7 +1,20 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QR_MAX_BYTES } from '../../bot/server/webRouter.js';
-import { KIOSK, PHONE, answerUntilChecklist, launchBrowser, openPage, recordActivities, screenshotAndCheck, startWebApp, tibetanFontLoaded, waitForBot, type SeenActivity, type WebApp } from './browserHarness.js';
+import {
+  KIOSK,
+  PHONE,
+  answerUntilChecklist,
+  launchBrowser,
+  openPage,
+  recordActivities,
+  screenshotAndCheck,
+  startWebApp,
+  tibetanFontLoaded,
+  waitForBot,
+  type SeenActivity,
+  type WebApp,
+} from './browserHarness.js';
 
 /** The service-hall kiosk on /kiosk, touch only, in real Chromium. */
 let app: WebApp;
@@ -39,7 +52,11 @@ function pollingConversation(page: Page): Promise<string | undefined> {
   );
 }
 
-type ChecklistData = { plainText: string; checklist: { title: string; materials: { text: string }[]; officePhones: string[] }; qr: { text: string; shortened: boolean } };
+type ChecklistData = {
+  plainText: string;
+  checklist: { title: string; materials: { text: string }[]; officePhones: string[] };
+  qr: { text: string; shortened: boolean };
+};
 
 /** Opens the QR dialog; its text is the checklist's own when it fits, else title, materials and phone, and the page says so. */
 async function checkQr(page: Page, { plainText, checklist: data, qr }: ChecklistData): Promise<'full' | 'shortened'> {
@@ -86,7 +103,12 @@ describe('the kiosk', () => {
       const chosen = group[1]!;
       const picked = seen.length;
       await page.locator('.webchat__suggested-actions button', { hasText: chosen.title }).last().click();
-      const started = await waitForBot(seen, picked, (a) => a.channelData?.matter !== undefined || a.channelData?.messageKey === 'checklist', 'the matter dialog');
+      const started = await waitForBot(
+        seen,
+        picked,
+        (a) => a.channelData?.matter !== undefined || a.channelData?.messageKey === 'checklist',
+        'the matter dialog',
+      );
       expect(started.channelData!.matter ?? started.channelData!.checklist.no).toBe(chosen.no);
       expect(problems.csp).toEqual([]);
       expect(problems.errors).toEqual([]);
@@ -166,14 +188,15 @@ describe('the kiosk', () => {
       // Print: only the checklist is visible, at 14 pt or more, a ☐ before each material to tick off.
       await page.emulateMedia({ media: 'print' });
       expect(await page.locator('#print-area').isVisible()).toBe(true);
-      for (const hidden of ['.kiosk-bar', '#conversation', '#webchat', '#checklist-actions']) expect(await page.locator(hidden).isVisible(), hidden).toBe(false);
+      for (const hidden of ['.kiosk-bar', '#conversation', '#webchat', '#checklist-actions'])
+        expect(await page.locator(hidden).isVisible(), hidden).toBe(false);
       const printed = (await page.locator('#print-text').textContent())!;
       const materials = (checklist.channelData as ChecklistData).checklist.materials;
       materials.forEach((m, i) => expect(printed).toContain(`☐ ${i + 1}. ${m.text}`));
       expect(printed.replaceAll('☐ ', '').trim()).toBe(plainText.trim());
-      const smallest = await page.locator('#print-area').evaluate((area) =>
-        Math.min(...[area, ...area.querySelectorAll('*')].map((e) => (Number.parseFloat(getComputedStyle(e).fontSize) * 72) / 96)),
-      );
+      const smallest = await page
+        .locator('#print-area')
+        .evaluate((area) => Math.min(...[area, ...area.querySelectorAll('*')].map((e) => (Number.parseFloat(getComputedStyle(e).fontSize) * 72) / 96)));
       expect(smallest).toBeGreaterThanOrEqual(14);
       await screenshotAndCheck(page, 'kiosk-zh-print');
       const pdf = await page.pdf({ format: 'A4' });

@@ -28,7 +28,12 @@ async function tap(page: Page, title: string): Promise<void> {
 async function tapToChecklist(page: Page, seen: SeenActivity[], after: number, place: (titles: string[]) => string): Promise<Checklist> {
   let mark = after;
   for (let turn = 0; turn < 12; turn++) {
-    const next = await waitForBot(seen, mark, (a) => a.channelData?.messageKey === 'checklist' || (a.suggestedActions?.actions.length ?? 0) > 0, 'a question or the checklist');
+    const next = await waitForBot(
+      seen,
+      mark,
+      (a) => a.channelData?.messageKey === 'checklist' || (a.suggestedActions?.actions.length ?? 0) > 0,
+      'a question or the checklist',
+    );
     if (next.channelData?.messageKey === 'checklist') return next.channelData.checklist as Checklist;
     mark = seen.indexOf(next) + 1;
     const titles = next.suggestedActions!.actions.map((a) => String(a.title));

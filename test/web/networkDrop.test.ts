@@ -46,7 +46,9 @@ async function dropAndResume(lang: 'zh-CN' | 'bo', first: string, offline: strin
     await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome', 60_000);
     if (lang === 'bo') {
       await page.locator('.lang-switch [data-lang="bo"]').click();
-      await expect.poll(() => page.locator('[data-id="webchat-sendbox-input"]').getAttribute('placeholder'), { timeout: 30_000 }).toBe(strings.webchat.TEXT_INPUT_PLACEHOLDER);
+      await expect
+        .poll(() => page.locator('[data-id="webchat-sendbox-input"]').getAttribute('placeholder'), { timeout: 30_000 })
+        .toBe(strings.webchat.TEXT_INPUT_PLACEHOLDER);
       await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome' && /[\u0F00-\u0FFF]/.test(a.text ?? ''), 'the Tibetan welcome', 60_000);
     }
     const conversation = (): string => /conversations\/([^/]+)\/stream/.exec(streams.at(-1)!)![1]!;
@@ -74,7 +76,11 @@ async function dropAndResume(lang: 'zh-CN' | 'bo', first: string, offline: strin
         async () => {
           if (seen.some(userSaid(offline))) return true;
           const retry = page.locator('.webchat__activity-status button, button.webchat__activity-status__retry, [class*="sendFailed"] button');
-          if (await retry.count()) await retry.last().click().catch(() => undefined);
+          if (await retry.count())
+            await retry
+              .last()
+              .click()
+              .catch(() => undefined);
           return false;
         },
         { timeout: 120_000, interval: 1000, message: 'the message typed offline reaches the bot' },
@@ -84,7 +90,8 @@ async function dropAndResume(lang: 'zh-CN' | 'bo', first: string, offline: strin
 
     // The same conversation, resumed from its watermark: every reconnect streams it, and no reply shows twice.
     expect(streams.length).toBeGreaterThan(1);
-    for (const url of streams.slice(streams.indexOf(streams.find((u) => u.includes(conversationId))!))) expect(url).toContain(`/conversations/${conversationId}/stream`);
+    for (const url of streams.slice(streams.indexOf(streams.find((u) => u.includes(conversationId))!)))
+      expect(url).toContain(`/conversations/${conversationId}/stream`);
     expect(streams.at(-1)).toMatch(/watermark=\d+/);
     const shown = await page.locator('.webchat__basic-transcript__activity').allTextContents();
     const replyText = firstReply.text!.slice(0, 12);

@@ -1,6 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KIOSK, PHONE, answerUntilChecklist, launchBrowser, openPage, recordActivities, waitForBot, type SeenActivity, type WebApp, startWebApp } from './browserHarness.js';
+import {
+  KIOSK,
+  PHONE,
+  answerUntilChecklist,
+  launchBrowser,
+  openPage,
+  recordActivities,
+  waitForBot,
+  type SeenActivity,
+  type WebApp,
+  startWebApp,
+} from './browserHarness.js';
 
 /**
  * Issue 14 §2–§5 in real Chromium: a page opened in Tibetan starts in Tibetan, every option is
@@ -38,10 +49,18 @@ async function openChat(page: Page, query = ''): Promise<SeenActivity[]> {
 /** Every option a person reads: checkbox labels and suggested actions, with what would cut them. */
 function optionBoxes(page: Page) {
   return page.evaluate(() =>
-    [...document.querySelectorAll('.ac-adaptiveCard label, .ac-adaptiveCard label > div, .webchat__suggested-action, .webchat__suggested-action__text')].map((el) => {
-      const style = getComputedStyle(el);
-      return { text: (el.textContent ?? '').trim(), scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, textOverflow: style.textOverflow, whiteSpace: style.whiteSpace };
-    }),
+    [...document.querySelectorAll('.ac-adaptiveCard label, .ac-adaptiveCard label > div, .webchat__suggested-action, .webchat__suggested-action__text')].map(
+      (el) => {
+        const style = getComputedStyle(el);
+        return {
+          text: (el.textContent ?? '').trim(),
+          scrollWidth: el.scrollWidth,
+          clientWidth: el.clientWidth,
+          textOverflow: style.textOverflow,
+          whiteSpace: style.whiteSpace,
+        };
+      },
+    ),
   );
 }
 
@@ -119,12 +138,18 @@ describe('readable options and cards', () => {
 
         // Type and targets, measured from computed styles and boxes.
         const min = lang === 'bo' ? 18 : 16;
-        const card = await page.locator('.ac-adaptiveCard').last().evaluate((root) => ({
-          texts: [...root.querySelectorAll('.ac-textBlock')].map((e) => ({ size: Number.parseFloat(getComputedStyle(e).fontSize), lineHeight: Number.parseFloat(getComputedStyle(e).lineHeight) })),
-          rows: [...root.querySelectorAll('input[type="checkbox"]')].map((i) => i.parentElement!.getBoundingClientRect().height),
-          boxes: [...root.querySelectorAll('input[type="checkbox"]')].map((i) => i.getBoundingClientRect().width),
-          buttons: [...root.querySelectorAll('.ac-pushButton')].map((b) => b.getBoundingClientRect().height),
-        }));
+        const card = await page
+          .locator('.ac-adaptiveCard')
+          .last()
+          .evaluate((root) => ({
+            texts: [...root.querySelectorAll('.ac-textBlock')].map((e) => ({
+              size: Number.parseFloat(getComputedStyle(e).fontSize),
+              lineHeight: Number.parseFloat(getComputedStyle(e).lineHeight),
+            })),
+            rows: [...root.querySelectorAll('input[type="checkbox"]')].map((i) => i.parentElement!.getBoundingClientRect().height),
+            boxes: [...root.querySelectorAll('input[type="checkbox"]')].map((i) => i.getBoundingClientRect().width),
+            buttons: [...root.querySelectorAll('.ac-pushButton')].map((b) => b.getBoundingClientRect().height),
+          }));
         for (const t of card.texts) {
           expect(t.size).toBeGreaterThanOrEqual(min);
           if (lang === 'bo') expect(t.lineHeight / t.size).toBeGreaterThanOrEqual(1.8);
@@ -139,11 +164,14 @@ describe('readable options and cards', () => {
         await page.locator('.ac-adaptiveCard').last().locator('.ac-pushButton').first().click();
         const checklist = await answerUntilChecklist(page, seen, answered);
         expect(JSON.stringify(checklist.attachments), 'the checklist card carries tel: links').toContain('tel:');
-        const checklistCard = page.locator('.ac-adaptiveCard').filter({ has: page.locator('a[href^="tel:"]') }).last();
+        const checklistCard = page
+          .locator('.ac-adaptiveCard')
+          .filter({ has: page.locator('a[href^="tel:"]') })
+          .last();
         await expect.poll(() => checklistCard.locator('a[href^="tel:"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-        const phones = await checklistCard.locator('a[href^="tel:"]').evaluateAll((links) =>
-          links.map((a) => ({ whiteSpace: getComputedStyle(a).whiteSpace, lines: a.getClientRects().length, text: a.textContent })),
-        );
+        const phones = await checklistCard
+          .locator('a[href^="tel:"]')
+          .evaluateAll((links) => links.map((a) => ({ whiteSpace: getComputedStyle(a).whiteSpace, lines: a.getClientRects().length, text: a.textContent })));
         for (const p of phones) {
           expect(p.whiteSpace, p.text ?? '').toBe('nowrap');
           expect(p.lines, p.text ?? '').toBe(1);
@@ -158,7 +186,7 @@ describe('readable options and cards', () => {
 });
 
 describe('a person one tap away', () => {
-  it('the chat\'s 转人工 button leads to an answer with a tel: link', async () => {
+  it("the chat's 转人工 button leads to an answer with a tel: link", async () => {
     const { context, page, problems } = await openPage(browser, PHONE);
     try {
       const seen = await openChat(page);

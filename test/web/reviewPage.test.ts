@@ -72,24 +72,31 @@ describe('the review page', () => {
     expect(await page.locator('#notices').isVisible()).toBe(true);
     expect(await page.locator('#notices').textContent()).toContain('examples.json');
     // The queue comes first, above the statistics; no matter is preselected, not even the bot's guess.
-    expect(await page.evaluate(() => document.querySelector('.queue')!.compareDocumentPosition(document.querySelector('.summary')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+    expect(
+      await page.evaluate(
+        () => document.querySelector('.queue')!.compareDocumentPosition(document.querySelector('.summary')!) & Node.DOCUMENT_POSITION_FOLLOWING,
+      ),
+    ).toBeTruthy();
     expect(await page.locator('.group select').evaluateAll((selects) => selects.map((x) => (x as HTMLSelectElement).value))).toEqual(['', '', '', '']);
     // Today's bar and row count the three questions.
     expect(await page.locator('#chart svg rect.bar-none').count()).toBeGreaterThan(0);
     expect(await page.locator('#summary-table tbody tr').first().locator('td').nth(1).textContent()).toBe('3');
 
     // "1 次" reads 1 then 次 beside a question with an unclosed right-to-left override.
-    const order = await page.locator('.group', { hasText: '路费能不能补贴' }).locator('.count').evaluate((count) => {
-      const text = count.firstChild!;
-      const at = (i: number): number => {
-        const r = document.createRange();
-        r.setStart(text, i);
-        r.setEnd(text, i + 1);
-        return r.getBoundingClientRect().left;
-      };
-      const s = text.textContent!;
-      return { text: s, one: at(s.indexOf('1')), ci: at(s.indexOf('次')) };
-    });
+    const order = await page
+      .locator('.group', { hasText: '路费能不能补贴' })
+      .locator('.count')
+      .evaluate((count) => {
+        const text = count.firstChild!;
+        const at = (i: number): number => {
+          const r = document.createRange();
+          r.setStart(text, i);
+          r.setEnd(text, i + 1);
+          return r.getBoundingClientRect().left;
+        };
+        const s = text.textContent!;
+        return { text: s, one: at(s.indexOf('1')), ci: at(s.indexOf('次')) };
+      });
     expect(order.text).toBe(strings.review.count!.replace('{{count}}', '1'));
     expect(order.one).toBeLessThan(order.ci);
     // Stacked Tibetan gets tall lines and cannot paint over the next row: rows do not overlap, the text is clipped to its row.
@@ -97,7 +104,15 @@ describe('the review page', () => {
       items.map((li) => {
         const q = li.querySelector('.question')!;
         const style = getComputedStyle(q);
-        return { top: li.getBoundingClientRect().top, bottom: li.getBoundingClientRect().bottom, lineHeight: parseFloat(style.lineHeight), fontSize: parseFloat(style.fontSize), overflow: style.overflowY, bidi: style.unicodeBidi, tag: q.tagName };
+        return {
+          top: li.getBoundingClientRect().top,
+          bottom: li.getBoundingClientRect().bottom,
+          lineHeight: parseFloat(style.lineHeight),
+          fontSize: parseFloat(style.fontSize),
+          overflow: style.overflowY,
+          bidi: style.unicodeBidi,
+          tag: q.tagName,
+        };
       }),
     );
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.top).toBeGreaterThanOrEqual(rows[i - 1]!.bottom);

@@ -1,6 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerUntilChecklist, KIOSK, launchBrowser, openPage, PHONE, recordActivities, waitForBot, type SeenActivity, type WebApp, startWebApp } from './browserHarness.js';
+import {
+  answerUntilChecklist,
+  KIOSK,
+  launchBrowser,
+  openPage,
+  PHONE,
+  recordActivities,
+  waitForBot,
+  type SeenActivity,
+  type WebApp,
+  startWebApp,
+} from './browserHarness.js';
 
 /**
  * Every screen in Tibetan (issue 16): in Tibetan mode, what a screen reader speaks on the chat
@@ -41,7 +52,8 @@ function accessibleTexts(page: Page): Promise<string[]> {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const parent = n.parentElement;
-      if (parent && !['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(parent.tagName) && met(parent) && n.textContent!.trim() !== '') out.push(n.textContent!.trim());
+      if (parent && !['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(parent.tagName) && met(parent) && n.textContent!.trim() !== '')
+        out.push(n.textContent!.trim());
     }
     for (const el of document.querySelectorAll('*')) {
       if (!spoken(el)) continue;
@@ -86,7 +98,11 @@ describe('every screen in Tibetan', () => {
       await waitForBot(seen, mark, (a) => TIBETAN.test(a.text ?? ''), 'the switch to Tibetan');
       await tibetanConversation(page, seen, '[data-id="webchat-sendbox-input"]');
       // the keyboard help opens when the transcript takes keyboard focus
-      await page.locator('.webchat__basic-transcript__terminator, .webchat__basic-transcript').first().focus().catch(() => undefined);
+      await page
+        .locator('.webchat__basic-transcript__terminator, .webchat__basic-transcript')
+        .first()
+        .focus()
+        .catch(() => undefined);
       const texts = await accessibleTexts(page);
       const all = texts.join('\n');
       expect(englishIn(texts)).toEqual([]);

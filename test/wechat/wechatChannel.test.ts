@@ -32,7 +32,13 @@ async function logic(context: TurnContext): Promise<void> {
   await script.gate;
   if (a.text === 'long') {
     const reply = MessageFactory.text(LONG);
-    reply.suggestedActions = { to: [], actions: [{ type: 'imBack', title: '甲', value: 'value-甲' }, { type: 'imBack', title: '乙', value: 'value-乙' }] };
+    reply.suggestedActions = {
+      to: [],
+      actions: [
+        { type: 'imBack', title: '甲', value: 'value-甲' },
+        { type: 'imBack', title: '乙', value: 'value-乙' },
+      ],
+    };
     await context.sendActivity(reply);
     return;
   }
@@ -44,7 +50,12 @@ async function logic(context: TurnContext): Promise<void> {
     // A card with its plain text, and a typing indicator: WeChat gets the text only.
     await context.sendActivities([
       { type: 'typing' },
-      { type: 'message', text: '', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: {} }], channelData: { plainText: 'card as text' } },
+      {
+        type: 'message',
+        text: '',
+        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: {} }],
+        channelData: { plainText: 'card as text' },
+      },
     ]);
     return;
   }

@@ -48,7 +48,8 @@ describe.each([
 
   it('answers the URL check with echostr, and only when signed with our token', async () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const q = (token: string, ts = timestamp) => new URLSearchParams({ timestamp: ts, nonce: '42', echostr: 'echo-8213', signature: wechatSignature(token, ts, '42') });
+    const q = (token: string, ts = timestamp) =>
+      new URLSearchParams({ timestamp: ts, nonce: '42', echostr: 'echo-8213', signature: wechatSignature(token, ts, '42') });
     const ok = await fetch(`${run.base}/wechat?${q(TOKEN)}`);
     expect([ok.status, await ok.text()]).toEqual([200, 'echo-8213']);
     expect((await fetch(`${run.base}/wechat?${q('forged')}`)).status).toBe(401);

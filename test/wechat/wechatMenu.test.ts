@@ -47,7 +47,11 @@ describe('knowledge/wechatMenu.json', () => {
     const click = (key: string, name = '按钮') => ({ type: 'click', name, key });
     const cases: [string, unknown, RegExp][] = [
       ['four top-level buttons', { button: [click('enrolment'), click('change'), click('transfer'), click('remote')] }, /button/],
-      ['six sub-buttons', { button: [{ name: '组', sub_button: ['enrolment', 'change', 'transfer', 'remote', 'chronic', 'reimburse'].map((k) => click(k)) }] }, /sub_button/],
+      [
+        'six sub-buttons',
+        { button: [{ name: '组', sub_button: ['enrolment', 'change', 'transfer', 'remote', 'chronic', 'reimburse'].map((k) => click(k)) }] },
+        /sub_button/,
+      ],
       ['a 6-character top-level name (18 bytes)', { button: [click('enrolment', '参保登记服务')] }, /16 bytes/],
       ['a key that is no category', { button: [click('pension')] }, /"pension" is not a category id/],
       ['a key used twice', { button: [click('enrolment'), click('enrolment', '再来')] }, /appears twice/],
@@ -86,7 +90,11 @@ describe('publishing the menu (local stub of WeChat’s API)', () => {
     server = createServer((req, res) => {
       void read(req).then((body) => {
         stub.requests.push({ method: req.method ?? '', url: req.url ?? '', body });
-        const answer = req.url?.startsWith('/cgi-bin/token') ? stub.tokenAnswer : req.url?.startsWith('/cgi-bin/menu/create') ? stub.menuAnswer : { errcode: 404 };
+        const answer = req.url?.startsWith('/cgi-bin/token')
+          ? stub.tokenAnswer
+          : req.url?.startsWith('/cgi-bin/menu/create')
+            ? stub.menuAnswer
+            : { errcode: 404 };
         res.writeHead(stub.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       });
     });

@@ -8,7 +8,7 @@ afterEach(async () => {
 });
 
 describe('/wechat rate limits', () => {
-  it('count each WeChat user after the signature is verified, so forged requests naming a user do not spend that user\'s budget', async () => {
+  it("count each WeChat user after the signature is verified, so forged requests naming a user do not spend that user's budget", async () => {
     running = await startService({ safeMode: false, env: { RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: '1' } });
     const wx = running.wechat;
     const forger = { headers: { 'x-forwarded-for': '203.0.113.66' } };

@@ -8,7 +8,17 @@ describe('renderReply', () => {
   it('joins messages with blank lines and numbers the last message’s suggested actions', () => {
     const r = renderReply([
       { type: 'message', text: '您好' },
-      { type: 'message', text: '选一类：', suggestedActions: { to: [], actions: [{ type: 'imBack', title: '参保登记', value: 'q1' }, { type: 'imBack', title: '费用报销', value: 'q2' }] } },
+      {
+        type: 'message',
+        text: '选一类：',
+        suggestedActions: {
+          to: [],
+          actions: [
+            { type: 'imBack', title: '参保登记', value: 'q1' },
+            { type: 'imBack', title: '费用报销', value: 'q2' },
+          ],
+        },
+      },
     ]);
     expect(r).toEqual({ text: '您好\n\n选一类：\n1. 参保登记\n2. 费用报销', actions: ['q1', 'q2'] });
   });

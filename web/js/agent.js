@@ -96,10 +96,7 @@ async function search(q) {
   // In Tibetan the API answers with Tibetan titles and office names, the Chinese beside them.
   const query = `${encodeURIComponent(q)}${state.lang === 'bo' ? '&lang=bo' : ''}`;
   try {
-    const [found, offices] = await Promise.all([
-      getJson(`/api/search?q=${query}`, controller.signal),
-      getJson(`/api/offices?q=${query}`, controller.signal),
-    ]);
+    const [found, offices] = await Promise.all([getJson(`/api/search?q=${query}`, controller.signal), getJson(`/api/offices?q=${query}`, controller.signal)]);
     Object.assign(current, { matters: found.matches, outcome: found.outcome, offices: offices.matches, selected: found.matches.length > 0 ? 0 : -1 });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') return;
@@ -222,7 +219,18 @@ function checklistSection(/** @type {MatterView} */ view) {
         .filter((o) => o.id !== 'none')
         .map((o) => {
           const on = (current.answers[q.id] ?? []).includes(o.id);
-          return el('button', { type: 'button', class: on ? 'chip on' : 'chip', 'aria-pressed': String(on), title: o.label, dataset: { question: q.id, option: o.id }, onclick: () => toggle(q, o.id) }, o.tag);
+          return el(
+            'button',
+            {
+              type: 'button',
+              class: on ? 'chip on' : 'chip',
+              'aria-pressed': String(on),
+              title: o.label,
+              dataset: { question: q.id, option: o.id },
+              onclick: () => toggle(q, o.id),
+            },
+            o.tag,
+          );
         }),
     ),
   );
@@ -245,7 +253,9 @@ function section(titleKey, ...content) {
 function conditionWords(/** @type {Record<string, string[]> | undefined} */ when) {
   if (!when || !current.view) return undefined;
   const view = current.view;
-  const tags = Object.entries(when).map(([q, options]) => options.map((o) => view.questions.find((x) => x.id === q)?.options.find((x) => x.id === o)?.tag ?? o));
+  const tags = Object.entries(when).map(([q, options]) =>
+    options.map((o) => view.questions.find((x) => x.id === q)?.options.find((x) => x.id === o)?.tag ?? o),
+  );
   return s('agent.when', { conditions: tagWords(tags) });
 }
 
@@ -290,7 +300,9 @@ function renderDetail(matter) {
         'dd',
         { class: 'time-limit' },
         pick(matter.timeLimit, 'text'),
-        matter.timeLimit.variants.map((v) => el('div', { class: 'variant' }, s('agent.timeLimitVariant', { when: conditionWords(v.when), text: pick(v, 'text') }))),
+        matter.timeLimit.variants.map((v) =>
+          el('div', { class: 'variant' }, s('agent.timeLimitVariant', { when: conditionWords(v.when), text: pick(v, 'text') })),
+        ),
       ),
       el('dt', {}, s('agent.channels')),
       el('dd', {}, pick(matter.channels, 'now').join('、'), later.length > 0 ? ` （${s('agent.channelsLater')}：${later.join('、')}）` : ''),
@@ -301,18 +313,33 @@ function renderDetail(matter) {
       el('ol', { class: 'materials' }, materials),
       el('button', { type: 'button', class: 'btn copy-materials', onclick: () => copy(`${view.title}\n${materialsText}`) }, s('agent.copyMaterials')),
     ),
-    section('agent.process', el('ol', { class: 'steps' }, (pick(matter.process, 'steps') ?? matter.process.steps).map((step) => el('li', {}, step)))),
+    section(
+      'agent.process',
+      el(
+        'ol',
+        { class: 'steps' },
+        (pick(matter.process, 'steps') ?? matter.process.steps).map((step) => el('li', {}, step)),
+      ),
+    ),
     matter.notes.length > 0
       ? section(
           'agent.notes',
-          el('ul', {}, matter.notes.map((n) => el('li', {}, pick(n, 'text'), n.when ? el('span', { class: 'when' }, conditionWords(n.when)) : undefined))),
+          el(
+            'ul',
+            {},
+            matter.notes.map((n) => el('li', {}, pick(n, 'text'), n.when ? el('span', { class: 'when' }, conditionWords(n.when)) : undefined)),
+          ),
         )
       : undefined,
     section(
       'agent.legalBasis',
       // Legal citations stay in Chinese; in Tibetan they say so.
       state.lang === 'bo' ? el('p', { class: 'note chinese-original' }, s('agent.chineseOriginal')) : '',
-      el('ul', { class: 'legal', lang: 'zh-CN' }, matter.legalBasis.items.map((item) => el('li', {}, item))),
+      el(
+        'ul',
+        { class: 'legal', lang: 'zh-CN' },
+        matter.legalBasis.items.map((item) => el('li', {}, item)),
+      ),
     ),
     matter.related.length > 0
       ? section(
@@ -320,11 +347,20 @@ function renderDetail(matter) {
           el(
             'ul',
             {},
-            matter.related.map((r) => el('li', {}, el('a', { href: `#${r.no}`, onclick: (e) => (e.preventDefault(), openMatter(r.no)) }, `${r.no}`), ` ${pick(r, 'reason')}`)),
+            matter.related.map((r) =>
+              el('li', {}, el('a', { href: `#${r.no}`, onclick: (e) => (e.preventDefault(), openMatter(r.no)) }, `${r.no}`), ` ${pick(r, 'reason')}`),
+            ),
           ),
         )
       : undefined,
-    section('agent.sources', el('ul', { class: 'sources' }, Object.entries(matter.sources).map(([k, v]) => el('li', {}, `${k}: ${v}`)))),
+    section(
+      'agent.sources',
+      el(
+        'ul',
+        { class: 'sources' },
+        Object.entries(matter.sources).map(([k, v]) => el('li', {}, `${k}: ${v}`)),
+      ),
+    ),
   ];
   detail.replaceChildren(...parts.filter(Boolean));
   detail.dataset.no = String(matter.no);

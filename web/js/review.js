@@ -59,7 +59,11 @@ function renderChart() {
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': s('review.chartLabel') });
   rows.forEach((r, i) => {
     let y = height - bottom;
-    for (const [cls, n] of [['bar-match', r.matches], ['bar-ambiguous', r.ambiguous], ['bar-none', r.fallbacks]]) {
+    for (const [cls, n] of [
+      ['bar-match', r.matches],
+      ['bar-ambiguous', r.ambiguous],
+      ['bar-none', r.fallbacks],
+    ]) {
       const h = ((height - bottom - 10) * n) / max;
       y -= h;
       if (n > 0) {
@@ -75,8 +79,16 @@ function renderChart() {
   $('summary-days').textContent = s('review.days', { days: rows.length });
   $('summary-table').tBodies[0].replaceChildren(
     ...[...rows].reverse().map((r) =>
-      el('tr', {}, ...[r.day, r.questions, r.matches, r.fallbacks, r.feedbackUp, r.feedbackDown].map((v) => el('td', {}, String(v))),
-        el('td', { class: 'people-text' }, r.topUnanswered.flatMap((q, i) => [i > 0 ? '；' : null, bdi(q.question), el('span', { class: 'n' }, ` (${q.count})`)]))),
+      el(
+        'tr',
+        {},
+        ...[r.day, r.questions, r.matches, r.fallbacks, r.feedbackUp, r.feedbackDown].map((v) => el('td', {}, String(v))),
+        el(
+          'td',
+          { class: 'people-text' },
+          r.topUnanswered.flatMap((q, i) => [i > 0 ? '；' : null, bdi(q.question), el('span', { class: 'n' }, ` (${q.count})`)]),
+        ),
+      ),
     ),
   );
 }
@@ -98,7 +110,12 @@ function renderNotices() {
 function groupItem(g) {
   const guess = g.guesses[0];
   // Nothing is preselected, not even the bot's guess, so one hurried click cannot teach a wrong match.
-  const select = el('select', { name: 'matter', required: '' }, el('option', { value: '' }, s('review.pickMatter')), ...state.matters.map((m) => el('option', { value: String(m.no) }, `${m.no} ${m.title}`)));
+  const select = el(
+    'select',
+    { name: 'matter', required: '' },
+    el('option', { value: '' }, s('review.pickMatter')),
+    ...state.matters.map((m) => el('option', { value: String(m.no) }, `${m.no} ${m.title}`)),
+  );
   const phrase = el('input', { name: 'phrase', type: 'text', maxlength: '500' });
   phrase.value = g.question;
   const reasons = [
@@ -118,16 +135,48 @@ function groupItem(g) {
       say(s('review.failed', { message: err.message }));
     }
   };
-  const meta = [...reasons, guess ? `${s('review.guess')}${guess.no} ${guess.title}` : s('review.noGuess'), g.channels.join(', '), g.lastAt.slice(0, 16).replace('T', ' ')];
-  return el('li', { class: 'group' },
-    el('div', { class: 'head' }, el('bdi', { class: 'question people-text' }, g.question), ' ', el('span', { class: 'count' }, s('review.count', { count: g.count }))),
-    el('p', { class: 'meta' }, meta.flatMap((m, i) => [i > 0 ? ' · ' : null, bdi(m)])),
-    g.variants.length > 1 ? el('p', { class: 'variants people-text' }, `${s('review.variants')}：`, g.variants.slice(1).flatMap((v, i) => [i > 0 ? '；' : null, bdi(v)])) : null,
-    el('form', { onsubmit: (e) => { e.preventDefault(); resolve(Number(select.value)); } },
+  const meta = [
+    ...reasons,
+    guess ? `${s('review.guess')}${guess.no} ${guess.title}` : s('review.noGuess'),
+    g.channels.join(', '),
+    g.lastAt.slice(0, 16).replace('T', ' '),
+  ];
+  return el(
+    'li',
+    { class: 'group' },
+    el(
+      'div',
+      { class: 'head' },
+      el('bdi', { class: 'question people-text' }, g.question),
+      ' ',
+      el('span', { class: 'count' }, s('review.count', { count: g.count })),
+    ),
+    el(
+      'p',
+      { class: 'meta' },
+      meta.flatMap((m, i) => [i > 0 ? ' · ' : null, bdi(m)]),
+    ),
+    g.variants.length > 1
+      ? el(
+          'p',
+          { class: 'variants people-text' },
+          `${s('review.variants')}：`,
+          g.variants.slice(1).flatMap((v, i) => [i > 0 ? '；' : null, bdi(v)]),
+        )
+      : null,
+    el(
+      'form',
+      {
+        onsubmit: (e) => {
+          e.preventDefault();
+          resolve(Number(select.value));
+        },
+      },
       el('label', {}, s('review.shouldMatch'), select),
       el('label', {}, s('review.phrase'), phrase),
       el('button', { type: 'submit', class: 'btn' }, s('review.save')),
-      el('button', { type: 'button', class: 'btn secondary', onclick: () => resolve(null) }, s('review.dismiss'))),
+      el('button', { type: 'button', class: 'btn secondary', onclick: () => resolve(null) }, s('review.dismiss')),
+    ),
   );
 }
 

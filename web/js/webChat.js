@@ -58,7 +58,13 @@ function watchNetwork(session) {
   });
   window.addEventListener('online', async () => {
     for (let attempt = 0; attempt < 30 && navigator.onLine; attempt++) {
-      if (await fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch('/healthz', { cache: 'no-store' }).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
     const { directLine } = session();
@@ -126,7 +132,12 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
     spoken = false;
     // WebSocket: replies arrive as they are written (polling, where a browser has no WebSocket); after a drop
     // directlinejs reconnects to this conversation through GET conversations/{id}?watermark= from what it last had.
-    const directLine = WebChat.createDirectLine({ token, domain: `${location.origin}/v3/directline`, webSocket: true, conversationStartProperties: { locale: current.lang } });
+    const directLine = WebChat.createDirectLine({
+      token,
+      domain: `${location.origin}/v3/directline`,
+      webSocket: true,
+      conversationStartProperties: { locale: current.lang },
+    });
     let submitted = false; // sent while reconnecting: the text stays in the send box until reconnected
     const store = WebChat.createStore({}, ({ dispatch }) => (next) => (action) => {
       if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onActivity(action.payload.activity);
@@ -153,7 +164,11 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
   };
   let session = await connect();
   watchNetwork(() => session);
-  const activityMiddleware = () => (next) => (...args) => (hide(args[0].activity) ? false : next(...args));
+  const activityMiddleware =
+    () =>
+    (next) =>
+    (...args) =>
+      hide(args[0].activity) ? false : next(...args);
   const render = () =>
     WebChat.renderWebChat(
       {

@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReviewLog } from '../../bot/feedback/reviewLog.js';
 import { LowdbStorage } from '../../bot/storage/lowdbStorage.js';
-import { ROOT_DIR } from '../../bot/config/config.js';
 import { DirectLineTestClient, type DlConversation } from '../support/liveService.js';
 import { freePort } from '../support/loopback.js';
+import { startServerProcess } from '../support/serverProcess.js';
 
 const CONVERSATIONS = 12;
 /** SIGKILL once this many writes have been acknowledged, with the rest of the burst in flight. */
@@ -21,36 +20,9 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** The real server as its own process (`node --import tsx bot/index.ts`), healthy. */
-async function startServer(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'bot/index.ts')], {
-    cwd: ROOT_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-      STAFF_TOKEN: 'kill-test-staff-token-0123',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  // Bounded by time, not a count of polls: a loaded 2-core machine takes tens of seconds to start tsx.
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode}): ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return proc;
-    await sleep(100);
-  }
-  throw new Error(`the server did not become healthy: ${stderr}`);
+/** The real server as its own process, as `npm start` runs it, healthy. */
+function startServer(port: number): Promise<ChildProcess> {
+  return startServerProcess(port, { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', STAFF_TOKEN: 'kill-test-staff-token-0123' });
 }
 
 describe('SIGKILL in the middle of a burst of writes', () => {

@@ -2,39 +2,25 @@ import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity
 import type { DialogState } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { describe, expect, it } from 'vitest';
-import { ChecklistBuilder } from '../../bot/answers/checklistBuilder.js';
-import { ChecklistRenderer } from '../../bot/answers/checklistRenderer.js';
 import { AssistantBot } from '../../bot/assistantBot.js';
 import { START_QUERY_EVENT } from '../../dialogs/pageEvents.js';
 import type { Lang } from '../../bot/i18n/localizer.js';
 import type { ConversationEvent } from '../../dialogs/conversationEvents.js';
-import { DialogServices, SESSION_IDLE_MS } from '../../dialogs/dialogServices.js';
+import { SESSION_IDLE_MS } from '../../dialogs/dialogServices.js';
 import { MainDialog } from '../../dialogs/mainDialog.js';
-import type { UserProfile } from '../../dialogs/userProfile.js';
-import { keyOf, localizer } from '../support/botHarness.js';
-import { knowledge, understandingPipeline } from '../support/services.js';
+import { dialogServices, keyOf } from '../support/botHarness.js';
 
 /**
  * The real MainDialog on the real knowledge and locales, with one storage for every
  * conversation (so a person can come back), a clock the test moves, and the events it reports.
  */
 async function harness(channelId = 'wechat') {
-  const kb = await knowledge();
-  const u = await understandingPipeline();
-  const l10n = await localizer();
   const storage = new MemoryStorage();
   const userState = new UserState(storage);
   const conversationState = new ConversationState(storage);
   let clock = Date.parse('2026-11-30T08:00:00Z');
-  const services = new DialogServices(
-    kb,
-    u,
-    l10n,
-    new ChecklistBuilder(kb, kb.directory),
-    new ChecklistRenderer(l10n),
-    userState.createProperty<UserProfile>('profile'),
-    () => clock,
-  );
+  const services = await dialogServices(userState, () => clock);
+  const { knowledge: kb, understanding: u, l10n } = services;
   const events: ConversationEvent[] = [];
   services.events.listen(async (_ctx, e) => {
     events.push(e);
@@ -310,20 +296,10 @@ describe('what people usually need next', () => {
 
 describe('the events through the whole bot', () => {
   it('a menu click during an offer reports it abandoned, then opens the new question', async () => {
-    const kb = await knowledge();
-    const u = await understandingPipeline();
-    const l10n = await localizer();
     const storage = new MemoryStorage();
     const userState = new UserState(storage);
     const conversationState = new ConversationState(storage);
-    const services = new DialogServices(
-      kb,
-      u,
-      l10n,
-      new ChecklistBuilder(kb, kb.directory),
-      new ChecklistRenderer(l10n),
-      userState.createProperty<UserProfile>('profile'),
-    );
+    const services = await dialogServices(userState);
     const events: ConversationEvent[] = [];
     services.events.listen(async (_ctx, e) => {
       events.push(e);

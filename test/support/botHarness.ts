@@ -15,12 +15,20 @@ export function localizer(): Promise<Localizer> {
   return l10n;
 }
 
-/** DialogServices on the real knowledge and locales, keeping the user profile in `userState`. */
-export async function dialogServices(userState: UserState): Promise<DialogServices> {
+/** DialogServices on the real knowledge and locales, keeping the user profile in `userState`; `now` is a clock a test may move. */
+export async function dialogServices(userState: UserState, now?: () => number): Promise<DialogServices> {
   const kb = await knowledge();
   const u = await understandingPipeline();
   const loc = await localizer();
-  return new DialogServices(kb, u, loc, new ChecklistBuilder(kb, kb.directory), new ChecklistRenderer(loc), userState.createProperty<UserProfile>('profile'));
+  return new DialogServices(
+    kb,
+    u,
+    loc,
+    new ChecklistBuilder(kb, kb.directory),
+    new ChecklistRenderer(loc),
+    userState.createProperty<UserProfile>('profile'),
+    now,
+  );
 }
 
 /** A DialogTestClient on the real MainDialog with the real knowledge, per conversation. */

@@ -202,6 +202,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       replyTimeoutMs,
       // With REDIS_URL unread pages and late replies outlive a restart and follow the person to any instance.
       sessions: redis ? new RedisWeChatSessions({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: WECHAT_SESSION_TTL_MS }) : wechatFileSessions,
+      // One message per person at a time on every instance: pages read and saved by two at once would overwrite each other.
+      lock: turnLock,
     });
     wechat = {
       channel,

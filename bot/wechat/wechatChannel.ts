@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { START_QUERY_EVENT } from '../../dialogs/pageEvents.js';
+import type { KeyedLock } from '../storage/keyedLock.js';
 import { KeyedMutex } from '../storage/keyedMutex.js';
 import { foldTibetanDigits } from '../i18n/digits.js';
 import { type Lang, type Localizer } from '../i18n/localizer.js';
@@ -23,6 +24,11 @@ export interface WeChatChannelOptions {
   sessionTtlMs?: number;
   /** where those are kept; in process by default (Redis with REDIS_URL, so a restart or another instance keeps them) */
   sessions?: WeChatSessionStore;
+  /**
+   * one message per user at a time, from reading their session to saving it: in process by default; with REDIS_URL the
+   * service's RedisKeyedLock, since two messages reaching two instances would otherwise each save what they read
+   */
+  lock?: KeyedLock;
   /** bytes per reply (default WeChat's 2048) */
   maxReplyBytes?: number;
 }
@@ -38,13 +44,14 @@ type Input = { kind: 'turn'; activity: Partial<Activity> } | { kind: 'more' } | 
  * comes first in the person's next answer, since a passive reply cannot be sent later.
  */
 export class WeChatChannel {
-  private readonly queue = new KeyedMutex();
+  private readonly lock: KeyedLock;
   private readonly sessions: WeChatSessionStore;
   private readonly maxReplyBytes: number;
   private readonly log: Logger;
 
   constructor(private readonly options: WeChatChannelOptions) {
     this.sessions = options.sessions ?? new WeChatSessions(options.sessionTtlMs ?? WECHAT_SESSION_TTL_MS);
+    this.lock = options.lock ?? new KeyedMutex();
     this.maxReplyBytes = options.maxReplyBytes ?? WECHAT_TEXT_LIMIT;
     this.log = options.logger.child({ component: 'wechat' });
   }
@@ -53,7 +60,8 @@ export class WeChatChannel {
   reply(message: WeChatMessage): Promise<string | undefined> {
     const user = message.FromUserName;
     let late = false;
-    const work = this.queue.run([user], () => this.answer(message, () => late));
+    // Its own key, taken before the turn's (turn:…, user:…), so the two never wait for each other in a circle.
+    const work = this.lock.withLock(`wechat:${user}`, () => this.answer(message, () => late));
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         late = true;
@@ -74,7 +82,7 @@ export class WeChatChannel {
     });
   }
 
-  /** Runs inside the user's queue, so pages and numbers always belong to the reply before. */
+  /** Runs holding the user's lock (on every instance), so pages and numbers always belong to the reply before. */
   private async answer(message: WeChatMessage, isLate: () => boolean): Promise<string | undefined> {
     const user = message.FromUserName;
     const session = await this.sessions.load(user);

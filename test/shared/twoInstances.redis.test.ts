@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_TOKEN, staffCookie } from '../support/liveService.js';
 import { startRedisServer, type TestRedis } from '../support/redisServer.js';
 import { startService, type Running } from '../wechat/wechatSimulator.js';
+import { RedisWeChatSessions } from '../../bot/wechat/redisWeChatSessions.js';
 
 /**
  * Two whole services on one private Redis, as two instances behind a balancer: what issue 13 says
@@ -84,6 +85,31 @@ describe('two instances on one Redis', () => {
     expect(page).not.toBe(first);
     for (let i = 0; i < 10 && page.endsWith(hint); i++) page = await say(i % 2 === 0 ? a : b, '更多');
     expect(await say(a, '更多')).toBe(l10n.t('zh-CN', 'wechat:noMore'));
+  });
+
+  it('give two 更多 from one WeChat user reaching both instances at once two different pages, and lose none', async () => {
+    const l10n = a.service.localizer;
+    const admin = new Redis(redis.url);
+    try {
+      // Unread pages as a long reply leaves them, put there through the service's own store; several users at once, so
+      // that the two messages of at least one of them meet inside the read-modify-write if it is not guarded.
+      const sessions = new RedisWeChatSessions({ client: admin, keyPrefix: 'yibao-two:', ttlMs: 60_000 });
+      const users = Array.from({ length: 6 }, (_, i) => `oRace${i}_${process.pid}`);
+      const pages = ['第一页', '第二页', '第三页'];
+      await Promise.all(users.map((u) => sessions.save(u, { pages: [...pages], actions: [], late: [], lang: 'zh-CN' })));
+      // each user through an address of its own: the refused-request budget counts requests in flight (see the report on issue 13)
+      const more = async (run: Running, user: string): Promise<string> =>
+        (await run.wechat.send(run.wechat.text(user, '更多', a.wechat.nextMsgId()), { headers: as(`127.0.1.${users.indexOf(user) + 1}`) })).reply?.Content ??
+        '';
+      const read = await Promise.all(users.map((u) => Promise.all([more(a, u), more(b, u)])));
+      // each user read page one and page two, one on each instance, never the same page twice
+      for (const pair of read) expect([...pair].sort()).toEqual(['第一页', '第二页'].sort());
+      // and page three is still there for everyone, then nothing
+      for (const u of users) expect(await more(b, u)).toBe('第三页');
+      expect(await more(a, users[0]!)).toBe(l10n.t('zh-CN', 'wechat:noMore'));
+    } finally {
+      admin.disconnect();
+    }
   });
 
   it('verify a staff sign-in made on one instance on the other, and a sign-out on either ends it on both', async () => {

@@ -11,6 +11,8 @@ import { Understanding } from '../understanding/understanding.js';
  * test/eval, Chinese (`*.zh.json`) and Tibetan (`*.bo.json`, asked with lang=bo).
  * `--cv [K]`: K-fold cross-validation (default 10) over the development situation sets instead, each fold
  * asked of a pipeline trained without it; never over a held-out set, which trains nothing.
+ * `--writer FILE` (repeatable): leave-one-writer-out, a training file (one writer's labelled questions, e.g. a
+ * batch before it goes into knowledge/) asked of a pipeline trained without any of its wording.
  */
 async function main(argv: string[]): Promise<void> {
   const showMisses = argv.includes('--misses');
@@ -21,6 +23,21 @@ async function main(argv: string[]): Promise<void> {
   if (cvAt >= 0 && only.length === 0) only.push('situations.zh.json', 'situations.bo.json');
   if (folds > 0 && only.some((f) => f.startsWith('holdout'))) throw new Error('--cv is for development sets; a held-out set trains nothing');
   const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);
+  const writers = argv.flatMap((a, i) => (argv[i - 1] === '--writer' ? [a] : []));
+  if (writers.length > 0) {
+    for (const f of writers) {
+      const set = QuestionSet.parse(JSON.parse(await fs.readFile(f, 'utf8')));
+      const r = new CrossValidator(kb).heldOut(set, langFor(f));
+      const lines = [
+        `${f}: ${r.questions} questions, trained without them`,
+        `  accuracy@1 ${pct(r.accuracyAt1)}  recall@3 ${pct(r.recallAt3)}  in scope answered none ${pct(r.inScopeNone)}  (${r.inScope} in scope)`,
+        `  out-of-scope rejected ${pct(r.rejection)}  (${r.outOfScope} out of scope)`,
+      ];
+      if (showMisses) for (const m of r.misses) lines.push(`  miss ${m.metric}: ${m.q}  expected ${m.expected}, got ${m.got}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return;
+  }
   const evaluator = new Evaluator(new Understanding(kb));
   const dir = path.join(ROOT_DIR, 'test', 'eval');
   const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json') && (only.length === 0 || only.includes(f))).sort();

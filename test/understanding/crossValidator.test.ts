@@ -1,25 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { CrossValidator } from '../../bot/evaluation/crossValidator.js';
 import { Evaluator, type LabelledQuestion } from '../../bot/evaluation/evaluator.js';
-import { Understanding } from '../../bot/understanding/understanding.js';
+import { Understanding, type UnderstandingKnowledge } from '../../bot/understanding/understanding.js';
 import { knowledge } from '../support/services.js';
 
 /** a situation no matter's vocabulary knows: only the example classifier can place it */
 const TAUGHT = '鑫淼犇骉焱垚';
 const OTHER = '雥猋羴毳灥厵';
 
+/** both phrases taught as situations of matter 5, as the development sets are, and the set that asks them */
+async function taughtTwice(): Promise<{ taught: UnderstandingKnowledge; set: LabelledQuestion[] }> {
+  const kb = await knowledge();
+  const taught = {
+    matters: kb.matters.map((m) => (m.no === 5 ? { ...m, situations: [...m.situations, TAUGHT, OTHER] } : m)),
+    lexicon: kb.lexicon,
+    offices: kb.offices,
+    directory: kb.directory,
+    glossary: kb.glossary,
+  };
+  const set: LabelledQuestion[] = [TAUGHT, OTHER].map((q) => ({ q, expect: [5], outcome: 'match', office: null, tags: [] }));
+  return { taught, set };
+}
+
 describe('CrossValidator', () => {
   it('asks each fold of a pipeline trained without its wording, which plain evaluation does not', async () => {
-    const kb = await knowledge();
-    // both phrases taught as situations of matter 5, as the development sets are
-    const taught = {
-      matters: kb.matters.map((m) => (m.no === 5 ? { ...m, situations: [...m.situations, TAUGHT, OTHER] } : m)),
-      lexicon: kb.lexicon,
-      offices: kb.offices,
-      directory: kb.directory,
-      glossary: kb.glossary,
-    };
-    const set: LabelledQuestion[] = [TAUGHT, OTHER].map((q) => ({ q, expect: [5], outcome: 'match', office: null, tags: [] }));
+    const { taught, set } = await taughtTwice();
 
     // trained on the question itself: found
     const seen = new Evaluator(new Understanding(taught)).run(set, 'zh');
@@ -30,6 +35,15 @@ describe('CrossValidator', () => {
     expect(unseen.questions).toBe(2);
     expect(unseen.accuracyAt1).toBe(0);
     expect(unseen.inScopeNone).toBe(1);
+  });
+
+  it("asks a whole writer's set of a pipeline trained without any of it (leave-one-writer-out)", async () => {
+    const { taught, set } = await taughtTwice();
+    const r = new CrossValidator(taught).heldOut(set, 'zh');
+    expect(r.questions).toBe(2);
+    // neither phrase is known once the writer's own questions are gone
+    expect(r.accuracyAt1).toBe(0);
+    expect(r.inScopeNone).toBe(1);
   });
 
   it('merges the folds, each rate weighted by what it counts', async () => {

@@ -47,6 +47,7 @@ import { RedisReviewLog } from './feedback/redisReviewLog.js';
 import { ReviewLog } from './feedback/reviewLog.js';
 import type { ReviewStore } from './feedback/reviewStore.js';
 import { RedisBus } from './redis/redisBus.js';
+import { VersionedReload } from './redis/versionedReload.js';
 import { ReviewReport } from './feedback/reviewReport.js';
 import { PiiMaskingMiddleware } from './privacy/piiMaskingMiddleware.js';
 import { Understanding } from './understanding/understanding.js';
@@ -114,6 +115,11 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const learned: LearnedExampleStore = redis
     ? new RedisLearnedExamples({ client: redis.client, keyPrefix: redis.keyPrefix })
     : new LearnedExamples(config.dataDir, Date.now, log);
+  // Each reload is counted in Redis, read before the examples: an instance that missed a reload's message catches up.
+  const reloads =
+    redis && bus
+      ? await VersionedReload.open({ client: redis.client, keyPrefix: redis.keyPrefix, bus, name: 'reload', checkEveryMs: config.redis!.resyncMs, logger: log })
+      : undefined;
   const knowledge = baseKnowledge.withExamples(await learned.byMatter());
   const localizer = await Localizer.load(config.localesDir);
   const understanding = new Understanding(knowledge);
@@ -248,9 +254,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     log.info({ learnedExamples: [...examples.values()].flat().length }, 'understanding re-indexed with the learned examples');
     return { learnedExamples: [...examples.values()].flat().length };
   };
-  await bus?.subscribe('reload', () => {
-    reindex().catch((err: unknown) => log.error({ err }, 'reload announced by another instance failed'));
-  });
+  await reloads?.follow(reindex);
 
   const app = createApp({
     logger: log,
@@ -297,10 +301,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       learned,
       report: reviewReport,
       reload: async () => {
-        const result = await reindex();
         // every other instance re-indexes too, from the same shared examples
-        await bus?.publish('reload', {});
-        return result;
+        return reloads ? reloads.announce(reindex) : reindex();
       },
     },
   });
@@ -324,6 +326,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
       clearInterval(sweep);
       clearInterval(sessionSweep);
       reviewReport.close();
+      reloads?.close();
       bus?.close();
       redis?.client.disconnect();
     },

@@ -132,6 +132,8 @@ const Env = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{0,64}$/, 'REDIS_KEY_PREFIX must be at most 64 letters, digits or _ . : -')
     .default('yibao:'),
+  /** with REDIS_URL, how often each instance reads Redis for a reload it missed (pub/sub is fire-and-forget) */
+  REDIS_RESYNC_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 export type Config = Readonly<{
@@ -187,7 +189,7 @@ export type Config = Readonly<{
     MicrosoftAppTenantId?: string;
   };
   /** REDIS_URL and REDIS_KEY_PREFIX; undefined: the embedded stores (lowdb files, in-process locks) */
-  redis: Readonly<{ url: string; keyPrefix: string }> | undefined;
+  redis: Readonly<{ url: string; keyPrefix: string; /** REDIS_RESYNC_SECONDS in ms */ resyncMs: number }> | undefined;
   /** what /api/messages accepts and where it may send replies (see bot/channels/serviceUrlPolicy.ts) */
   botFramework: Readonly<{
     /** anonymous activities (no MicrosoftAppId) are served: outside production, or with BOT_ALLOW_ANONYMOUS=true */
@@ -271,7 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           MicrosoftAppTenantId: e.MicrosoftAppTenantId,
         }
       : {},
-    redis: e.REDIS_URL === undefined ? undefined : Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX }),
+    redis: e.REDIS_URL === undefined ? undefined : Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, resyncMs: e.REDIS_RESYNC_SECONDS * 1000 }),
     botFramework: Object.freeze({
       anonymousAllowed: e.BOT_ALLOW_ANONYMOUS === undefined ? e.NODE_ENV !== 'production' : e.BOT_ALLOW_ANONYMOUS === 'true',
       serviceUrlHosts: e.BOT_SERVICE_URL_HOSTS,

@@ -14,6 +14,8 @@ export class RedisBus {
   readonly origin = randomUUID();
   private readonly subscriber: Redis;
   private readonly handlers = new Map<string, Handler[]>();
+  private readonly reconnectHandlers: Array<() => void> = [];
+  private connectedBefore = false;
 
   constructor(
     private readonly client: Redis,
@@ -24,6 +26,16 @@ export class RedisBus {
     this.subscriber = client.duplicate({ enableOfflineQueue: true });
     this.subscriber.on('error', () => undefined); // the main connection reports outages
     this.subscriber.on('message', (channel: string, text: string) => this.deliver(channel, text));
+    this.subscriber.on('ready', () => this.ready());
+  }
+
+  /**
+   * Calls `handler` each time the bus is back after its connection was cut: what was published
+   * meanwhile never arrives, so a reader checks the record in Redis then (the channels are
+   * subscribed again before it is called, so nothing published after the check is missed).
+   */
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
   }
 
   /** Calls `handler` with what other instances publish on `name`. */
@@ -45,6 +57,22 @@ export class RedisBus {
 
   private channel(name: string): string {
     return `${this.keyPrefix}bus:${name}`;
+  }
+
+  private ready(): void {
+    if (!this.connectedBefore) {
+      this.connectedBefore = true;
+      return;
+    }
+    // ioredis subscribes again by itself; this SUBSCRIBE's answer says the server has it, before anyone reads.
+    const channels = [...this.handlers.keys()];
+    const subscribed = channels.length > 0 ? this.subscriber.subscribe(...channels) : Promise.resolve();
+    subscribed.then(
+      () => {
+        for (const h of this.reconnectHandlers) h();
+      },
+      (err: unknown) => this.logger?.warn({ err }, 'Redis bus could not subscribe again: the next check catches up'),
+    );
   }
 
   private deliver(channel: string, text: string): void {

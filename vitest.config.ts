@@ -47,7 +47,11 @@ export default defineConfig({
     // nodejieba keeps one dictionary per process; forks give each file its own.
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT } },
+      // One process runs every unit file in turn without isolation, so the knowledge and the understanding
+      // pipeline are built once (test/support/services.ts) instead of once per file in a fresh fork.
+      // They share nodejieba's dictionary too: every Understanding adds its knowledge's words, and no unit
+      // test needs a word absent. vitest runs singleFork projects after the others, in that same pool.
+      { extends: true, test: { name: 'unit', include: UNIT, poolOptions: { forks: { singleFork: true, isolate: false } } } },
       // Everything else that is not a browser test: the server over real HTTP, child processes, files.
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT, ...BROWSER, ...REDIS] } },
       ...needing('browser', BROWSER, missingForBrowserTests(), INSTALL_HINT),

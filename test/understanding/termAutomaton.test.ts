@@ -11,11 +11,27 @@ import { TermAutomaton, type TermOccurrence } from '../../bot/understanding/term
 import { knowledge } from '../support/services.js';
 import { seededRandom } from '../support/seededRandom.js';
 
+const firstIndexes = new WeakMap<readonly string[], number[]>();
+
+/**
+ * The index of each distinct term where it first stands (the terms `terms.indexOf(term) === index`
+ * keeps), once per list: asking indexOf per term per question made the real-vocabulary check quadratic.
+ */
+function distinctTerms(terms: readonly string[]): number[] {
+  let indexes = firstIndexes.get(terms);
+  if (!indexes) {
+    const seen = new Set<string>();
+    indexes = [...terms.keys()].filter((index) => !seen.has(terms[index]!) && seen.add(terms[index]!));
+    firstIndexes.set(terms, indexes);
+  }
+  return indexes;
+}
+
 /** What MatterMatcher did before the automaton: indexOf per term, from the end of the last find. */
 function naiveNonOverlapping(terms: readonly string[], text: string): TermOccurrence[] {
   const found: TermOccurrence[] = [];
-  terms.forEach((term, index) => {
-    if (terms.indexOf(term) !== index) return;
+  distinctTerms(terms).forEach((index) => {
+    const term = terms[index]!;
     for (let from = 0; ;) {
       const at = text.indexOf(term, from);
       if (at < 0) break;
@@ -28,8 +44,8 @@ function naiveNonOverlapping(terms: readonly string[], text: string): TermOccurr
 
 function naiveAll(terms: readonly string[], text: string): string[] {
   const found: string[] = [];
-  terms.forEach((term, index) => {
-    if (terms.indexOf(term) !== index) return;
+  distinctTerms(terms).forEach((index) => {
+    const term = terms[index]!;
     for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) found.push(`${index}@${at}`);
   });
   return found.sort();

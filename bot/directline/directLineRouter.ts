@@ -115,10 +115,15 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
     res.json(tokens.issue(conversation.id) satisfies IssuedToken);
   });
 
+  // A token expired less than REFRESH_GRACE_SECONDS ago still renews while its conversation lives: a page back from a long
+  // outage resumes its conversation (it refreshes every 15 minutes while connected, so only an outage outlives a token).
   router.post('/tokens/refresh', async (req, res) => {
-    const { claims } = requireToken(req, tokens);
-    const conversation = await openConversation(claims.conversationId);
-    res.json(tokens.issue(conversation.id, claims.userId) satisfies IssuedToken);
+    const token = bearerToken(req);
+    if (token === undefined) throw new DirectLineError(401, 'Unauthorized', 'a token is required: Authorization: Bearer <token>');
+    const renewed = tokens.refresh(token, REFRESH_GRACE_SECONDS);
+    if (!renewed.ok) throw tokenRefusal(renewed.reason);
+    await openConversation(renewed.claims.conversationId);
+    res.json(renewed.issued satisfies IssuedToken);
   });
 
   router.post('/conversations', json, async (req, res) => {
@@ -221,6 +226,9 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   return router;
 }
 
+/** How long after it expired a token may still be renewed (no longer than an idle conversation lives: DIRECTLINE_IDLE_MINUTES' default). */
+export const REFRESH_GRACE_SECONDS = 30 * 60;
+
 /** Per conversation (the path's, already checked against the token), 2-second windows. */
 function pollLimiter(perSecond: number): RequestHandler {
   if (perSecond <= 0) return (_req, _res, next) => next();
@@ -294,10 +302,16 @@ function requireToken(req: Request, tokens: TokenService): { token: string; clai
   if (token === undefined) throw new DirectLineError(401, 'Unauthorized', 'a token is required: Authorization: Bearer <token>');
   const check = tokens.verify(token);
   if (check.ok) return { token, claims: check.claims, expiresIn: check.expiresIn };
-  // As the Direct Line service does: an expired token is 403 TokenExpired, which directlinejs
-  // treats as "expired" (connection status ExpiredToken) rather than as a dead conversation.
-  if (check.reason === 'expired') throw new DirectLineError(403, 'TokenExpired', 'the token has expired');
-  throw new DirectLineError(401, 'Unauthorized', 'the token is not valid');
+  throw tokenRefusal(check.reason);
+}
+
+/**
+ * As the Direct Line service does: an expired token is 403 TokenExpired, which directlinejs
+ * treats as "expired" (connection status ExpiredToken) rather than as a dead conversation.
+ */
+function tokenRefusal(reason: 'malformed' | 'signature' | 'expired'): DirectLineError {
+  if (reason === 'expired') return new DirectLineError(403, 'TokenExpired', 'the token has expired');
+  return new DirectLineError(401, 'Unauthorized', 'the token is not valid');
 }
 
 function parseWatermark(raw: unknown): number {

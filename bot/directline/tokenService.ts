@@ -84,6 +84,24 @@ export class TokenService {
   }
 
   verify(token: string): TokenCheck {
+    return this.check(token, 0);
+  }
+
+  /**
+   * A new token for the same conversation and user, if the old one is valid or expired at most `graceSeconds` ago:
+   * a page back from an outage longer than its token resumes its conversation (which the caller checks still exists).
+   */
+  refresh(
+    token: string,
+    graceSeconds = 0,
+  ): { ok: true; issued: IssuedToken; claims: TokenClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' } {
+    const check = this.check(token, graceSeconds);
+    if (!check.ok) return check;
+    return { ok: true, claims: check.claims, issued: this.issue(check.claims.conversationId, check.claims.userId) };
+  }
+
+  /** `verify`, accepting a token expired at most `graceSeconds` ago. */
+  private check(token: string, graceSeconds: number): TokenCheck {
     if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return { ok: false, reason: 'malformed' };
     const parts = token.split('.');
     if (parts.length !== 3) return { ok: false, reason: 'malformed' };
@@ -102,19 +120,12 @@ export class TokenService {
     const claims = Claims.safeParse(parsed);
     if (!claims.success) return { ok: false, reason: 'malformed' };
     const expiresIn = claims.data.exp - this.nowSeconds();
-    if (expiresIn <= 0) return { ok: false, reason: 'expired' };
+    if (expiresIn + graceSeconds <= 0) return { ok: false, reason: 'expired' };
     return {
       ok: true,
       claims: { conversationId: claims.data.conv, userId: claims.data.user, issuedAt: claims.data.iat, expiresAt: claims.data.exp },
       expiresIn,
     };
-  }
-
-  /** A new token for the same conversation and user, if the old one is still valid. */
-  refresh(token: string): { ok: true; issued: IssuedToken } | { ok: false; reason: 'malformed' | 'signature' | 'expired' } {
-    const check = this.verify(token);
-    if (!check.ok) return check;
-    return { ok: true, issued: this.issue(check.claims.conversationId, check.claims.userId) };
   }
 
   private sign(data: string): Buffer {

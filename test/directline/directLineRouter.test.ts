@@ -38,12 +38,21 @@ describe('tokens', () => {
     expect((await call(h, 'GET', `/conversations/${conversationId}/activities`, { token })).status).toBe(200);
   });
 
-  it('refresh needs a valid, unexpired token', async () => {
+  it('refresh needs a valid token, or one expired less than the grace period ago (a page back from a long outage)', async () => {
     expectDirectLineError(await call(h, 'POST', '/tokens/refresh'), 401, 'Unauthorized');
     expectDirectLineError(await call(h, 'POST', '/tokens/refresh', { token: 'nonsense' }), 401, 'Unauthorized');
-    const { token } = await openConversation(h);
-    h.clock.offsetMs = 31 * 60 * 1000;
+    const { conversationId, token } = await openConversation(h);
     try {
+      // 31 minutes: expired, so the conversation refuses it, but it still renews within the 30-minute grace.
+      h.clock.offsetMs = 31 * 60 * 1000;
+      expectDirectLineError(await call(h, 'GET', `/conversations/${conversationId}/activities`, { token }), 403, 'TokenExpired');
+      const renewed = await call(h, 'POST', '/tokens/refresh', { token });
+      expect(renewed.status).toBe(200);
+      expect(renewed.body).toMatchObject({ conversationId, expires_in: 1800 });
+      expect(tokenUser(renewed.body.token)).toBe(tokenUser(token));
+      expect((await call(h, 'GET', `/conversations/${conversationId}/activities`, { token: renewed.body.token })).status).toBe(200);
+      // Past the grace (30 minutes after it expired): no more.
+      h.clock.offsetMs = 60 * 60 * 1000 + 1000;
       expectDirectLineError(await call(h, 'POST', '/tokens/refresh', { token }), 403, 'TokenExpired');
     } finally {
       h.clock.offsetMs = 0;

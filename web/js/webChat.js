@@ -1,5 +1,6 @@
 // Web Chat (served by this server as /assets/<version>/vendor/webchat.js) on our own Direct Line.
 import { t } from './i18n.js';
+import { ResilientDirectLine } from './resilientDirectLine.js';
 
 const FONT = "'Noto Serif Tibetan', system-ui, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
@@ -35,41 +36,12 @@ function localizeRoles(element, roles) {
   return applyAll;
 }
 
-/** A fresh conversation-scoped token from our own server: no secret ever reaches the page. */
+/** A fresh conversation and a token scoped to it, from our own server: no secret ever reaches the page. */
 async function newToken() {
   const res = await fetch('/api/directline/token', { method: 'POST' });
   if (!res.ok) throw new Error(`token: HTTP ${res.status}`);
-  return (await res.json()).token;
-}
-
-/** directlinejs's ConnectionStatus values. */
-const CONNECTING = 1;
-const ONLINE = 2;
-
-/**
- * directlinejs 0.15.8 retries a cut WebSocket while still reporting Online, so Web Chat would say it is
- * connected all through an outage. Offline, the Direct Line says Connecting (Web Chat and its screen-reader
- * text say it is reconnecting); back online, once our server answers /healthz, Online again.
- */
-function watchNetwork(session) {
-  window.addEventListener('offline', () => {
-    const { directLine } = session();
-    if (directLine.connectionStatus$.getValue() === ONLINE) directLine.connectionStatus$.next(CONNECTING);
-  });
-  window.addEventListener('online', async () => {
-    for (let attempt = 0; attempt < 30 && navigator.onLine; attempt++) {
-      if (
-        await fetch('/healthz', { cache: 'no-store' }).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-    const { directLine } = session();
-    if (navigator.onLine && directLine.connectionStatus$.getValue() === CONNECTING) directLine.connectionStatus$.next(ONLINE);
-  });
+  const { token, conversationId } = await res.json();
+  return { token, conversationId };
 }
 
 let webChatLoaded;
@@ -128,15 +100,16 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
   let spoken = false; // has the person said anything in this conversation yet?
   /** A conversation told the page's locale from its first activity, so the welcome comes in that language. */
   const connect = async () => {
-    const token = await newToken();
+    const { token, conversationId } = await newToken();
     spoken = false;
-    // WebSocket: replies arrive as they are written (polling, where a browser has no WebSocket); after a drop
-    // directlinejs reconnects to this conversation through GET conversations/{id}?watermark= from what it last had.
-    const directLine = WebChat.createDirectLine({
-      token,
+    // WebSocket: replies arrive as they are written (polling where a browser has none, or a proxy refuses the upgrade);
+    // after a drop, however long, the page resumes this conversation from the last watermark it received.
+    const directLine = new ResilientDirectLine({
+      createDirectLine: (options) => WebChat.createDirectLine(options),
       domain: `${location.origin}/v3/directline`,
-      webSocket: true,
-      conversationStartProperties: { locale: current.lang },
+      token,
+      conversationId,
+      locale: current.lang,
     });
     let submitted = false; // sent while reconnecting: the text stays in the send box until reconnected
     const store = WebChat.createStore({}, ({ dispatch }) => (next) => (action) => {
@@ -163,7 +136,6 @@ export async function mountWebChat({ element, lang, strings, styleOptions = {}, 
     return { directLine, store, host };
   };
   let session = await connect();
-  watchNetwork(() => session);
   const activityMiddleware =
     () =>
     (next) =>

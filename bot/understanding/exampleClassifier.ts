@@ -15,6 +15,8 @@ export interface ExampleVerdict {
   outOfScope: number;
   /** whether the question shares any unit with the examples at all (otherwise every class is equally likely) */
   informed: boolean;
+  /** per class (the matters, then out-of-scope): the log-likelihood the posteriors come from, -Infinity for an untrained class */
+  logLikelihood: number[];
 }
 
 /** Chinese characters that say nothing about the matter: particles, pronouns, question words, punctuation, digits. */
@@ -64,12 +66,20 @@ export class ExampleClassifier {
       for (const [feature, n] of features) sum += n * (Math.log((counts.get(feature) ?? 0) + SMOOTHING) - denominator);
       return sum;
     });
-    // Uniform prior: how many examples a matter happens to have says nothing about the question.
-    const top = Math.max(...logLikelihood);
-    const weights = logLikelihood.map((x) => (x === -Infinity ? 0 : Math.exp(x - top)));
-    const total = weights.reduce((a, b) => a + b, 0) || 1;
-    const probability = weights.map((w) => w / total);
-    return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]!, informed: features.length > 0 };
+    return verdict(logLikelihood, features.length > 0);
+  }
+
+  /**
+   * One verdict on a message written in two scripts, from each script's classifier (the same classes):
+   * naive Bayes over the union of both parts' features, i.e. the log-likelihoods added.
+   */
+  static joint(a: ExampleVerdict, b: ExampleVerdict): ExampleVerdict {
+    if (!a.informed) return b;
+    if (!b.informed) return a;
+    return verdict(
+      a.logLikelihood.map((x, c) => x + (b.logLikelihood[c] ?? -Infinity)),
+      true,
+    );
   }
 
   /** unigrams and bigrams of the units, with their counts */
@@ -84,6 +94,15 @@ export class ExampleClassifier {
     }
     return counts;
   }
+}
+
+/** posteriors from per-class log-likelihoods, under a uniform prior: how many examples a matter happens to have says nothing about the question */
+function verdict(logLikelihood: number[], informed: boolean): ExampleVerdict {
+  const top = Math.max(...logLikelihood);
+  const weights = logLikelihood.map((x) => (x === -Infinity ? 0 : Math.exp(x - top)));
+  const total = weights.reduce((a, b) => a + b, 0) || 1;
+  const probability = weights.map((w) => w / total);
+  return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]!, informed, logLikelihood };
 }
 
 /**

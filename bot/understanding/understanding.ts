@@ -155,9 +155,12 @@ export class Understanding {
       // Each script's part through its own matcher, scored as one question.
       let evidence: MatterEvidence = this.tibetan.evidence(read.tibetan);
       if (read.scripts.zh) evidence = MatchScorer.combine(this.matcher.evidence(read.expanded), evidence);
-      // A mixed message is scored by its words alone: its Chinese and Tibetan parts are too short for the examples.
-      const verdict = read.scripts.zh ? undefined : this.tibetanExamples.classify(this.tibetan.contentUnits(read.tibetan));
-      found = verdict ? this.tibetanScorer.decide(evidence, verdict) : this.scorer.decide(evidence);
+      let verdict = this.tibetanExamples.classify(this.tibetan.contentUnits(read.tibetan));
+      // A mixed message (营业执照 ལེན་ཚར་ཡོད།): both parts' units are evidence for the same classes. Leave-one-writer-out,
+      // against scoring a mixed message by its words alone: the new writer's Tibetan (half mixed) 62.7 -> 76.5 % acc@1,
+      // the earlier writer's 62.1 -> 67.6 %; no Chinese set moves.
+      if (read.scripts.zh) verdict = ExampleClassifier.joint(verdict, this.examples.classify(chineseUnits(read.expanded)));
+      found = this.tibetanScorer.decide(evidence, verdict);
     }
     return {
       query: text,

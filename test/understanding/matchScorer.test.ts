@@ -10,7 +10,7 @@ describe('MatchScorer with the example classifier', () => {
     const verdict = (outOfScope: number) => {
       const probability = kb.matters.map(() => 0);
       probability[0] = 1 - outOfScope;
-      return { probability, outOfScope, informed: true };
+      return { probability, outOfScope, informed: true, logLikelihood: [...probability, outOfScope].map(Math.log) };
     };
     // naive Bayes posteriors are extreme: 4 % out of scope beside 96 % for one matter is a question closest to the out-of-scope examples
     const notOurs = scorer.decide(scorer.empty(), verdict(0.04));

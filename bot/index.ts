@@ -149,7 +149,14 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const botFramework = createBotFrameworkChannel(config, bot, onTurnError, log);
   // One review queue for every instance with REDIS_URL; day files under DATA_DIR/review for one.
   const reviewLog: ReviewStore = redis
-    ? await RedisReviewLog.open({ client: redis.client, keyPrefix: redis.keyPrefix, url: config.redis!.url, retentionMs: config.retentionMs, bus })
+    ? await RedisReviewLog.open({
+        client: redis.client,
+        keyPrefix: redis.keyPrefix,
+        url: config.redis!.url,
+        retentionMs: config.retentionMs,
+        bus,
+        resyncMs: config.redis!.resyncMs,
+      })
     : new ReviewLog({ dir: path.join(config.dataDir, 'review'), retentionMs: config.retentionMs, logger: log });
   await reviewLog.sweep();
   await reviewLog.check();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisBus } from '../redis/redisBus.js';
+import { SeenVersions } from '../redis/seenVersions.js';
 import { parseDayLines, recordLine, type ReviewEvent } from './reviewDayFile.js';
 import { dayOf, storedEvent, type DataFileNotice, type NewReviewEvent, type ReviewChange } from './reviewLog.js';
 import type { ReviewSource, ReviewStore } from './reviewStore.js';
@@ -15,6 +16,8 @@ export interface RedisReviewLogOptions {
   url: string;
   /** tells the other instances of each change, and this one of theirs; absent: a reader only (the worker) */
   bus?: RedisBus;
+  /** with a bus, how often the change counter is read for changes whose announcement was missed (REDIS_RESYNC_SECONDS); default 60 s */
+  resyncMs?: number;
   now?: () => number;
 }
 
@@ -23,7 +26,10 @@ export interface RedisReviewLogOptions {
  * Redis list per UTC day (`<prefix>review:day:<day>`, appended with RPUSH, expiring a day after
  * retention) and a set of the days. Each change is announced on the bus, so every instance's
  * review worker keeps the same index and staff on any instance see one queue; a worker that
- * starts later reads the lists.
+ * starts later reads the lists. Pub/sub is fire-and-forget, so every change also counts itself
+ * (INCR, in the same MULTI as its write) and carries its number: an instance that finds a number
+ * it never saw (when its bus reconnects, or still missing one resync period later) tells its
+ * listeners to read the whole queue again (`reset`).
  */
 export class RedisReviewLog implements ReviewStore {
   readonly retentionMs: number;
@@ -34,6 +40,9 @@ export class RedisReviewLog implements ReviewStore {
   readonly #now: () => number;
   readonly #listeners = new Set<(change: ReviewChange) => void>();
   #checked = 0;
+  #seen: SeenVersions | undefined;
+  /** a counter value found ahead of what was seen at the last check; still ahead at the next: a change was missed */
+  #suspect = 0;
 
   private constructor(options: RedisReviewLogOptions) {
     this.retentionMs = options.retentionMs;
@@ -47,14 +56,24 @@ export class RedisReviewLog implements ReviewStore {
   /** Opens the log and, with a bus, listens for the other instances' changes before it returns. */
   static async open(options: RedisReviewLogOptions): Promise<RedisReviewLog> {
     const log = new RedisReviewLog(options);
-    await options.bus?.subscribe(BUS_NAME, (change) => log.#emit(change as ReviewChange));
+    const bus = options.bus;
+    if (!bus) return log;
+    log.#seen = new SeenVersions(await log.#version());
+    await bus.subscribe(BUS_NAME, (message) => log.#received(message as Announcement));
+    bus.onReconnect(() => void log.#check(true));
+    const timer = setInterval(() => {
+      // the service closed its connection: nothing more to follow
+      if (log.#client.status === 'end') clearInterval(timer);
+      else void log.#check(false);
+    }, options.resyncMs ?? 60_000);
+    timer.unref();
     return log;
   }
 
   async append(event: NewReviewEvent): Promise<ReviewEvent> {
     const stored = storedEvent(event, new Date(this.#now()));
-    await this.#push(dayOf(new Date(stored.at)), recordLine(stored));
-    await this.#announce({ type: 'add', events: [stored] });
+    const version = await this.#push(dayOf(new Date(stored.at)), recordLine(stored));
+    await this.#announce({ type: 'add', events: [stored] }, [version]);
     return stored;
   }
 
@@ -66,9 +85,9 @@ export class RedisReviewLog implements ReviewStore {
       const day = /^(\d{4}-\d{2}-\d{2})_/.exec(id)?.[1];
       if (day && known.has(day)) byDay.set(day, [...(byDay.get(day) ?? []), id]);
     }
-    await Promise.all([...byDay].map(([day, dayIds]) => this.#push(day, recordLine({ resolve: { ids: dayIds, matter, at } }))));
+    const versions = await Promise.all([...byDay].map(([day, dayIds]) => this.#push(day, recordLine({ resolve: { ids: dayIds, matter, at } }))));
     const written = [...byDay.values()].flat();
-    if (written.length > 0) await this.#announce({ type: 'resolve', ids: written, matter, at });
+    if (written.length > 0) await this.#announce({ type: 'resolve', ids: written, matter, at }, versions);
     return written.length;
   }
 
@@ -88,12 +107,13 @@ export class RedisReviewLog implements ReviewStore {
     const keepFrom = dayOf(new Date(this.#now() - this.retentionMs));
     const removed = (await this.#days()).filter((d) => d < keepFrom);
     if (removed.length === 0) return removed;
-    await this.#client
+    const done = await this.#client
       .multi()
       .del(...removed.map((d) => this.#dayKey(d)))
       .srem(`${this.#prefix}days`, ...removed)
+      .incr(this.#versionKey)
       .exec();
-    await this.#announce({ type: 'drop', before: keepFrom });
+    await this.#announce({ type: 'drop', before: keepFrom }, [versionIn(done)]);
     return removed;
   }
 
@@ -119,20 +139,55 @@ export class RedisReviewLog implements ReviewStore {
   }
 
   /** This instance's listeners now; the others' through the bus. */
-  async #announce(change: ReviewChange): Promise<void> {
+  async #announce(change: ReviewChange, versions: number[]): Promise<void> {
+    for (const v of versions) this.#seen?.saw(v);
     this.#emit(change);
-    await this.#bus?.publish(BUS_NAME, change);
+    await this.#bus?.publish(BUS_NAME, { change, versions } satisfies Announcement);
+  }
+
+  #received(message: Announcement): void {
+    for (const v of message.versions ?? []) this.#seen?.saw(v);
+    if (message.change) this.#emit(message.change);
+  }
+
+  /** Tells the listeners to read everything again when a change's number was never seen (see the class comment). */
+  async #check(reconnected: boolean): Promise<void> {
+    const seen = this.#seen;
+    if (!seen) return;
+    const version = await this.#version().catch(() => undefined);
+    if (version === undefined) return; // Redis away: the next check
+    if (version <= seen.floor) {
+      this.#suspect = 0;
+      return;
+    }
+    // An announcement still on its way is seen by the next check; after a reconnect, what was sent meanwhile is lost.
+    if (!reconnected && !(this.#suspect > 0 && seen.floor < this.#suspect)) {
+      this.#suspect = version;
+      return;
+    }
+    this.#suspect = 0;
+    seen.caughtUpTo(version);
+    this.#emit({ type: 'reset' });
+  }
+
+  async #version(): Promise<number> {
+    return Number(await this.#client.get(this.#versionKey)) || 0;
+  }
+
+  get #versionKey(): string {
+    return `${this.#prefix}version`;
   }
 
   #emit(change: ReviewChange): void {
     for (const l of this.#listeners) l(change);
   }
 
-  async #push(day: string, line: string): Promise<void> {
+  /** Writes one record; returns its change number. */
+  async #push(day: string, line: string): Promise<number> {
     const key = this.#dayKey(day);
     // The day's list outlives retention by a day, so Redis forgets it even if no sweep runs.
     const expireAt = Date.parse(`${day}T00:00:00Z`) + this.retentionMs + 2 * DAY_MS;
-    await this.#client.multi().rpush(key, line).pexpireat(key, expireAt).sadd(`${this.#prefix}days`, day).exec();
+    return versionIn(await this.#client.multi().rpush(key, line).pexpireat(key, expireAt).sadd(`${this.#prefix}days`, day).incr(this.#versionKey).exec());
   }
 
   async #days(): Promise<string[]> {
@@ -142,4 +197,17 @@ export class RedisReviewLog implements ReviewStore {
   #dayKey(day: string): string {
     return `${this.#prefix}day:${day}`;
   }
+}
+
+/** What the bus carries: the change and its numbers. */
+interface Announcement {
+  change?: ReviewChange;
+  versions?: number[];
+}
+
+/** The INCR's answer, the last of a MULTI's. */
+function versionIn(results: Array<[Error | null, unknown]> | null): number {
+  const last = results?.at(-1);
+  if (!last || last[0]) throw last?.[0] ?? new Error('the review write was not applied');
+  return Number(last[1]);
 }

@@ -2,9 +2,15 @@ import type { ReviewEvent } from './reviewDayFile.js';
 
 export type NewReviewEvent = Omit<ReviewEvent, 'id' | 'at' | 'conversation'> & { conversationId: string };
 
-/** What changed, for readers that keep their own index (the review report's worker). */
+/**
+ * What changed, for readers that keep their own index (the review report's worker); `reset`: changes may have been
+ * missed (another instance's, announced while this one's bus was cut off), read the whole queue again.
+ */
 export type ReviewChange =
-  { type: 'add'; events: ReviewEvent[] } | { type: 'resolve'; ids: string[]; matter: number | null; at: string } | { type: 'drop'; before: string };
+  | { type: 'add'; events: ReviewEvent[] }
+  | { type: 'resolve'; ids: string[]; matter: number | null; at: string }
+  | { type: 'drop'; before: string }
+  | { type: 'reset' };
 
 /** A data file that was set aside at start-up, for the log and the review page. */
 export interface DataFileNotice {

@@ -24,19 +24,28 @@ export interface WorkerOptions {
 // The review queue's index lives here, so grouping 100,000 items never holds up the event loop.
 const options = (workerData as { options: WorkerOptions }).options;
 const normalizer = new TextNormalizer(options.charVariants);
-const index = new ReviewIndex((t) => normalizer.normalize(t));
+let index = new ReviewIndex((t) => normalizer.normalize(t));
 const port = parentPort!;
 
-const ready = (async () => {
+/** A new index of the whole queue as the source holds it now. */
+async function readAll(): Promise<ReviewIndex> {
+  const fresh = new ReviewIndex((t) => normalizer.normalize(t));
   const { log, close } = await openSource(options.source, options.retentionMs);
   try {
     // Everything still kept: retention decides what is kept, with a day's margin either side.
-    for (const e of await log.events(Math.ceil(options.retentionMs / 86_400_000) + 2)) index.add(e);
+    for (const e of await log.events(Math.ceil(options.retentionMs / 86_400_000) + 2)) fresh.add(e);
   } finally {
     close();
   }
+  return fresh;
+}
+
+let loaded = false;
+let ready: Promise<void> = readAll().then((fresh) => {
+  index = fresh;
+  loaded = true;
   port.postMessage({ ready: index.size } satisfies WorkerReply);
-})();
+});
 
 /** The queue to read once at start; shared (REDIS_URL), with a connection of the worker's own, closed after. */
 async function openSource(source: ReviewSource, retentionMs: number): Promise<{ log: ReviewStore; close: () => void }> {
@@ -59,6 +68,23 @@ function answer(msg: WorkerRequest): unknown {
 }
 
 port.on('message', (msg: WorkerMessage) => {
+  if ('change' in msg && msg.change.type === 'reset') {
+    // Read again after everything sent before; what is sent after waits for it (adding an event twice is harmless).
+    // If the read fails a loaded index stays as it was (the next reset tries again); one never loaded still fails queries.
+    ready = ready
+      .catch(() => undefined)
+      .then(readAll)
+      .then(
+        (fresh) => {
+          index = fresh;
+          loaded = true;
+        },
+        (err: unknown) => {
+          if (!loaded) throw err;
+        },
+      );
+    return;
+  }
   // Messages wait for the initial load in the order they came, so a query sees every change sent before it.
   void ready.then(
     () => {
@@ -66,7 +92,7 @@ port.on('message', (msg: WorkerMessage) => {
         const c = msg.change;
         if (c.type === 'add') for (const e of c.events) index.add(e);
         else if (c.type === 'resolve') index.resolve(c.ids);
-        else index.dropBefore(c.before);
+        else if (c.type === 'drop') index.dropBefore(c.before);
         return;
       }
       try {

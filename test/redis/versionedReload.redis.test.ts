@@ -2,28 +2,26 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBus } from '../../bot/redis/redisBus.js';
 import { VersionedReload } from '../../bot/redis/versionedReload.js';
-import { startRedisServer, type TestRedis } from '../support/redisServer.js';
+import { startCuttableRedis, type CuttableRedis } from './cuttableRedis.js';
 
-/** VersionedReload on a private redis-server: two "instances" (a client and a bus each), B as a Redis user the test can lock out. */
-let redis: TestRedis;
+/** VersionedReload on a private redis-server: two "instances" (a client and a bus each), B as the Redis user the test can cut off. */
+let server: CuttableRedis;
 let admin: Redis;
 const opened: Array<{ close(): void }> = [];
 let prefixes = 0;
 beforeAll(async () => {
-  redis = await startRedisServer();
-  admin = new Redis(redis.url);
-  await admin.call('ACL', 'SETUSER', 'cut-off', 'on', '>pw', '~*', '&*', '+@all');
+  server = await startCuttableRedis();
+  admin = server.admin;
 });
 afterAll(async () => {
   for (const o of opened) o.close();
-  admin?.disconnect();
-  await redis?.stop();
+  await server?.stop();
 });
 
 async function instance(
   keyPrefix: string,
   checkEveryMs: number,
-  url = redis.url,
+  url = server.redis.url,
 ): Promise<{ reloads: VersionedReload; made: number[]; bus: RedisBus; client: Redis; reload: () => Promise<number> }> {
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
   const bus = new RedisBus(client, keyPrefix);
@@ -40,7 +38,7 @@ async function instance(
 
 /** One not yet following, for a test's own reload function. */
 async function unfollowed(keyPrefix: string): Promise<VersionedReload> {
-  const client = new Redis(redis.url);
+  const client = new Redis(server.redis.url);
   const bus = new RedisBus(client, keyPrefix);
   opened.push(bus, { close: () => client.disconnect() });
   return VersionedReload.open({ client, keyPrefix, bus, name: 'reload', checkEveryMs: 3_600_000 });
@@ -50,16 +48,15 @@ describe('VersionedReload', () => {
   it('catches up on its slow timer while its subscriber is still cut off', async () => {
     const prefix = `timer${prefixes++}:`;
     const a = await instance(prefix, 3_600_000);
-    const b = await instance(prefix, 100, `redis://cut-off:pw@127.0.0.1:${redis.port}`);
-    await admin.call('ACL', 'SETUSER', 'cut-off', 'off');
+    const b = await instance(prefix, 100, server.cutOffUrl);
     try {
-      expect(await admin.call('CLIENT', 'KILL', 'USER', 'cut-off', 'TYPE', 'pubsub')).toBe(1);
+      expect(await server.cutOff()).toBe(1);
       expect(await a.reloads.announce(a.reload)).toBe(1);
       expect(a.reloads.loaded).toBe(1);
       await expect.poll(() => b.reloads.loaded, { timeout: 10_000 }).toBe(1);
       expect(b.made).toEqual([1]);
     } finally {
-      await admin.call('ACL', 'SETUSER', 'cut-off', 'on');
+      await server.letBack();
     }
   });
 

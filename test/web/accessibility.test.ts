@@ -4,10 +4,10 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../bot/config/config.js';
-import { KIOSK, PHONE, SCREENSHOT_DIR, STAFF_TOKEN, launchBrowser, openPage, type WebApp, startWebApp } from './browserHarness.js';
+import { KIOSK, PHONE, SCREENSHOT_DIR, STAFF_TOKEN, openPage, useWebApp } from './browserHarness.js';
 
 /**
  * axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every page in both languages, in real
@@ -20,8 +20,6 @@ const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const DESKTOP = { width: 1366, height: 768 } as const;
 const OUT_DIR = process.env.SCREENSHOTS === 'docs' ? path.join(ROOT_DIR, 'docs', 'screenshots') : SCREENSHOT_DIR;
 
-let app: WebApp;
-let browser: Browser;
 let host: Server;
 let hostOrigin: string;
 
@@ -30,20 +28,19 @@ beforeAll(async () => {
     const lang = req.url?.includes('bo') ? ' data-lang="bo"' : '';
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(
-      `<!doctype html><html lang="zh-CN"><title>医保局网站</title><main><h1>医保局网站</h1><p>政务服务</p></main><script src="${app.base}/embed.js"${lang} async></script></html>`,
+      `<!doctype html><html lang="zh-CN"><title>医保局网站</title><main><h1>医保局网站</h1><p>政务服务</p></main><script src="${web.app.base}/embed.js"${lang} async></script></html>`,
     );
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  [app, browser] = await Promise.all([startWebApp({ WIDGET_EMBED_ORIGINS: hostOrigin }), launchBrowser()]);
   await fs.mkdir(OUT_DIR, { recursive: true });
 });
+// registered before useWebApp, so the host page closes after the service and the browser
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
   host?.closeAllConnections();
   await new Promise((resolve) => host?.close(resolve));
 });
+const web = useWebApp(() => ({ WIDGET_EMBED_ORIGINS: hostOrigin }));
 
 type Violation = { id: string; impact: string | null; help: string; nodes: string[] };
 
@@ -64,14 +61,14 @@ async function axeViolations(page: Page): Promise<Violation[]> {
 }
 
 async function signedIn(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: { errors: string[] } }> {
-  const opened = await openPage(browser, viewport);
-  const login = await fetch(`${app.base}/staff/login`, {
+  const opened = await openPage(web.browser, viewport);
+  const login = await fetch(`${web.app.base}/staff/login`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: app.base },
+    headers: { 'Content-Type': 'application/json', Origin: web.app.base },
     body: JSON.stringify({ token: STAFF_TOKEN }),
   });
   const [name, value] = login.headers.get('set-cookie')!.split(';')[0]!.split('=') as [string, string];
-  await opened.context.addCookies([{ name, value, url: app.base }]);
+  await opened.context.addCookies([{ name, value, url: web.app.base }]);
   return opened;
 }
 
@@ -81,7 +78,7 @@ const PAGES: { name: string; viewport: { width: number; height: number }; staff?
     name: 'chat',
     viewport: PHONE,
     open: async (page, lang) => {
-      await page.goto(`${app.base}/?lang=${lang}`);
+      await page.goto(`${web.app.base}/?lang=${lang}`);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
       await page.locator('.webchat__suggested-action').first().waitFor({ timeout: 30_000 });
     },
@@ -90,7 +87,7 @@ const PAGES: { name: string; viewport: { width: number; height: number }; staff?
     name: 'kiosk',
     viewport: KIOSK,
     open: async (page, lang) => {
-      await page.goto(`${app.base}/kiosk`);
+      await page.goto(`${web.app.base}/kiosk`);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
       if (lang === 'bo') {
         await page.locator('.lang-switch [data-lang="bo"]').click();
@@ -102,7 +99,7 @@ const PAGES: { name: string; viewport: { width: number; height: number }; staff?
     name: 'signin',
     viewport: DESKTOP,
     open: async (page, lang) => {
-      await page.goto(`${app.base}/agent/signin?lang=${lang}`);
+      await page.goto(`${web.app.base}/agent/signin?lang=${lang}`);
       await expect.poll(() => page.getAttribute('html', 'lang')).toBe(lang);
     },
   },
@@ -111,7 +108,7 @@ const PAGES: { name: string; viewport: { width: number; height: number }; staff?
     viewport: DESKTOP,
     staff: true,
     open: async (page, lang) => {
-      await page.goto(`${app.base}/agent?lang=${lang}`);
+      await page.goto(`${web.app.base}/agent?lang=${lang}`);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     },
   },
@@ -120,7 +117,7 @@ const PAGES: { name: string; viewport: { width: number; height: number }; staff?
     viewport: DESKTOP,
     staff: true,
     open: async (page, lang) => {
-      await page.goto(`${app.base}/agent/review?lang=${lang}`);
+      await page.goto(`${web.app.base}/agent/review?lang=${lang}`);
       await expect.poll(() => page.getAttribute('html', 'lang')).toBe(lang);
       await page.waitForLoadState('networkidle');
     },
@@ -145,7 +142,7 @@ describe('accessibility (axe-core, WCAG 2.2 AA) and screenshots of every page', 
   for (const p of PAGES) {
     for (const lang of ['zh-CN', 'bo'] as const) {
       it(`${p.name} in ${lang}: no violations`, async () => {
-        const { context, page, problems } = p.staff ? await signedIn(p.viewport) : await openPage(browser, p.viewport);
+        const { context, page, problems } = p.staff ? await signedIn(p.viewport) : await openPage(web.browser, p.viewport);
         try {
           await p.open(page, lang);
           await page.evaluate(() => document.fonts.ready);
@@ -160,9 +157,9 @@ describe('accessibility (axe-core, WCAG 2.2 AA) and screenshots of every page', 
   }
 
   it('would catch a violation: a nameless button on a page is reported', async () => {
-    const { context, page } = await openPage(browser, PHONE);
+    const { context, page } = await openPage(web.browser, PHONE);
     try {
-      await page.goto(`${app.base}/agent/signin`);
+      await page.goto(`${web.app.base}/agent/signin`);
       await page.evaluate(() => document.querySelector('main, body')!.append(Object.assign(document.createElement('button'), { type: 'button' })));
       expect((await axeViolations(page)).map((v) => v.id)).toContain('button-name');
     } finally {

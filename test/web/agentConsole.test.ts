@@ -1,34 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient, messageKeys } from '../support/liveService.js';
-import {
-  KIOSK,
-  PHONE,
-  STAFF_TOKEN,
-  launchBrowser,
-  openPage,
-  screenshotAndCheck,
-  startWebApp,
-  tibetanFontLoaded,
-  type PageProblems,
-  type WebApp,
-} from './browserHarness.js';
+import { KIOSK, PHONE, STAFF_TOKEN, openPage, screenshotAndCheck, tibetanFontLoaded, type PageProblems, useWebApp } from './browserHarness.js';
 
 /** The phone-center agent console on /agent, keyboard only, in real Chromium. */
-let app: WebApp;
-let browser: Browser;
+const web = useWebApp();
 let context: BrowserContext;
 let page: Page;
 let problems: PageProblems;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-  ({ context, page, problems } = await openPage(browser, { width: 1280, height: 900 }));
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.base });
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  ({ context, page, problems } = await openPage(web.browser, { width: 1280, height: 900 }));
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.app.base });
 });
 
 async function search(text: string): Promise<void> {
@@ -40,24 +23,24 @@ async function search(text: string): Promise<void> {
 
 describe('the agent console', () => {
   it('requires the staff sign-in and refuses a wrong token', async () => {
-    await page.goto(`${app.base}/agent`);
+    await page.goto(`${web.app.base}/agent`);
     expect(new URL(page.url()).pathname).toBe('/agent/signin');
     await screenshotAndCheck(page, 'agent-signin-zh-1280');
-    const zh = (await (await fetch(`${app.base}/locales/zh-CN/web.json`)).json()) as { signin: { wrong: string } };
+    const zh = (await (await fetch(`${web.app.base}/locales/zh-CN/web.json`)).json()) as { signin: { wrong: string } };
     await page.fill('#token', 'not-the-staff-token');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#signin-error').textContent()).toBe(zh.signin.wrong);
     expect(new URL(page.url()).pathname).toBe('/agent/signin');
     await page.fill('#token', STAFF_TOKEN);
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${app.base}/agent`);
+    await page.waitForURL(`${web.app.base}/agent`);
     await page.waitForSelector('body[data-ready="true"]');
   });
 
   it('finds a matter as one types, opens it with the keyboard and shows its materials with their conditions in words', async () => {
     // A matter whose materials depend on answers, found by typing its title.
-    const matter = app.service.knowledge.matters.find(
-      (m) => m.materials.some((x) => x.when) && app.service.understanding.understand(m.title).matches[0]?.matter.no === m.no,
+    const matter = web.app.service.knowledge.matters.find(
+      (m) => m.materials.some((x) => x.when) && web.app.service.understanding.understand(m.title).matches[0]?.matter.no === m.no,
     )!;
     await search(matter.title);
     await expect.poll(() => page.locator('#matter-list li').first().getAttribute('data-no')).toBe(String(matter.no));
@@ -73,7 +56,7 @@ describe('the agent console', () => {
     const conditional = matter.materials.find((m) => m.when)!;
     const [questionId, optionIds] = Object.entries(conditional.when!)[0]!;
     const question = matter.questions.find((q) => q.id === questionId)!;
-    const view = (await (await fetch(`${app.base}/api/matters/${matter.no}?lang=zh-CN`)).json()) as {
+    const view = (await (await fetch(`${web.app.base}/api/matters/${matter.no}?lang=zh-CN`)).json()) as {
       questions: { id: string; options: { id: string; tag: string }[] }[];
     };
     const when = (await page.locator(`[data-material="${conditional.id}"] .when`).textContent())!;
@@ -97,7 +80,7 @@ describe('the agent console', () => {
 
   it("住院费用报销 with the chips 急诊 and 委托他人代办: the console's list is the chat's checklist for the same answers", async () => {
     // The chat, over Direct Line on the same server: 住院费用报销, 急诊 (option 3), 委托他人代办, 江孜.
-    const dl = new DirectLineTestClient(app.base);
+    const dl = new DirectLineTestClient(web.app.base);
     const conv = await dl.open();
     let replies = await dl.say(conv, '住院费用报销');
     for (const answer of ['3', '委托他人代办', '江孜县']) if (!messageKeys(replies).includes('checklist')) replies = await dl.say(conv, answer);
@@ -128,7 +111,7 @@ describe('the agent console', () => {
   });
 
   it('shows the right office phone for a county typed in any form, with a copy button', async () => {
-    const gyantse = app.service.knowledge.offices.find((o) => o.division.startsWith('江孜'))!;
+    const gyantse = web.app.service.knowledge.offices.find((o) => o.division.startsWith('江孜'))!;
     const tibetan = gyantse.tibetan[0]?.script;
     for (const typed of ['江孜', '日喀则江孜县', ...(tibetan ? [tibetan] : [])]) {
       await search(typed);
@@ -141,13 +124,13 @@ describe('the agent console', () => {
   });
 
   it('works in Tibetan and fits a phone and a portrait screen', async () => {
-    const bo = (await (await fetch(`${app.base}/locales/bo/web.json`)).json()) as { agent: { title: string; searchLabel: string } };
+    const bo = (await (await fetch(`${web.app.base}/locales/bo/web.json`)).json()) as { agent: { title: string; searchLabel: string } };
     await page.locator('.lang-switch [data-lang="bo"]').click();
     await expect.poll(() => page.locator('h1').textContent()).toBe(bo.agent.title);
     expect(await page.locator('label[for="q"]').textContent()).toBe(bo.agent.searchLabel);
     await search('江孜 异地就医备案');
     // Results and the office in Tibetan, the Chinese beside them (from the knowledge's bo fields).
-    const kb = app.service.knowledge;
+    const kb = web.app.service.knowledge;
     const firstNo = Number(await page.locator('#matter-list li').first().getAttribute('data-no'));
     expect(await page.locator('#matter-list li .title').first().textContent()).toBe(kb.matter(firstNo)!.bo!.title.text + kb.matter(firstNo)!.title);
     const gyantse = kb.offices.find((o) => o.division.startsWith('江孜'))!;
@@ -157,7 +140,7 @@ describe('the agent console', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#detail[data-no]');
     // Legal citations stay Chinese, and say so.
-    expect(await page.locator('#detail .chinese-original').textContent()).toBe(app.service.localizer.t('bo', 'web:agent.chineseOriginal'));
+    expect(await page.locator('#detail .chinese-original').textContent()).toBe(web.app.service.localizer.t('bo', 'web:agent.chineseOriginal'));
     expect(await tibetanFontLoaded(page)).toBe(true);
     for (const [size, name] of [
       [PHONE, 'agent-bo-360'],
@@ -181,7 +164,7 @@ describe('the agent console', () => {
   it('signs out', async () => {
     await page.locator('#sign-out').click();
     await page.waitForURL(/\/agent\/signin/);
-    await page.goto(`${app.base}/agent`);
+    await page.goto(`${web.app.base}/agent`);
     expect(new URL(page.url()).pathname).toBe('/agent/signin');
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildService, type Service } from '../../bot/index.js';
 import { ROOT_DIR } from '../../bot/config/config.js';
 import { createLogger } from '../../bot/logging/logger.js';
@@ -46,6 +46,40 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: chromiumPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * The service and a Chromium for a whole test file: both started before its tests (side by side),
+ * both closed after them. `env` may be a function, read when they start (a value another beforeAll
+ * makes, such as a host page's origin). Read `app` and `browser` inside hooks and tests only.
+ */
+export function useWebApp(env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv) = {}): { readonly app: WebApp; readonly browser: Browser } {
+  let app: WebApp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const [started, launched] = await Promise.allSettled([startWebApp(typeof env === 'function' ? env() : env), launchBrowser()]);
+    // keep whichever started, so afterAll closes it when the other failed
+    if (started.status === 'fulfilled') app = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useWebApp: the app and the browser start in beforeAll');
+    return value;
+  };
+  return {
+    get app() {
+      return started(app);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
 }
 
 /** Everything a page reported that a test must not ignore: CSP violations, script errors, failed requests. */

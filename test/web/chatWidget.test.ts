@@ -1,24 +1,19 @@
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KIOSK,
   PHONE,
   answerUntilChecklist,
-  launchBrowser,
   openPage,
   recordActivities,
   screenshotAndCheck,
-  startWebApp,
   tibetanFontLoaded,
   waitForBot,
-  type WebApp,
+  useWebApp,
 } from './browserHarness.js';
 
 /** The official Web Chat on /, through our own Direct Line, in real Chromium. */
-let app: WebApp;
-let browser: Browser;
 /** Another site (another origin) that embeds the widget with the README's snippet. */
 let host: Server;
 let hostOrigin: string;
@@ -26,27 +21,26 @@ let hostOrigin: string;
 beforeAll(async () => {
   host = http.createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(`<!doctype html><title>host</title><p>医保局网站</p><script src="${app.base}/embed.js" async></script>`);
+    res.end(`<!doctype html><title>host</title><p>医保局网站</p><script src="${web.app.base}/embed.js" async></script>`);
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  [app, browser] = await Promise.all([startWebApp({ WIDGET_EMBED_ORIGINS: hostOrigin }), launchBrowser()]);
 });
+// registered before useWebApp, so the host page closes after the service and the browser
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
   host?.closeAllConnections();
   await new Promise((resolve) => host?.close(resolve));
 });
+const web = useWebApp(() => ({ WIDGET_EMBED_ORIGINS: hostOrigin }));
 
 const TIBETAN = /[\u0F00-\u0FFF]/;
 
 describe('the web chat widget', () => {
   it('holds a real conversation to a checklist: suggested actions clickable, Adaptive Card shown, no CSP violation', async () => {
-    const { context, page, problems } = await openPage(browser, PHONE);
+    const { context, page, problems } = await openPage(web.browser, PHONE);
     try {
       const seen = recordActivities(page);
-      await page.goto(`${app.base}/`);
+      await page.goto(`${web.app.base}/`);
       await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
       await screenshotAndCheck(page, 'chat-zh-360');
 
@@ -56,7 +50,7 @@ describe('the web chat widget', () => {
       await input.press('Enter');
       const checklist = await answerUntilChecklist(page, seen, mark);
 
-      const expected = app.service.knowledge.matter(checklist.channelData!.checklist.no)!;
+      const expected = web.app.service.knowledge.matter(checklist.channelData!.checklist.no)!;
       expect(checklist.channelData!.checklist.title).toBe(expected.title);
       expect(checklist.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
       // The checklist's card (the next-steps card follows it).
@@ -79,12 +73,12 @@ describe('the web chat widget', () => {
   }, 120_000);
 
   it('switches to Tibetan: UI strings, Web Chat strings and the bot replies, in the served Tibetan font', async () => {
-    const { context, page, problems } = await openPage(browser, PHONE);
+    const { context, page, problems } = await openPage(web.browser, PHONE);
     try {
       const seen = recordActivities(page);
-      await page.goto(`${app.base}/`);
+      await page.goto(`${web.app.base}/`);
       await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
-      const bo = (await (await fetch(`${app.base}/locales/bo/web.json`)).json()) as { chat: { title: string }; webchat: Record<string, string> };
+      const bo = (await (await fetch(`${web.app.base}/locales/bo/web.json`)).json()) as { chat: { title: string }; webchat: Record<string, string> };
       const mark = seen.length;
       await page.locator('.lang-switch [data-lang="bo"]').click();
       await expect.poll(() => page.locator('h1').textContent()).toBe(bo.chat.title);
@@ -103,19 +97,19 @@ describe('the web chat widget', () => {
   }, 120_000);
 
   it('is embedded in another site by the one-line snippet, which only the configured origins may frame', async () => {
-    const { context, page, problems } = await openPage(browser, { width: 1280, height: 800 });
+    const { context, page, problems } = await openPage(web.browser, { width: 1280, height: 800 });
     try {
       await page.goto(hostOrigin);
       const open = page.locator('body > button');
       await open.click();
       const frame = page.frameLocator('iframe');
       await expect.poll(() => frame.locator('.webchat__bubble').first().textContent(), { timeout: 15_000 }).toBeTruthy();
-      expect(await frame.locator('h1').textContent()).toBe(app.service.localizer.t('zh-CN', 'web:chat.title'));
+      expect(await frame.locator('h1').textContent()).toBe(web.app.service.localizer.t('zh-CN', 'web:chat.title'));
       expect(await open.getAttribute('aria-expanded')).toBe('true');
-      const csp = (await fetch(`${app.base}/chat`)).headers.get('content-security-policy')!;
+      const csp = (await fetch(`${web.app.base}/chat`)).headers.get('content-security-policy')!;
       expect(csp).toContain(`frame-ancestors 'self' ${hostOrigin}`);
       // Other pages stay unframeable.
-      expect((await fetch(`${app.base}/kiosk`)).headers.get('content-security-policy')).toMatch(/frame-ancestors 'self'(;|$)/);
+      expect((await fetch(`${web.app.base}/kiosk`)).headers.get('content-security-policy')).toMatch(/frame-ancestors 'self'(;|$)/);
       expect(problems.csp).toEqual([]);
     } finally {
       await context.close();

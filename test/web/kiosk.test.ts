@@ -1,42 +1,34 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QR_MAX_BYTES } from '../../bot/server/webRouter.js';
 import {
   KIOSK,
   PHONE,
   answerUntilChecklist,
-  launchBrowser,
   openPage,
   recordActivities,
   screenshotAndCheck,
-  startWebApp,
   tibetanFontLoaded,
   waitForBot,
   type SeenActivity,
-  type WebApp,
+  useWebApp,
 } from './browserHarness.js';
 
 /** The service-hall kiosk on /kiosk, touch only, in real Chromium. */
-let app: WebApp;
-let browser: Browser;
+const web = useWebApp();
 
 type WebConfig = { kioskIdleSeconds: number; categories: { id: string; label: Record<string, string>; query: Record<string, string> }[] };
 let webConfig: WebConfig;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-  webConfig = (await (await fetch(`${app.base}/web/config.json`)).json()) as WebConfig;
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  webConfig = (await (await fetch(`${web.app.base}/web/config.json`)).json()) as WebConfig;
 });
 
 const TIBETAN = /[\u0F00-\u0FFF]/;
 
 async function openKiosk(page: Page, query = ''): Promise<SeenActivity[]> {
   const seen = recordActivities(page);
-  await page.goto(`${app.base}/kiosk${query}`);
+  await page.goto(`${web.app.base}/kiosk${query}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
   return seen;
@@ -83,15 +75,15 @@ async function checkQr(page: Page, { plainText, checklist: data, qr }: Checklist
 
 describe('the kiosk', () => {
   it('shows every category as a button, and a button starts the dialog of its matter', async () => {
-    const { context, page, problems } = await openPage(browser, KIOSK);
+    const { context, page, problems } = await openPage(web.browser, KIOSK);
     try {
       const seen = await openKiosk(page);
       const labels = await page.locator('#categories button').allTextContents();
-      expect(labels).toEqual(app.service.knowledge.categories.map((c) => c.label));
+      expect(labels).toEqual(web.app.service.knowledge.categories.map((c) => c.label));
       await screenshotAndCheck(page, 'kiosk-zh-1080');
 
       // A button offers exactly its category's matters, in the data's order; tapping one starts it.
-      const kb = app.service.knowledge;
+      const kb = web.app.service.knowledge;
       const category = kb.categories.find((c) => kb.matters.filter((m) => m.group === c.id).length > 1)!;
       const group = kb.matters.filter((m) => m.group === category.id);
       const mark = seen.length;
@@ -118,10 +110,10 @@ describe('the kiosk', () => {
   }, 120_000);
 
   it('switches the page and the bot to Tibetan with the always-visible switch', async () => {
-    const { context, page, problems } = await openPage(browser, KIOSK);
+    const { context, page, problems } = await openPage(web.browser, KIOSK);
     try {
       const seen = await openKiosk(page);
-      const bo = (await (await fetch(`${app.base}/locales/bo/web.json`)).json()) as { kiosk: { homeHeading: string } };
+      const bo = (await (await fetch(`${web.app.base}/locales/bo/web.json`)).json()) as { kiosk: { homeHeading: string } };
       const mark = seen.length;
       await page.locator('.lang-switch [data-lang="bo"]').click();
       await expect.poll(() => page.locator('#home h2').textContent()).toBe(bo.kiosk.homeHeading);
@@ -163,7 +155,7 @@ describe('the kiosk', () => {
   }, 120_000);
 
   it('prints only the checklist, in large type with boxes to tick, and shows a QR code carrying its text', async () => {
-    const { context, page, problems } = await openPage(browser, KIOSK);
+    const { context, page, problems } = await openPage(web.browser, KIOSK);
     try {
       const seen = await openKiosk(page);
       await page.setViewportSize(PHONE);
@@ -210,7 +202,7 @@ describe('the kiosk', () => {
   }, 120_000);
 
   it('counts down before the idle reset, lets people zoom, shows no category prompt without its buttons, and has 转人工 one tap away', async () => {
-    const { context, page, problems } = await openPage(browser, KIOSK);
+    const { context, page, problems } = await openPage(web.browser, KIOSK);
     try {
       const seen = await openKiosk(page, '?idle=8');
       const viewport = await page.locator('meta[name="viewport"]').getAttribute('content');
@@ -244,7 +236,7 @@ describe('the kiosk', () => {
   }, 120_000);
 
   it('after the idle time clears the conversation and returns home with a new one', async () => {
-    const { context, page } = await openPage(browser, KIOSK);
+    const { context, page } = await openPage(web.browser, KIOSK);
     try {
       const seen = await openKiosk(page, '?idle=6');
       // The page streams over a WebSocket (no resource timing); its first POST (the kiosk event) names the conversation.

@@ -1,22 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KIOSK, launchBrowser, openPage, recordActivities, startWebApp, waitForBot, type SeenActivity, type WebApp } from './browserHarness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { KIOSK, openPage, recordActivities, waitForBot, type SeenActivity, useWebApp } from './browserHarness.js';
 
 /**
  * Issue 14 §1: a kiosk has no keyboard, so a county-handled matter must reach its checklist by taps alone:
  * a category button, the matter, its questions and the place (the hall's county, or prefecture then county).
  * Nothing is typed in these tests; every tap is on a button the page shows.
  */
-let app: WebApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const web = useWebApp();
 
 type Checklist = { no: number; office: string | null; officeLevel?: string };
 
@@ -45,10 +36,10 @@ async function tapToChecklist(page: Page, seen: SeenActivity[], after: number, p
 
 async function openMatterByTaps(page: Page, query: string, matterNo: number): Promise<{ seen: SeenActivity[]; mark: number }> {
   const seen = recordActivities(page);
-  await page.goto(`${app.base}/kiosk${query}`);
+  await page.goto(`${web.app.base}/kiosk${query}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
-  const kb = app.service.knowledge;
+  const kb = web.app.service.knowledge;
   const matter = kb.matter(matterNo)!;
   let mark = seen.length;
   await page.locator(`#categories button[data-category="${matter.group}"]`).click();
@@ -66,7 +57,7 @@ describe('the kiosk by taps alone', () => {
   const MATTER = 19;
 
   it('the hall county (?county=) is offered first and one tap on it reaches the checklist with that county office', async () => {
-    const { context, page } = await openPage(browser, KIOSK);
+    const { context, page } = await openPage(web.browser, KIOSK);
     try {
       const { seen, mark } = await openMatterByTaps(page, '?county=江孜县', MATTER);
       let offeredFirst: string | undefined;
@@ -81,10 +72,10 @@ describe('the kiosk by taps alone', () => {
   }, 240_000);
 
   it('without a hall county: a prefecture button, then one of its counties, reaches the checklist with that county office', async () => {
-    const { context, page } = await openPage(browser, KIOSK);
+    const { context, page } = await openPage(web.browser, KIOSK);
     try {
       const { seen, mark } = await openMatterByTaps(page, '', MATTER);
-      const offices = app.service.knowledge.offices;
+      const offices = web.app.service.knowledge.offices;
       const prefecture = offices.find((o) => o.name === '山南市')!;
       const picks: string[] = [];
       const checklist = await tapToChecklist(page, seen, mark, (titles) => {

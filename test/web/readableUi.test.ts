@@ -1,32 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  KIOSK,
-  PHONE,
-  answerUntilChecklist,
-  launchBrowser,
-  openPage,
-  recordActivities,
-  waitForBot,
-  type SeenActivity,
-  type WebApp,
-  startWebApp,
-} from './browserHarness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { KIOSK, PHONE, answerUntilChecklist, openPage, recordActivities, waitForBot, type SeenActivity, useWebApp } from './browserHarness.js';
 
 /**
  * Issue 14 §2–§5 in real Chromium: a page opened in Tibetan starts in Tibetan, every option is
  * readable in full, card type and targets are large enough, and a person is one tap away.
  */
-let app: WebApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const web = useWebApp();
 
 const TIBETAN = /[\u0F00-\u0FFF]/;
 const HAN = /[\u4e00-\u9fff]/;
@@ -41,7 +21,7 @@ const isWelcomeCategories = (a: SeenActivity): boolean => a.channelData?.message
 async function openChat(page: Page, query = ''): Promise<SeenActivity[]> {
   const seen = recordActivities(page);
   // Not the load event: that waits for Web Chat's 3.9 MB bundle, slow on a busy machine.
-  await page.goto(`${app.base}/${query}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await page.goto(`${web.app.base}/${query}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 });
   return seen;
 }
@@ -66,7 +46,7 @@ function optionBoxes(page: Page) {
 
 describe('Tibetan from the first word', () => {
   it('?lang=bo: a Tibetan welcome and Tibetan category buttons', async () => {
-    const { context, page, problems } = await openPage(browser, PHONE);
+    const { context, page, problems } = await openPage(web.browser, PHONE);
     try {
       const seen = await openChat(page, '?lang=bo');
       const welcome = await waitForBot(seen, 0, isWelcomeCategories, 'the welcome with its categories');
@@ -75,9 +55,9 @@ describe('Tibetan from the first word', () => {
       expect(titles.length).toBeGreaterThan(0);
       for (const title of titles) expect(title, title).not.toMatch(HAN);
       // the page itself was Tibetan before any script ran (server-side strings)
-      const html = await (await fetch(`${app.base}/chat?lang=bo`)).text();
+      const html = await (await fetch(`${web.app.base}/chat?lang=bo`)).text();
       expect(html).toContain('<html lang="bo">');
-      expect(html).toContain(app.service.localizer.t('bo', 'web:chat.title'));
+      expect(html).toContain(web.app.service.localizer.t('bo', 'web:chat.title'));
       expect(problems.errors).toEqual([]);
     } finally {
       await context.close();
@@ -85,7 +65,7 @@ describe('Tibetan from the first word', () => {
   }, 120_000);
 
   it('choosing བོད་ཡིག before speaking starts the conversation again in Tibetan, with its category buttons; a reload stays Tibetan', async () => {
-    const { context, page } = await openPage(browser, PHONE);
+    const { context, page } = await openPage(web.browser, PHONE);
     try {
       const seen = await openChat(page);
       const zh = await waitForBot(seen, 0, isWelcomeCategories, 'the Chinese welcome');
@@ -113,7 +93,7 @@ describe('Tibetan from the first word', () => {
 describe('readable options and cards', () => {
   for (const lang of ['zh-CN', 'bo'] as const) {
     it(`${lang}: no option cut off at 360×740, 1080×1920 and 1366×768; card text, line height and targets large enough; phones never broken`, async () => {
-      const { context, page } = await openPage(browser, PHONE);
+      const { context, page } = await openPage(web.browser, PHONE);
       try {
         const seen = await openChat(page, `?lang=${lang}`);
         await waitForBot(seen, 0, isWelcomeCategories, 'the welcome');
@@ -187,7 +167,7 @@ describe('readable options and cards', () => {
 
 describe('a person one tap away', () => {
   it("the chat's 转人工 button leads to an answer with a tel: link", async () => {
-    const { context, page, problems } = await openPage(browser, PHONE);
+    const { context, page, problems } = await openPage(web.browser, PHONE);
     try {
       const seen = await openChat(page);
       await waitForBot(seen, 0, isWelcomeCategories, 'the welcome');

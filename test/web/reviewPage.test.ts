@@ -1,14 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient, messageKeys } from '../support/liveService.js';
-import { STAFF_TOKEN, launchBrowser, openPage, startWebApp, type PageProblems, type WebApp } from './browserHarness.js';
+import { STAFF_TOKEN, openPage, type PageProblems, useWebApp } from './browserHarness.js';
 
 /** The review page (/agent/review) in real Chromium, fed by real conversations. */
-let app: WebApp;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 let dataDir: string;
@@ -36,26 +34,27 @@ async function brokenDataDir(): Promise<string> {
 
 beforeAll(async () => {
   dataDir = await brokenDataDir();
-  [app, browser] = await Promise.all([startWebApp({ RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: dataDir }), launchBrowser()]);
-  ({ page, problems } = await openPage(browser, { width: 1280, height: 900 }));
 });
+// registered before useWebApp, so it runs after the service has closed (afterAll hooks run last first)
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
+const web = useWebApp(() => ({ RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: dataDir }));
+beforeAll(async () => {
+  ({ page, problems } = await openPage(web.browser, { width: 1280, height: 900 }));
+});
 
-const search = async (q: string): Promise<any> => (await fetch(`${app.base}/api/search?q=${encodeURIComponent(q)}`)).json();
+const search = async (q: string): Promise<any> => (await fetch(`${web.app.base}/api/search?q=${encodeURIComponent(q)}`)).json();
 
 describe('the review page', () => {
   it('shows the questions test conversations left unanswered, and one marked there matches afterwards', async () => {
-    const dl = new DirectLineTestClient(app.base);
+    const dl = new DirectLineTestClient(web.app.base);
     for (const wording of [UNANSWERED, `${UNANSWERED}？`, '火星上的医保怎么办']) {
       expect(['notFound', 'unsure']).toContain(messageKeys(await dl.say(await dl.open(), wording))[0]);
     }
     expect((await search(UNANSWERED)).outcome).toBe('none');
 
-    await page.goto(`${app.base}/agent/review`);
+    await page.goto(`${web.app.base}/agent/review`);
     expect(new URL(page.url()).pathname).toBe('/agent/signin');
     await page.fill('#token', STAFF_TOKEN);
     await page.keyboard.press('Enter');
@@ -63,7 +62,7 @@ describe('the review page', () => {
 
     const group = page.locator('.group', { hasText: UNANSWERED });
     await expect.poll(() => group.count(), { timeout: 10_000 }).toBe(1);
-    const strings = (await (await fetch(`${app.base}/locales/zh-CN/review.json`)).json()) as { review: Record<string, string> };
+    const strings = (await (await fetch(`${web.app.base}/locales/zh-CN/review.json`)).json()) as { review: Record<string, string> };
     expect(await group.locator('.count').textContent()).toBe(strings.review.count!.replace('{{count}}', '2'));
     // Two from the conversations, two kept from the broken file.
     expect(await page.locator('.group').count()).toBe(4);

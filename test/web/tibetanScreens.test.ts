@@ -1,34 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  answerUntilChecklist,
-  KIOSK,
-  launchBrowser,
-  openPage,
-  PHONE,
-  recordActivities,
-  waitForBot,
-  type SeenActivity,
-  type WebApp,
-  startWebApp,
-} from './browserHarness.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answerUntilChecklist, KIOSK, openPage, PHONE, recordActivities, waitForBot, type SeenActivity, useWebApp } from './browserHarness.js';
 
 /**
  * Every screen in Tibetan (issue 16): in Tibetan mode, what a screen reader speaks on the chat
  * page and the kiosk (Web Chat's own labels, live-region texts, "Sent at …", the keyboard help,
  * time stamps) holds no English, in real Chromium through a whole conversation to a checklist.
  */
-let app: WebApp;
-let browser: Browser;
+const web = useWebApp();
 let bo: { webchat: Record<string, string>; webchatFormat: Record<string, string> };
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-  bo = (await (await fetch(`${app.base}/locales/bo/web.json`)).json()) as typeof bo;
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  bo = (await (await fetch(`${web.app.base}/locales/bo/web.json`)).json()) as typeof bo;
 });
 
 const TIBETAN = /[\u0F00-\u0FFF]/;
@@ -88,10 +71,10 @@ async function tibetanConversation(page: Page, seen: SeenActivity[], input: stri
 
 describe('every screen in Tibetan', () => {
   it('the chat page: Web Chat speaks Tibetan (labels, live region, sent-at time, keyboard help), no English', async () => {
-    const { context, page, problems } = await openPage(browser, PHONE);
+    const { context, page, problems } = await openPage(web.browser, PHONE);
     try {
       const seen = recordActivities(page);
-      await page.goto(`${app.base}/`);
+      await page.goto(`${web.app.base}/`);
       await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
       const mark = seen.length;
       await page.locator('.lang-switch [data-lang="bo"]').click();
@@ -120,10 +103,10 @@ describe('every screen in Tibetan', () => {
   }, 120_000);
 
   it('the kiosk in Tibetan: the same, through a whole conversation', async () => {
-    const { context, page, problems } = await openPage(browser, KIOSK);
+    const { context, page, problems } = await openPage(web.browser, KIOSK);
     try {
       const seen = recordActivities(page);
-      await page.goto(`${app.base}/kiosk`);
+      await page.goto(`${web.app.base}/kiosk`);
       await page.waitForSelector('body[data-ready="true"]');
       await waitForBot(seen, 0, (a) => a.channelData?.messageKey === 'welcome', 'the welcome');
       const mark = seen.length;

@@ -37,8 +37,7 @@ import { LowdbStorage } from './storage/lowdbStorage.js';
 import { RedisKeyedLock } from './storage/redisKeyedLock.js';
 import { RedisStorage } from './storage/redisStorage.js';
 import { TurnLockMiddleware } from './storage/turnLockMiddleware.js';
-import { RedisConnection } from './redis/redisConnection.js';
-import { redisRateLimitStores } from './redis/redisRateLimitStores.js';
+import type { RedisConnection } from './redis/redisConnection.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { FeedbackMiddleware } from './feedback/feedbackMiddleware.js';
 import { LearnedExamples, type LearnedExampleStore } from './feedback/learnedExamples.js';
@@ -94,7 +93,8 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const stateTtlMs = Math.min(config.stateTtlMs, config.retentionMs);
   // REDIS_URL: state and turn locks shared by every instance (Redis down at start-up stops it here,
   // never a silent fall-back to local files); unset: files under DATA_DIR for one instance.
-  const redis = config.redis ? await RedisConnection.connect({ ...config.redis, logger: log }) : undefined;
+  // ioredis and rate-limit-redis are imported only then: without REDIS_URL they would cost start-up time and memory for nothing.
+  const redis = config.redis ? await (await import('./redis/redisConnection.js')).RedisConnection.connect({ ...config.redis, logger: log }) : undefined;
   const lowdb = redis
     ? undefined
     : new LowdbStorage({
@@ -252,7 +252,7 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   }, 60 * 60_000);
   sessionSweep.unref();
   // One rate budget per client across every instance with REDIS_URL (chat endpoints, WeChat users, failed staff sign-ins).
-  const rateLimitStores = redis ? redisRateLimitStores(redis.client, redis.keyPrefix) : undefined;
+  const rateLimitStores = redis ? (await import('./redis/redisRateLimitStores.js')).redisRateLimitStores(redis.client, redis.keyPrefix) : undefined;
   const staffAuth = new StaffAuth({ token: config.staffToken, logger: log, sessions: staffSessions, sessionSeconds: STAFF_SESSION_SECONDS, rateLimitStores });
 
   const reindex = async (): Promise<{ learnedExamples: number }> => {
@@ -385,11 +385,14 @@ function exitOnSignals(shutdown: GracefulShutdown, logger: Logger): void {
   process.on('SIGINT', onSignal);
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (isMain) {
+/** `npm start`: starts the server, or says plainly why not and exits 1 (also the entry of the bundle, dist/server.mjs). */
+export function main(): void {
   start().catch((err: unknown) => {
     // The logger may not exist yet (bad config), so write the reason plainly and stop.
     process.stderr.write(`start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
 }
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isMain) main();

@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisConversationStore } from '../../bot/directline/redisConversationStore.js';
 import type { MemoryConversationStoreOptions } from '../../bot/directline/conversationStore.js';
-import { startRedisServer, type TestRedis } from '../support/redisServer.js';
+import { useRedisServer } from '../support/useRedisServer.js';
 import { conversationStoreContract } from './conversationStoreContract.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedisServer();
 
 // Every test its own key prefix on the one server; every client its own connection, as another instance.
 conversationStoreContract('RedisConversationStore', async () => {

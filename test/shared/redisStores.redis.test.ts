@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisLearnedExamples } from '../../bot/feedback/redisLearnedExamples.js';
 import { RedisReviewLog } from '../../bot/feedback/redisReviewLog.js';
 import { RedisBus } from '../../bot/redis/redisBus.js';
@@ -8,7 +8,7 @@ import { RedisStaffSessionStore } from '../../bot/server/redisStaffSessionStore.
 import { RedisReplayGuard } from '../../bot/wechat/redisReplayGuard.js';
 import { RedisWeChatSessions } from '../../bot/wechat/redisWeChatSessions.js';
 import { ReplayPendingError } from '../../bot/wechat/replayPendingError.js';
-import { startRedisServer, type TestRedis } from '../support/redisServer.js';
+import { useRedisServer } from '../support/useRedisServer.js';
 import { replayStoreContract } from './replayStoreContract.js';
 import { reviewStoreContract, type ReviewFixture } from './reviewStoreContract.js';
 import { staffSessionContract } from './staffSessionContract.js';
@@ -17,13 +17,7 @@ import { wechatSessionContract } from './wechatSessionContract.js';
 type ReviewFixtureSide = ReviewFixture['a'];
 
 // The Redis drivers: every fixture its own key prefix on one private server, every "instance" its own connection.
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedisServer();
 
 function instances(): { keyPrefix: string; connect(): Redis; close(): Promise<void> } {
   const keyPrefix = `t${randomUUID()}:`;

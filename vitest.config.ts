@@ -13,6 +13,7 @@ const UNIT = [
   'test/directline/directLineAdapter.test.ts',
   'test/directline/tokenService.test.ts',
   'test/feedback/reviewLog.test.ts',
+  'test/knowledge/sharedKnowledge.test.ts',
   'test/knowledge/tibetanStrings.test.ts',
   'test/privacy/piiMasker.test.ts',
   'test/wechat/replayGuard.test.ts',

@@ -156,7 +156,14 @@ export class RedisReviewLog implements ReviewStore {
     if (!seen) return;
     const version = await this.#version().catch(() => undefined);
     if (version === undefined) return; // Redis away: the next check
-    if (version <= seen.floor) {
+    if (version < seen.floor) {
+      // The counter went back: Redis lost its data (no appendonly), and the queue with it. Count afresh and read it again.
+      this.#seen = new SeenVersions(version);
+      this.#suspect = 0;
+      this.#emit({ type: 'reset' });
+      return;
+    }
+    if (version === seen.floor) {
       this.#suspect = 0;
       return;
     }

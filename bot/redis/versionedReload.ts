@@ -57,6 +57,8 @@ export class VersionedReload {
     this.#options.bus.onReconnect(check);
     this.#timer = setInterval(check, this.#options.checkEveryMs);
     this.#timer.unref();
+    // a reload announced since `open`, before this subscription, rang no bell here
+    check();
   }
 
   /** A reload asked of this instance (POST /api/admin/reload): counted first, made here, then rung to the others. */
@@ -71,13 +73,16 @@ export class VersionedReload {
     return result;
   }
 
-  /** Reloads if Redis counts a reload this instance has not made; a failure is logged and retried at the next check. */
+  /**
+   * Reloads if Redis counts a reload this instance has not made, or counts fewer (Redis lost its data:
+   * the shared examples may be gone too); a failure is logged and retried at the next check.
+   */
   check(): Promise<void> {
     return this.#serial(async () => {
       const reload = this.#reload;
       if (!reload) return;
       const version = Number(await this.#client.get(this.#key)) || 0;
-      if (version <= this.#loaded) return;
+      if (version === this.#loaded) return;
       await reload();
       this.#options.logger?.info({ reload: this.#options.name, from: this.#loaded, to: version }, "re-loaded after another instance's reload");
       this.#loaded = version;

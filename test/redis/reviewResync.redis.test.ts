@@ -18,12 +18,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function open(url: string, resyncMs: number): Promise<{ log: RedisReviewLog; changes: ReviewChange[] }> {
+async function open(url: string, resyncMs: number, keyPrefix = 'resync:'): Promise<{ log: RedisReviewLog; changes: ReviewChange[] }> {
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  const bus = new RedisBus(client, 'resync:');
+  const bus = new RedisBus(client, keyPrefix);
   clients.push(client);
   buses.push(bus);
-  const log = await RedisReviewLog.open({ client, keyPrefix: 'resync:', url, retentionMs: 30 * 86_400_000, bus, resyncMs });
+  const log = await RedisReviewLog.open({ client, keyPrefix, url, retentionMs: 30 * 86_400_000, bus, resyncMs });
   const changes: ReviewChange[] = [];
   log.subscribe((c) => changes.push(c));
   return { log, changes };
@@ -48,5 +48,12 @@ describe('RedisReviewLog change numbers', () => {
       await server.letBack();
     }
     expect(a.changes.map((c) => c.type)).toEqual(['add', 'add']);
+  });
+
+  it('asks for a re-read when the counter went back (Redis lost its data)', async () => {
+    const a = await open(server.redis.url, 100, 'lost:');
+    await a.log.append(question('丢失前的问题'));
+    await server.admin.del('lost:review:version');
+    await expect.poll(() => a.changes.map((c) => c.type), { timeout: 10_000 }).toEqual(['add', 'reset']);
   });
 });

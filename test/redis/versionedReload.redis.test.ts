@@ -81,6 +81,18 @@ describe('VersionedReload', () => {
     expect(late.made).toEqual([]);
   });
 
+  it('reloads when Redis counts fewer reloads than it made (Redis lost its data, and the examples with it)', async () => {
+    const prefix = `lost${prefixes++}:`;
+    const a = await instance(prefix, 3_600_000);
+    await a.reloads.announce(a.reload);
+    await a.reloads.announce(a.reload);
+    expect(a.reloads.loaded).toBe(2);
+    await admin.del(`${prefix}version:reload`);
+    await a.reloads.check();
+    expect(a.made).toEqual([1, 2, 0]);
+    expect(a.reloads.loaded).toBe(0);
+  });
+
   it('runs one reload at a time, so an older one never finishes after a newer one', async () => {
     const prefix = `serial${prefixes++}:`;
     const reloads = await unfollowed(prefix);

@@ -9,12 +9,19 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
 
-function hasCjkFont(): boolean {
+function askFontconfig(): boolean {
   try {
     return execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).trim().length > 0;
   } catch {
     return false;
   }
+}
+
+/** vitest evaluates its config once per project, all in one process: fc-list is asked once. */
+function hasCjkFont(): boolean {
+  const cache = globalThis as { __hasCjkFont?: boolean };
+  cache.__hasCjkFont ??= askFontconfig();
+  return cache.__hasCjkFont;
 }
 
 /** The missing pieces, by name: empty when the machine has everything. */

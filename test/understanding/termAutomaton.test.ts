@@ -51,8 +51,15 @@ function naiveAll(terms: readonly string[], text: string): string[] {
   return found.sort();
 }
 
-/** Real questions and vocabulary: every labelled question, and the words of every matter. */
-async function realTexts(): Promise<{ questions: string[]; terms: string[] }> {
+let real: Promise<{ questions: string[]; terms: string[] }> | undefined;
+
+/** Real questions and vocabulary: every labelled question, and the words of every matter (read once per file). */
+function realTexts(): Promise<{ questions: string[]; terms: string[] }> {
+  real ??= readRealTexts();
+  return real;
+}
+
+async function readRealTexts(): Promise<{ questions: string[]; terms: string[] }> {
   const dir = path.join(ROOT_DIR, 'test', 'eval');
   const questions = fs
     .readdirSync(dir)
@@ -114,8 +121,9 @@ describe('HomophoneIndex', () => {
   it('finds each term at the first run of its syllables, as a scan of every term over the spaced syllables did', async () => {
     const { questions, terms } = await realTexts();
     const han = terms.filter((t) => /\p{Script=Han}/u.test(t));
-    const index = new HomophoneIndex(han.map((term) => ({ term, syllables: syllablesOf(term) })));
-    const keys = new Map(han.map((term) => [term, ` ${syllablesOf(term).join(' ')} `]));
+    const termSyllables = han.map((term) => ({ term, syllables: syllablesOf(term) }));
+    const index = new HomophoneIndex(termSyllables);
+    const keys = new Map(termSyllables.map(({ term, syllables }) => [term, ` ${syllables.join(' ')} `]));
     let found = 0;
     for (const q of [...questions, '报消住院费用', '医保卡挂失 补办', '生玉津贴']) {
       const syllables = syllablesOf(q);

@@ -129,7 +129,9 @@ export class ResilientDirectLine {
         if (this.activityObservers.size === 0) this.buffered.push(activity);
         for (const o of [...this.activityObservers]) o.next?.(activity);
       },
+      // directlinejs ends its stream when it gives up: this client is done, a fresh one resumes.
       error: () => current() && this.lost(),
+      complete: () => current() && this.lost(),
     });
   }
 

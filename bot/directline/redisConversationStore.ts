@@ -154,12 +154,25 @@ export class RedisConversationStore implements ConversationStore {
     if (this.subscriber) return this.subscriber;
     // Subscribing waits for the connection (offline queue); ioredis subscribes again after a reconnect.
     const subscriber = this.client.duplicate({ lazyConnect: false, enableOfflineQueue: true });
-    subscriber.on('error', () => undefined); // the main connection reports outages; streams read again on their keep-alive tick
-    subscriber.on('message', (channel: string) => {
-      for (const listener of this.listeners.get(channel) ?? []) listener();
+    subscriber.on('error', () => undefined); // the main connection reports outages
+    subscriber.on('message', (channel: string) => this.ring(channel));
+    // Back after an outage: whatever was appended meanwhile rang no bell here. Once subscribed again, every watcher reads.
+    let connected = false;
+    subscriber.on('ready', () => {
+      if (!connected) return void (connected = true);
+      const channels = [...this.listeners.keys()];
+      if (channels.length === 0) return;
+      subscriber.subscribe(...channels).then(
+        () => channels.forEach((channel) => this.ring(channel)),
+        () => undefined, // down again: the next 'ready' rings
+      );
     });
     this.subscriber = subscriber;
     return subscriber;
+  }
+
+  private ring(channel: string): void {
+    for (const listener of this.listeners.get(channel) ?? []) listener();
   }
 
   private budgets(): number[] {

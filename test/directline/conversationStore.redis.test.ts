@@ -47,4 +47,26 @@ describe('RedisConversationStore on Redis', () => {
       client.disconnect();
     }
   });
+
+  it('rings every watcher once its doorbell connection is back after an outage (what was appended meanwhile rang nothing)', async () => {
+    const client = new Redis(redis.url);
+    const admin = new Redis(redis.url);
+    const store = new RedisConversationStore({ client, keyPrefix: `t${randomUUID()}:` });
+    try {
+      const c = await store.create();
+      let rings = 0;
+      const unwatch = await store.watch(c.id, () => rings++);
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'); // the doorbell connection drops; ioredis reconnects it
+      await expect.poll(() => rings, { timeout: 10_000, message: 'the watcher is rung after the reconnect' }).toBeGreaterThan(0);
+      // and it hears the next append as before
+      const before = rings;
+      await store.append(c.id, { type: 'message', text: '回来了' });
+      await expect.poll(() => rings, { timeout: 10_000 }).toBeGreaterThan(before);
+      unwatch();
+    } finally {
+      await store.close();
+      client.disconnect();
+      admin.disconnect();
+    }
+  });
 });

@@ -104,6 +104,31 @@ describe('Direct Line WebSocket stream', () => {
     await stream(streamUrl);
     expect((await first.closed).code).toBe(1008);
   });
+
+  it('the keep-alive reads nothing from the store (issue 13 §5: one read per socket per tick was ~670 Redis reads a second at 10,000 sockets)', async () => {
+    const { conversationId, token, streamUrl } = await start();
+    const s = await stream(streamUrl);
+    await expect.poll(() => s.activities().length).toBe(1);
+    const store = h.store;
+    const read = store.activitiesAfter.bind(store);
+    let reads = 0;
+    store.activitiesAfter = (...args) => {
+      reads++;
+      return read(...args);
+    };
+    try {
+      const keepAlives = () => s.frames.filter((f) => f === '').length;
+      const before = keepAlives();
+      await expect.poll(keepAlives, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 3); // three ticks (every 200 ms here)
+      expect(reads).toBe(0);
+      // A reply still comes at once: the doorbell, not the tick, makes the socket read.
+      await call(h, 'POST', `/conversations/${conversationId}/activities`, { token, body: message('还在吗') });
+      await expect.poll(() => s.activities().map((a) => a.text)).toContain('echo: 还在吗');
+      expect(reads).toBeGreaterThan(0);
+    } finally {
+      store.activitiesAfter = read;
+    }
+  });
 });
 
 describe('botframework-directlinejs with webSocket: true (what Web Chat does)', () => {

@@ -1,16 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../bot/config/config.js';
 import { DirectLineTestClient } from '../support/liveService.js';
 import { freePort } from '../support/loopback.js';
-import { COMPILED_ENTRY, serverCommand } from '../support/serverProcess.js';
+import { BUNDLE, ensureBundle } from './bundle.js';
 
-/** What `npm start` runs: dist/server.mjs, made by build/bundleServer.mjs from the tsc output. */
-const BUNDLE = path.join(ROOT_DIR, 'dist', 'server.mjs');
 const STAFF = 'bundled-test-staff-token-0123';
 
 let child: ChildProcess | undefined;
@@ -19,18 +16,6 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-/** The tsc build first (serverCommand builds it when stale), then the bundle when older than it. */
-async function ensureBundle(): Promise<void> {
-  await serverCommand();
-  const mtime = (file: string): Promise<number> =>
-    stat(file).then(
-      (s) => s.mtimeMs,
-      () => 0,
-    );
-  if ((await mtime(BUNDLE)) >= (await mtime(COMPILED_ENTRY))) return;
-  await promisify(execFile)(process.execPath, [path.join(ROOT_DIR, 'build', 'bundleServer.mjs')], { cwd: ROOT_DIR });
-}
 
 /** Spawns the bundle and resolves on its "listening on" log line (it listens once everything is loaded). */
 function startBundle(port: number, env: Record<string, string>): Promise<ChildProcess> {

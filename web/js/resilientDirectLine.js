@@ -271,10 +271,12 @@ export class ResilientDirectLine {
   }
 
   postActivity(activity) {
+    this.start(); // a page may post (the kiosk's event) before Web Chat subscribes
     return this.inner.postActivity(activity);
   }
 
   getSessionId() {
+    this.start();
     return this.inner.getSessionId();
   }
 

@@ -56,7 +56,9 @@ export class MemoryGuard {
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
     this.sampleMs = options.sampleMs ?? 100;
     this.passes = options.passes ?? DIRECT_LINE_READS;
-    this.read = options.read ?? (() => process.memoryUsage());
+    // The RSS is read from /proc (process.memoryUsage() was ~1.5 % of a Direct Line turn's CPU under load), so only
+    // when there is an RSS budget to compare it with; V8's heap figure costs no system call. rss is 0 when not read.
+    this.read = options.read ?? (() => ({ heapUsed: getHeapStatistics().used_heap_size, rss: this.rssBudget === undefined ? 0 : process.memoryUsage.rss() }));
     this.now = options.now ?? Date.now;
     this.logger = options.logger?.child({ component: 'memoryGuard' });
   }
@@ -69,7 +71,12 @@ export class MemoryGuard {
     const status: MemoryStatus = { heapUsed, rss, heapBudget: this.heapBudget, rssBudget: this.rssBudget, over };
     // Logged on the change only: a flood of refusals must not become a flood of log lines.
     if (over !== (this.last?.status.over ?? false)) {
-      const fields = { heapUsedMiB: mib(heapUsed), rssMiB: mib(rss), heapBudgetMiB: mib(this.heapBudget), rssBudgetMiB: this.rssBudget && mib(this.rssBudget) };
+      const fields = {
+        heapUsedMiB: mib(heapUsed),
+        rssMiB: this.rssBudget && mib(rss),
+        heapBudgetMiB: mib(this.heapBudget),
+        rssBudgetMiB: this.rssBudget && mib(this.rssBudget),
+      };
       if (over) this.logger?.warn(fields, 'memory over budget: refusing work with 503 until it falls');
       else this.logger?.info(fields, 'memory back under budget: serving again');
     }

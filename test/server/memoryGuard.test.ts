@@ -71,6 +71,18 @@ describe('MemoryGuard', () => {
     expect(run('GET', '/api/search')).toBe(503);
   });
 
+  it('reads the real heap, and the real RSS only when there is an RSS budget to compare it with', () => {
+    const heapOnly = new MemoryGuard({ heapBudgetBytes: 1 }).status();
+    expect(heapOnly.heapUsed).toBeGreaterThan(MiB);
+    expect(heapOnly.over).toBe(true);
+    // no RSS budget here (an explicit one below): the RSS is not read from /proc
+    if (heapOnly.rssBudget === undefined) expect(heapOnly.rss).toBe(0);
+    const both = new MemoryGuard({ heapBudgetBytes: 2 ** 40, rssBudgetBytes: 1 }).status();
+    expect(both.rss).toBeGreaterThan(10 * MiB);
+    expect(both.over).toBe(true);
+    expect(new MemoryGuard({ heapBudgetBytes: 2 ** 40, rssBudgetBytes: 2 ** 40 }).status().over).toBe(false);
+  });
+
   it("defaults to 85 % of V8's heap limit and refuses nonsense budgets", () => {
     expect(new MemoryGuard().heapBudget).toBeGreaterThan(0);
     expect(() => new MemoryGuard({ heapBudgetBytes: 0 })).toThrow(/heapBudgetBytes/);

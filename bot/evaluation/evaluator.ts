@@ -56,15 +56,16 @@ export const BARS: Bars = { accuracyAt1: 0.95, recallAt3: 0.98, rejection: 0.95,
  * The held-out set is never tuned against: its bars are what the matcher measured on it when the
  * tuning was fixed, less a little, so a change that generalises worse fails the tests. Raise them
  * as the knowledge grows; the gap to BARS is the honest generalisation gap. Measured 2026-11-30 with
- * the writer's training questions: 98.2 / 98.5 / 100 % (17 out of scope).
+ * the writer's training questions: 98.2 / 98.5 / 100 % (17 out of scope); 2026-12-01 with the second writer's:
+ * 96.5 / 97.8 / 94.1 % (two and one questions fewer).
  */
 export const HOLDOUT_BARS: Bars = { accuracyAt1: 0.95, recallAt3: 0.96, rejection: 0.9, officeAccuracy: 1 };
 
 /**
  * The Tibetan sets (`*.bo.json`), asked with lang=bo. Development bars: questions.bo.json measured
- * 96.8 / 99.2 / 100 / 100 % less a margin; held-out bars: holdout.bo.json, never tuned on, measured
- * 95.2 / 100 / 80.0 / 100 % less a margin. Out-of-scope sets are small (14 and 5 questions): one
- * question is 7 and 20 points.
+ * 96.8 / 99.2 / 100 / 100 % less a margin (2026-12-01: 97.6 / 100 / 100 / 100); held-out bars: holdout.bo.json,
+ * never tuned on, measured 95.2 / 100 / 80.0 / 100 % less a margin (2026-12-01: 93.5 / 98.4 / 80.0 / 100, one
+ * question fewer). Out-of-scope sets are small (14 and 5 questions): one question is 7 and 20 points.
  */
 export const BO_BARS: Bars = { accuracyAt1: 0.93, recallAt3: 0.97, rejection: 0.85, officeAccuracy: 1 };
 export const BO_HOLDOUT_BARS: Bars = { accuracyAt1: 0.92, recallAt3: 0.97, rejection: 0.6, officeAccuracy: 1 };
@@ -73,17 +74,20 @@ export const BO_HOLDOUT_BARS: Bars = { accuracyAt1: 0.92, recallAt3: 0.97, rejec
  * The situational sets (issue 12): questions told the way people describe what happened, written
  * by writers who never saw the matcher, split once at random (seed 20261130) into a development
  * half — whose matched questions are also the matters' `situations` and its out-of-scope ones
- * lexicon.json's `outOfScopeExamples`, so its figure is a training figure (`npm run eval -- --cv`
- * gives the honest one) — and a held-out half, never tuned on. Bars: each set's measured figure
- * with the independent writer's training questions in the knowledge (2026-11-30), less a margin:
- * development zh 98.7 / 98.4 / 0.3 none / 94.9, bo 93.9 / 96.1 / 0.6 / 100; held out zh 84.2 / 90.4 /
- * 4.4 / 92.3, bo 76.9 / 79.7 / 7.5 / 68.8 (39 and 32 out of scope: one question is 2.6 and 3.1 points).
+ * lexicon.json's `outOfScopeExamples`, so its figure is a training figure (`npm run eval -- --cv`, or
+ * leave-one-writer-out with `--writer`, gives the honest one) — and a held-out half, never tuned on.
+ * Bars: each set's measured figure less a margin. 2026-11-30, with the first independent writer's
+ * training questions: development zh 98.7 / 98.4 / 0.3 none / 94.9, bo 93.9 / 96.1 / 0.6 / 100; held out
+ * zh 84.2 / 90.4 / 4.4 / 92.3, bo 76.9 / 79.7 / 7.5 / 68.8. 2026-12-01, with the second writer's questions,
+ * the mixed-message verdict and the rules chosen leave-one-writer-out: development zh 99.5 / 99.0 / 0.3 /
+ * 97.4, bo 98.2 / 97.9 / 0 / 96.9; held out zh 89.9 / 94.6 / 1.8 / 89.7, bo 90.6 / 92.5 / 2.5 / 81.3
+ * (39 and 32 out of scope: one question is 2.6 and 3.1 points).
  */
 export const SITUATION_BARS: Record<string, Bars> = {
-  'situations.zh.json': { accuracyAt1: 0.96, recallAt3: 0.96, rejection: 0.9, officeAccuracy: 1, inScopeNone: 0.02 },
-  'holdout-situations.zh.json': { accuracyAt1: 0.81, recallAt3: 0.87, rejection: 0.87, officeAccuracy: 1, inScopeNone: 0.06 },
-  'situations.bo.json': { accuracyAt1: 0.9, recallAt3: 0.93, rejection: 0.9, officeAccuracy: 1, inScopeNone: 0.02 },
-  'holdout-situations.bo.json': { accuracyAt1: 0.73, recallAt3: 0.76, rejection: 0.6, officeAccuracy: 1, inScopeNone: 0.1 },
+  'situations.zh.json': { accuracyAt1: 0.97, recallAt3: 0.96, rejection: 0.92, officeAccuracy: 1, inScopeNone: 0.02 },
+  'holdout-situations.zh.json': { accuracyAt1: 0.87, recallAt3: 0.91, rejection: 0.85, officeAccuracy: 1, inScopeNone: 0.04 },
+  'situations.bo.json': { accuracyAt1: 0.95, recallAt3: 0.95, rejection: 0.9, officeAccuracy: 1, inScopeNone: 0.02 },
+  'holdout-situations.bo.json': { accuracyAt1: 0.87, recallAt3: 0.89, rejection: 0.75, officeAccuracy: 1, inScopeNone: 0.05 },
 };
 
 export function barsFor(file: string): Bars {

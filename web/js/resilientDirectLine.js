@@ -190,7 +190,7 @@ export class ResilientDirectLine {
 
   async socketClosed(opened) {
     this.lost();
-    if (opened) return;
+    if (opened || !navigator.onLine) return; // offline, every upgrade fails: that says nothing of a proxy
     this.failedUpgrades++;
     if (this.webSocket && this.failedUpgrades >= this.maxFailedUpgrades && (await this.httpWorks())) {
       // Sockets never open but HTTP answers: something between us refuses the upgrade. Poll from the watermark.
@@ -255,11 +255,19 @@ export class ResilientDirectLine {
     }
   }
 
+  /** The conversation is past saving (gone, or its token past renewal): Web Chat shows its connection error. */
   fail(status) {
+    this.shutdown();
+    this.connectionStatus$.next(status);
+  }
+
+  shutdown() {
     clearTimeout(this.resumeTimer);
+    clearInterval(this.refreshTimer);
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
     this.dispose();
     this.ended = true;
-    this.connectionStatus$.next(status);
   }
 
   /** Lets go of the current client: its socket, its timers, its token refresh. */
@@ -286,12 +294,7 @@ export class ResilientDirectLine {
 
   end() {
     if (this.ended) return;
-    clearTimeout(this.resumeTimer);
-    clearInterval(this.refreshTimer);
-    window.removeEventListener('offline', this.onOffline);
-    window.removeEventListener('online', this.onOnline);
-    this.dispose();
-    this.ended = true;
+    this.shutdown();
     this.connectionStatus$.next(ENDED);
   }
 }

@@ -143,8 +143,8 @@ export async function httpBench(): Promise<string[]> {
     RATE_LIMIT_PER_MINUTE: '0',
     NODE_ENV: 'test',
   });
-  // A/B of start-up: the unbundled tsc build (what the tests spawn), then the bundle npm start runs.
-  const compiled = await serverCommand();
+  // A/B of start-up: the unbundled tsc build, then the bundle npm start runs (and the tests spawn).
+  const compiled = await serverCommand({ bundled: false });
   const bundle = await ensureBundle();
   const unbundledDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-'));
   const unbundledPort = await freePort();

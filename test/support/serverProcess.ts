@@ -5,8 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ROOT_DIR } from '../../bot/config/config.js';
 
-/** The compiled entry `npm start` runs. */
+/** tsc's output for the server's entry, the input of the bundle (and what the bench compares the bundle with). */
 export const COMPILED_ENTRY = path.join(ROOT_DIR, 'dist', 'bot', 'index.js');
+/** What `npm start` runs: the tsc output bundled into one file by build/bundleServer.mjs. */
+export const SERVER_ENTRY = path.join(ROOT_DIR, 'dist', 'server.mjs');
 const SOURCES = ['bot', 'dialogs'].map((d) => path.join(ROOT_DIR, d));
 const BUILD_LOCK = path.join(ROOT_DIR, 'dist.build-lock');
 
@@ -17,13 +19,14 @@ export interface ServerCommand {
 }
 
 /**
- * The production server as `npm start` runs it (`node dist/bot/index.js`, no transpiler), built
+ * The production server as `npm start` runs it (`node dist/server.mjs`, no transpiler), built
  * first when dist/ is missing or older than a source file. Spawn it with the env you need:
  * `const { command, args, cwd } = await serverCommand(); spawn(command, args, { cwd, env })`.
+ * `{ bundled: false }` gives tsc's unbundled output instead (the bench's A/B).
  */
-export async function serverCommand(): Promise<ServerCommand> {
+export async function serverCommand(options: { bundled?: boolean } = {}): Promise<ServerCommand> {
   await ensureBuilt();
-  return { command: process.execPath, args: [COMPILED_ENTRY], cwd: ROOT_DIR };
+  return { command: process.execPath, args: [options.bundled === false ? COMPILED_ENTRY : SERVER_ENTRY], cwd: ROOT_DIR };
 }
 
 /** Spawns the compiled server on 127.0.0.1:port and resolves once /healthz answers 200. */
@@ -61,17 +64,20 @@ async function newestSourceMtime(dir: string): Promise<number> {
   return newest;
 }
 
-async function isFresh(): Promise<boolean> {
-  const built = await stat(COMPILED_ENTRY).then(
+const mtimeOf = (file: string): Promise<number> =>
+  stat(file).then(
     (s) => s.mtimeMs,
     () => 0,
   );
-  if (built === 0) return false;
+
+async function isFresh(): Promise<boolean> {
+  const [compiled, bundled] = await Promise.all([mtimeOf(COMPILED_ENTRY), mtimeOf(SERVER_ENTRY)]);
+  if (compiled === 0 || bundled < compiled) return false;
   const sources = await Promise.all(SOURCES.map(newestSourceMtime));
-  return built >= Math.max(...sources);
+  return compiled >= Math.max(...sources);
 }
 
-/** `npm run build` once, however many test files ask at the same time (a mkdir lock). */
+/** `npm run build` (tsc, then the bundle) once, however many test files ask at the same time (a mkdir lock). */
 async function ensureBuilt(): Promise<void> {
   if (await isFresh()) return;
   const deadline = Date.now() + 300_000;
@@ -92,8 +98,10 @@ async function ensureBuilt(): Promise<void> {
   }
   try {
     if (await isFresh()) return;
+    const run = promisify(execFile);
     const tsc = path.join(ROOT_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
-    await promisify(execFile)(process.execPath, [tsc, '-p', path.join(ROOT_DIR, 'tsconfig.build.json')], { cwd: ROOT_DIR });
+    await run(process.execPath, [tsc, '-p', path.join(ROOT_DIR, 'tsconfig.build.json')], { cwd: ROOT_DIR });
+    await run(process.execPath, [path.join(ROOT_DIR, 'build', 'bundleServer.mjs')], { cwd: ROOT_DIR });
   } finally {
     await rmdir(BUILD_LOCK);
   }

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import { sendError } from './httpErrors.js';
 
 export interface ClientRateLimits {
@@ -54,9 +54,8 @@ export function clientRateLimits(perMinute: number, stores?: RateLimitStores): C
         return typeof openid === 'string' && /^[\w-]{1,64}$/.test(openid) ? `wx:${openid}` : ipKeyGenerator(req.ip ?? 'unknown');
       },
     }),
-    wechatRefused: jsonRateLimit({
+    wechatRefused: refusalLimit({
       ...common,
-      skipSuccessfulRequests: true,
       store: stores?.('wechat-refused'),
       keyGenerator: (req) => `wx-refused:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     }),
@@ -111,4 +110,41 @@ export function jsonRateLimit({
       sendError(res, 429, code, message);
     },
   });
+}
+
+/**
+ * Refuses a client once `limit` of its requests in the window were answered with an error, and
+ * counts a request only when its error answer is sent. Not express-rate-limit's
+ * skipSuccessfulRequests: that counts every request on arrival and takes it back on success, so a
+ * burst of good requests in flight (WeChat's servers send many users' messages from a few addresses)
+ * was refused though none had failed. Staff login keeps the library's way on purpose: there,
+ * guesses in flight must count.
+ */
+export function refusalLimit({
+  windowMs,
+  limit,
+  message,
+  keyGenerator,
+  store = new MemoryStore(),
+}: Pick<JsonRateLimitOptions, 'windowMs' | 'limit' | 'message' | 'store'> & { keyGenerator: (req: Request) => string }): RequestHandler {
+  // The stores read only windowMs (and the Redis one its prefix, given at construction).
+  void Promise.resolve(store.init?.({ windowMs } as Options));
+  return (req, res, next) => {
+    const key = keyGenerator(req);
+    const counted = (info: ClientRateLimitInfo | undefined): void => {
+      if (info && info.totalHits >= limit) {
+        const waitMs = info.resetTime ? info.resetTime.getTime() - Date.now() : windowMs;
+        res.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+        sendError(res, 429, 'too_many_requests', message);
+        return;
+      }
+      res.on('finish', () => {
+        // Redis away: the refusal goes uncounted, as jsonRateLimit's passOnStoreError does.
+        if (res.statusCode >= 400) Promise.resolve(store.increment(key)).catch(() => undefined);
+      });
+      next();
+    };
+    // A store without get (none of ours) or one that is away lets the request through uncounted.
+    Promise.resolve(store.get?.(key)).then(counted, () => counted(undefined));
+  };
 }

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_TOKEN, staffCookie } from '../support/liveService.js';
 import { startRedisServer, type TestRedis } from '../support/redisServer.js';
-import { startService, type Running } from '../wechat/wechatSimulator.js';
+import { startService, wechatUser, type Running } from '../wechat/wechatSimulator.js';
 import { RedisWeChatSessions } from '../../bot/wechat/redisWeChatSessions.js';
 
 /**
@@ -70,8 +70,7 @@ describe('two instances on one Redis', () => {
     const user = `oPages_${process.pid}`;
     const l10n = a.service.localizer;
     // one MsgId sequence for both, as WeChat has: each simulator alone would reuse the other's ids
-    const say = async (run: Running, text: string): Promise<string> =>
-      (await run.wechat.send(run.wechat.text(user, text, a.wechat.nextMsgId()))).reply?.Content ?? '';
+    const say = wechatUser(user, a.wechat);
     // 住院费用报销 with every situation ticked: a checklist longer than one WeChat reply; the turns alternate between instances
     await say(a, '住院了怎么报销');
     await say(b, '1 2 3 4 5 6 7');
@@ -97,10 +96,8 @@ describe('two instances on one Redis', () => {
       const users = Array.from({ length: 6 }, (_, i) => `oRace${i}_${process.pid}`);
       const pages = ['第一页', '第二页', '第三页'];
       await Promise.all(users.map((u) => sessions.save(u, { pages: [...pages], actions: [], late: [], lang: 'zh-CN' })));
-      // each user through an address of its own: the refused-request budget counts requests in flight (see the report on issue 13)
-      const more = async (run: Running, user: string): Promise<string> =>
-        (await run.wechat.send(run.wechat.text(user, '更多', a.wechat.nextMsgId()), { headers: as(`127.0.1.${users.indexOf(user) + 1}`) })).reply?.Content ??
-        '';
+      // all twelve from one address at once, as WeChat's servers send them, over a door budget of PER_MINUTE: only refusals count there
+      const more = (run: Running, user: string): Promise<string> => wechatUser(user, a.wechat)(run, '更多');
       const read = await Promise.all(users.map((u) => Promise.all([more(a, u), more(b, u)])));
       // each user read page one and page two, one on each instance, never the same page twice
       for (const pair of read) expect([...pair].sort()).toEqual(['第一页', '第二页'].sort());

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startService, type Running } from './wechatSimulator.js';
+import { startService, wechatUser, type Running } from './wechatSimulator.js';
 
 /** Embedded (no REDIS_URL): a WeChat user's unread pages are files under DATA_DIR, so a restart loses none. */
 describe('WeChat unread pages across a restart (embedded)', () => {
@@ -20,8 +20,7 @@ describe('WeChat unread pages across a restart (embedded)', () => {
     const user = `oRestart_${process.pid}`;
     const l10n = first.service.localizer;
     const hint = l10n.t('zh-CN', 'wechat:more');
-    const say = async (run: Running, text: string): Promise<string> =>
-      (await run.wechat.send(run.wechat.text(user, text, first.wechat.nextMsgId()))).reply?.Content ?? '';
+    const say = wechatUser(user, first.wechat);
     // 住院费用报销 with every situation ticked: a checklist longer than one WeChat reply
     await say(first, '住院了怎么报销');
     await say(first, '1 2 3 4 5 6 7');

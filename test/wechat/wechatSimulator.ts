@@ -103,6 +103,14 @@ export class WeChatServer {
   }
 }
 
+/**
+ * One WeChat user speaking to whichever running service: each message's reply text. The MsgIds come
+ * from one sequence (`ids`), as WeChat's do, so two services' simulators never reuse each other's.
+ */
+export function wechatUser(user: string, ids: WeChatServer): (run: Running, text: string) => Promise<string> {
+  return async (run, text) => (await run.wechat.send(run.wechat.text(user, text, ids.nextMsgId()))).reply?.Content ?? '';
+}
+
 export interface Running extends LiveService {
   wechat: WeChatServer;
   /** warn and error log lines written so far */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RedisBus } from '../redis/redisBus.js';
 import { SeenVersions } from '../redis/seenVersions.js';
 import { parseDayLines, recordLine, type ReviewEvent } from './reviewDayFile.js';
-import { dayOf, storedEvent, type DataFileNotice, type NewReviewEvent, type ReviewChange } from './reviewLog.js';
+import { dayOf, idsByDay, storedEvent, type DataFileNotice, type NewReviewEvent, type ReviewChange } from './reviewLog.js';
 import type { ReviewSource, ReviewStore } from './reviewStore.js';
 
 const DAY_MS = 86_400_000;
@@ -79,12 +79,7 @@ export class RedisReviewLog implements ReviewStore {
 
   async resolve(ids: readonly string[], matter: number | null): Promise<number> {
     const at = new Date(this.#now()).toISOString();
-    const known = new Set(await this.#days());
-    const byDay = new Map<string, string[]>();
-    for (const id of new Set(ids)) {
-      const day = /^(\d{4}-\d{2}-\d{2})_/.exec(id)?.[1];
-      if (day && known.has(day)) byDay.set(day, [...(byDay.get(day) ?? []), id]);
-    }
+    const byDay = idsByDay(ids, await this.#days());
     const versions = await Promise.all([...byDay].map(([day, dayIds]) => this.#push(day, recordLine({ resolve: { ids: dayIds, matter, at } }))));
     const written = [...byDay.values()].flat();
     if (written.length > 0) await this.#announce({ type: 'resolve', ids: written, matter, at }, versions);

@@ -75,12 +75,7 @@ export class ReviewLog implements ReviewStore {
   /** Marks events (by id) as resolved by an editor; returns how many ids named a day that has a file. */
   async resolve(ids: readonly string[], matter: number | null): Promise<number> {
     const at = new Date(this.#now()).toISOString();
-    const known = new Set(await this.#dayNames());
-    const byDay = new Map<string, string[]>();
-    for (const id of new Set(ids)) {
-      const day = /^(\d{4}-\d{2}-\d{2})_/.exec(id)?.[1];
-      if (day && known.has(day)) byDay.set(day, [...(byDay.get(day) ?? []), id]);
-    }
+    const byDay = idsByDay(ids, await this.#dayNames());
     await Promise.all([...byDay].map(([day, dayIds]) => this.#write(day, recordLine({ resolve: { ids: dayIds, matter, at } }))));
     const written = [...byDay.values()].flat();
     if (written.length > 0) this.#emit({ type: 'resolve', ids: written, matter, at });
@@ -307,6 +302,17 @@ export function storedEvent(event: NewReviewEvent, at: Date): ReviewEvent {
     at: at.toISOString(),
     conversation: createHash('sha256').update(conversationId).digest('hex').slice(0, 12),
   };
+}
+
+/** The ids (each named by storedEvent after its day) grouped by day, duplicates once, only the days in `known`. */
+export function idsByDay(ids: readonly string[], known: readonly string[]): Map<string, string[]> {
+  const days = new Set(known);
+  const byDay = new Map<string, string[]>();
+  for (const id of new Set(ids)) {
+    const day = /^(\d{4}-\d{2}-\d{2})_/.exec(id)?.[1];
+    if (day && days.has(day)) byDay.set(day, [...(byDay.get(day) ?? []), id]);
+  }
+  return byDay;
 }
 
 /** UTC day, as used in file names and the summary. */

@@ -166,13 +166,23 @@ export async function waitForBot(
   return found!;
 }
 
+/** Presses the suggested action with this title (the newest, when an earlier turn showed it too). */
+export async function pressSuggestedAction(page: Page, title: string): Promise<void> {
+  await page.locator('.webchat__suggested-actions button', { hasText: title }).last().click();
+}
+
 /**
- * Answers the bot's questions by pressing the first suggested action, in the page, until a
- * checklist arrives. Returns the checklist activity.
+ * Answers the bot's questions in the page, pressing the suggested action `choose` names (the first
+ * by default), until a checklist arrives, in at most `maxAnswers` answers. Returns the checklist activity.
  */
-export async function answerUntilChecklist(page: Page, seen: SeenActivity[], after: number): Promise<SeenActivity> {
+export async function answerUntilChecklist(
+  page: Page,
+  seen: SeenActivity[],
+  after: number,
+  { choose = (question: SeenActivity) => String(question.suggestedActions!.actions[0]!.title), maxAnswers = 8 } = {},
+): Promise<SeenActivity> {
   let mark = after;
-  for (let turn = 0; turn < 8; turn++) {
+  for (let turn = 0; turn < maxAnswers; turn++) {
     const next = await waitForBot(
       seen,
       mark,
@@ -181,10 +191,9 @@ export async function answerUntilChecklist(page: Page, seen: SeenActivity[], aft
     );
     if (next.channelData?.messageKey === 'checklist') return next;
     mark = seen.indexOf(next) + 1;
-    const first = next.suggestedActions!.actions[0]!;
-    await page.locator('.webchat__suggested-actions button', { hasText: first.title }).last().click();
+    await pressSuggestedAction(page, choose(next));
   }
-  throw new Error('no checklist after 8 answers');
+  throw new Error(`no checklist after ${maxAnswers} answers`);
 }
 
 /** Saves a screenshot and asserts nothing overflows sideways. */

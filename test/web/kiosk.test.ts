@@ -6,6 +6,7 @@ import {
   PHONE,
   answerUntilChecklist,
   openPage,
+  pressSuggestedAction,
   recordActivities,
   screenshotAndCheck,
   tibetanFontLoaded,
@@ -94,7 +95,7 @@ describe('the kiosk', () => {
       expect(offered.slice(0, -1)).toEqual(group.map((m) => m.title));
       const chosen = group[1]!;
       const picked = seen.length;
-      await page.locator('.webchat__suggested-actions button', { hasText: chosen.title }).last().click();
+      await pressSuggestedAction(page, chosen.title);
       const started = await waitForBot(
         seen,
         picked,

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { KIOSK, openPage, recordActivities, waitForBot, type SeenActivity, useWebApp } from './browserHarness.js';
+import { KIOSK, answerUntilChecklist, openPage, pressSuggestedAction, recordActivities, waitForBot, type SeenActivity, useWebApp } from './browserHarness.js';
 
 /**
  * Issue 14 §1: a kiosk has no keyboard, so a county-handled matter must reach its checklist by taps alone:
@@ -11,27 +11,17 @@ const web = useWebApp();
 
 type Checklist = { no: number; office: string | null; officeLevel?: string };
 
-async function tap(page: Page, title: string): Promise<void> {
-  await page.locator('.webchat__suggested-actions button', { hasText: title }).last().click();
-}
-
 /** Taps the matter's questions' first options; at a place question taps `place(titles)`; returns the checklist. */
 async function tapToChecklist(page: Page, seen: SeenActivity[], after: number, place: (titles: string[]) => string): Promise<Checklist> {
-  let mark = after;
-  for (let turn = 0; turn < 12; turn++) {
-    const next = await waitForBot(
-      seen,
-      mark,
-      (a) => a.channelData?.messageKey === 'checklist' || (a.suggestedActions?.actions.length ?? 0) > 0,
-      'a question or the checklist',
-    );
-    if (next.channelData?.messageKey === 'checklist') return next.channelData.checklist as Checklist;
-    mark = seen.indexOf(next) + 1;
-    const titles = next.suggestedActions!.actions.map((a) => String(a.title));
-    const isPlace = ['askCounty', 'whichCounty', 'askPlace'].includes(String(next.channelData?.messageKey)) || titles.some((t) => /市|地区/.test(t));
-    await tap(page, isPlace ? place(titles) : titles[0]!);
-  }
-  throw new Error('no checklist after 12 taps');
+  const checklist = await answerUntilChecklist(page, seen, after, {
+    maxAnswers: 12,
+    choose: (question) => {
+      const titles = question.suggestedActions!.actions.map((a) => String(a.title));
+      const isPlace = ['askCounty', 'whichCounty', 'askPlace'].includes(String(question.channelData?.messageKey)) || titles.some((t) => /市|地区/.test(t));
+      return isPlace ? place(titles) : titles[0]!;
+    },
+  });
+  return checklist.channelData!.checklist as Checklist;
 }
 
 async function openMatterByTaps(page: Page, query: string, matterNo: number): Promise<{ seen: SeenActivity[]; mark: number }> {
@@ -47,7 +37,7 @@ async function openMatterByTaps(page: Page, query: string, matterNo: number): Pr
   if (group.length > 1) {
     await waitForBot(seen, mark, (a) => a.channelData?.messageKey === 'categoryPick', "the category's matters");
     mark = seen.length;
-    await tap(page, matter.title);
+    await pressSuggestedAction(page, matter.title);
   }
   return { seen, mark };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LuaScript } from '../redis/luaScript.js';
+import { whenResubscribed } from '../redis/whenResubscribed.js';
 import { ActivityTooLargeError } from './activityTooLargeError.js';
 import {
   storeLimits,
@@ -157,16 +158,12 @@ export class RedisConversationStore implements ConversationStore {
     subscriber.on('error', () => undefined); // the main connection reports outages
     subscriber.on('message', (channel: string) => this.ring(channel));
     // Back after an outage: whatever was appended meanwhile rang no bell here. Once subscribed again, every watcher reads.
-    let connected = false;
-    subscriber.on('ready', () => {
-      if (!connected) return void (connected = true);
-      const channels = [...this.listeners.keys()];
-      if (channels.length === 0) return;
-      subscriber.subscribe(...channels).then(
-        () => channels.forEach((channel) => this.ring(channel)),
-        () => undefined, // down again: the next 'ready' rings
-      );
-    });
+    whenResubscribed(
+      subscriber,
+      () => [...this.listeners.keys()],
+      (channels) => channels.forEach((channel) => this.ring(channel)),
+      () => undefined, // down again: the next 'ready' rings
+    );
     this.subscriber = subscriber;
     return subscriber;
   }

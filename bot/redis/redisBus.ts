@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
+import { whenResubscribed } from './whenResubscribed.js';
 
 type Handler = (message: unknown) => void;
 
@@ -15,7 +16,6 @@ export class RedisBus {
   private readonly subscriber: Redis;
   private readonly handlers = new Map<string, Handler[]>();
   private readonly reconnectHandlers: Array<() => void> = [];
-  private connectedBefore = false;
 
   constructor(
     private readonly client: Redis,
@@ -26,7 +26,14 @@ export class RedisBus {
     this.subscriber = client.duplicate({ enableOfflineQueue: true });
     this.subscriber.on('error', () => undefined); // the main connection reports outages
     this.subscriber.on('message', (channel: string, text: string) => this.deliver(channel, text));
-    this.subscriber.on('ready', () => this.ready());
+    whenResubscribed(
+      this.subscriber,
+      () => [...this.handlers.keys()],
+      () => {
+        for (const h of this.reconnectHandlers) h();
+      },
+      (err: unknown) => this.logger?.warn({ err }, 'Redis bus could not subscribe again: the next check catches up'),
+    );
   }
 
   /**
@@ -57,22 +64,6 @@ export class RedisBus {
 
   private channel(name: string): string {
     return `${this.keyPrefix}bus:${name}`;
-  }
-
-  private ready(): void {
-    if (!this.connectedBefore) {
-      this.connectedBefore = true;
-      return;
-    }
-    // ioredis subscribes again by itself; this SUBSCRIBE's answer says the server has it, before anyone reads.
-    const channels = [...this.handlers.keys()];
-    const subscribed = channels.length > 0 ? this.subscriber.subscribe(...channels) : Promise.resolve();
-    subscribed.then(
-      () => {
-        for (const h of this.reconnectHandlers) h();
-      },
-      (err: unknown) => this.logger?.warn({ err }, 'Redis bus could not subscribe again: the next check catches up'),
-    );
   }
 
   private deliver(channel: string, text: string): void {

@@ -118,9 +118,7 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
   // A token expired less than REFRESH_GRACE_SECONDS ago still renews while its conversation lives: a page back from a long
   // outage resumes its conversation (it refreshes every 15 minutes while connected, so only an outage outlives a token).
   router.post('/tokens/refresh', async (req, res) => {
-    const token = bearerToken(req);
-    if (token === undefined) throw new DirectLineError(401, 'Unauthorized', 'a token is required: Authorization: Bearer <token>');
-    const renewed = tokens.refresh(token, REFRESH_GRACE_SECONDS);
+    const renewed = tokens.refresh(requiredBearerToken(req), REFRESH_GRACE_SECONDS);
     if (!renewed.ok) throw tokenRefusal(renewed.reason);
     await openConversation(renewed.claims.conversationId);
     res.json(renewed.issued satisfies IssuedToken);
@@ -297,9 +295,14 @@ function bearerToken(req: Request): string | undefined {
   return token === '' || token === 'undefined' || token === 'null' ? undefined : token;
 }
 
-function requireToken(req: Request, tokens: TokenService): { token: string; claims: TokenClaims; expiresIn: number } {
+function requiredBearerToken(req: Request): string {
   const token = bearerToken(req);
   if (token === undefined) throw new DirectLineError(401, 'Unauthorized', 'a token is required: Authorization: Bearer <token>');
+  return token;
+}
+
+function requireToken(req: Request, tokens: TokenService): { token: string; claims: TokenClaims; expiresIn: number } {
+  const token = requiredBearerToken(req);
   const check = tokens.verify(token);
   if (check.ok) return { token, claims: check.claims, expiresIn: check.expiresIn };
   throw tokenRefusal(check.reason);

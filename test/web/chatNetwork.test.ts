@@ -3,14 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CLOSE_SERVICE_RESTART } from '../../bot/directline/directLineStream.js';
-import { conversationOf, expectBackInSameConversation, openChat, pageText, say, useAppAndBrowser } from './webChatNetwork.js';
+import { useWebApp } from './browserHarness.js';
+import { conversationOf, expectBackInSameConversation, openChat, pageText, say } from './webChatNetwork.js';
 
 /**
  * Issue 13 "Connections that survive the network", beyond a short drop (networkDrop.test.ts): the stream cut by the
  * server while the browser stays online, an outage long enough for directlinejs to give up, and a proxy that refuses
  * the WebSocket upgrade. Real Chromium, the real service, both languages.
  */
-const env = useAppAndBrowser();
+const env = useWebApp();
 
 type StreamSocket = { close(code: number, reason: string): void; terminate(): void };
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { waitForBot } from './browserHarness.js';
-import { conversationOf, expectResumedStreams, openChat, pageText, say, useAppAndBrowser, userSaid } from './webChatNetwork.js';
+import { useWebApp, waitForBot } from './browserHarness.js';
+import { conversationOf, expectResumedStreams, openChat, pageText, say, userSaid } from './webChatNetwork.js';
 
 /**
  * Issue 13 "Connections that survive the network": the chat page in real Chromium goes offline
  * for longer than the old failure (5–6 s), its WebSocket is cut, the person types while offline,
  * and when the network returns the page goes on with the same conversation from its watermark.
  */
-const env = useAppAndBrowser();
+const env = useWebApp();
 
 /** Cuts every stream socket on the server with no close frame, as a lost network leaves it. */
 function cutStreams(): number {

@@ -1,19 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { PHONE, launchBrowser, openPage, recordActivities, startWebApp, waitForBot, type SeenActivity, type WebApp } from './browserHarness.js';
-
-/** The real service and one Chromium for a test file, started before its tests and closed after. */
-export function useAppAndBrowser(): { readonly app: WebApp; readonly browser: Browser } {
-  const env = {} as { app: WebApp; browser: Browser };
-  beforeAll(async () => {
-    [env.app, env.browser] = await Promise.all([startWebApp(), launchBrowser()]);
-  }, 60_000);
-  afterAll(async () => {
-    await env.browser?.close();
-    await env.app?.close();
-  });
-  return env;
-}
+import { expect } from 'vitest';
+import { PHONE, openPage, recordActivities, waitForBot, type SeenActivity } from './browserHarness.js';
 
 /** Issue 13's network tests: the chat page in one language, with every stream it opens and every activity it receives. */
 export interface ChatPage {

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, ROOT_DIR } from '../config/config.js';
 import { CrossValidator } from '../evaluation/crossValidator.js';
+import { NamesProxy } from '../evaluation/namesProxy.js';
 import { Evaluator, QuestionSet, barsFor, langFor, pct } from '../evaluation/evaluator.js';
 import { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { Understanding } from '../understanding/understanding.js';
@@ -24,6 +25,23 @@ async function main(argv: string[]): Promise<void> {
   if (folds > 0 && only.some((f) => f.startsWith('holdout'))) throw new Error('--cv is for development sets; a held-out set trains nothing');
   const kb = await KnowledgeBase.load(loadConfig().knowledgeDir);
   const writers = argv.flatMap((a, i) => (argv[i - 1] === '--writer' ? [a] : []));
+  if (argv.includes('--names')) {
+    // the names proxy (bot/evaluation/namesProxy.ts): every matter's own names asked bare, of the whole pipeline
+    const proxy = new NamesProxy(kb);
+    const evaluator = new Evaluator(new Understanding(kb));
+    for (const [lang, set] of [
+      ['zh', proxy.zh()],
+      ['bo', proxy.bo()],
+    ] as const) {
+      const r = evaluator.run(set, lang);
+      const lines = [
+        `names proxy ${lang}: ${r.questions} names  accuracy@1 ${pct(r.accuracyAt1)}  recall@3 ${pct(r.recallAt3)}  answered none ${pct(r.inScopeNone)}`,
+      ];
+      if (showMisses) for (const m of r.misses) lines.push(`  miss ${m.metric}: ${m.q}  expected ${m.expected}, got ${m.got}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return;
+  }
   if (writers.length > 0) {
     for (const f of writers) {
       const set = QuestionSet.parse(JSON.parse(await fs.readFile(f, 'utf8')));

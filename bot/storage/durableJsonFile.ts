@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -43,14 +44,25 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    await this.#write(data, false);
+  }
+
+  /** `write`, and the file's identity as written (inode, size, mtime: a rename keeps them), for a cache to check against. */
+  async writeAndStat(data: T): Promise<BigIntStats> {
+    return (await this.#write(data, true))!;
+  }
+
+  async #write(data: T, wantStats: boolean): Promise<BigIntStats | undefined> {
     const text = this.stringify(data);
     const dir = path.dirname(this.filename);
     const temp = path.join(dir, `.${path.basename(this.filename)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await openCreatingDirs(temp);
+    let stats: BigIntStats | undefined;
     try {
       try {
         await handle.writeFile(text, 'utf8');
         await handle.sync();
+        if (wantStats) stats = await handle.stat({ bigint: true });
       } finally {
         await handle.close();
       }
@@ -60,6 +72,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       throw err;
     }
     await fsyncDir(dir);
+    return stats;
   }
 }
 

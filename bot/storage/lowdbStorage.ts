@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
-import { Low } from 'lowdb';
 import { describeCorruption, DurableJsonFile, fsyncDir, isCorruption, isErrno, keepCorruptCopy, readdirIfExists } from './durableJsonFile.js';
 import { KeyedMutex } from './keyedMutex.js';
+import { fileStamp, RecordCache, stampOf, type CachedRecord } from './recordCache.js';
 import { fileForKey, lastActive, parseRecordAt, RECORD_FILE, serializeRecord, SHARD_DIR, type StoredRecord } from './stateFile.js';
 import { StorageConflictError } from './storageConflictError.js';
 import { StorageCorruptError } from './storageCorruptError.js';
@@ -43,8 +43,6 @@ export interface SweepResult {
   tempFilesRemoved: number;
 }
 
-type Db = Low<StoredRecord | null>;
-
 const SWEEP_PARALLELISM = 8;
 
 /**
@@ -64,6 +62,11 @@ const SWEEP_PARALLELISM = 8;
  * - Expiry: a key idle (neither written nor read) for longer than `ttlMs` reads as absent and its
  *   file is deleted; `sweep()` deletes all such files. Nothing here starts a timer: the
  *   composition root sweeps every store on one timer.
+ * - Write-through cache (RecordCache): the last record this process wrote or read of each file is
+ *   kept and answers a read or an eTag check while the file still has the inode, size and mtime it
+ *   had then (one stat instead of reading, parsing and checking the file: a turn read its own
+ *   previous write every time). Any other writer renames a new file in (new inode) and an edit in
+ *   place changes size or mtime, so a change made outside this process is still read.
  * - A corrupt file is never treated as empty: `read` (and a conditional `write`) throws
  *   StorageCorruptError after saving a copy as `<file>.corrupt-<timestamp>`; an unconditional
  *   write replaces it, also after saving a copy. With `onCorrupt` (the service), the file is set
@@ -77,6 +80,7 @@ export class LowdbStorage implements Storage {
   readonly #now: () => number;
   readonly #locks = new KeyedMutex();
   readonly #onCorrupt: ((error: StorageCorruptError) => void) | undefined;
+  readonly #cache = new RecordCache();
 
   constructor(options: LowdbStorageOptions) {
     if (typeof options.dir !== 'string' || options.dir === '') throw new TypeError('LowdbStorage: dir is required');
@@ -96,6 +100,11 @@ export class LowdbStorage implements Storage {
     this.#staleTempMs = staleTempMs ?? 10 * 60_000;
     this.#now = options.now ?? Date.now;
     this.#onCorrupt = options.onCorrupt;
+  }
+
+  /** Reads and eTag checks answered by the write-through cache (one stat each) since start. */
+  get cacheHits(): number {
+    return this.#cache.hits;
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -126,7 +135,7 @@ export class LowdbStorage implements Storage {
         // 1. Check every eTag before writing anything: a conflict leaves all keys as they were.
         await settleAll(
           entries.map(async ({ key, file, conditionalOn }) => {
-            const stored = (await this.#load(key, file, conditionalOn === undefined ? 'backupAndReplace' : 'throw')).data;
+            const stored = await this.#load(key, file, conditionalOn === undefined ? 'backupAndReplace' : 'throw');
             if (conditionalOn !== undefined && stored && !this.#isExpired(stored, now) && stored.eTag !== conditionalOn) {
               throw new StorageConflictError(key, conditionalOn, stored.eTag);
             }
@@ -134,10 +143,9 @@ export class LowdbStorage implements Storage {
         );
         // 2. Write them all; wait for every write to finish before the locks are released.
         await settleAll(
-          entries.map(({ key, file, item }) => {
-            const db: Db = new Low<StoredRecord | null>(this.#adapter(file), { key, eTag: randomUUID(), savedAt: now, touchedAt: now, item });
-            return db.write();
-          }),
+          entries.map(({ key, file, item }) =>
+            this.#store(file, { key, eTag: randomUUID(), savedAt: now, touchedAt: now, itemJson: JSON.stringify(item) }, item),
+          ),
         );
       },
     );
@@ -150,6 +158,7 @@ export class LowdbStorage implements Storage {
       const touchedDirs = new Set<string>();
       await settleAll(
         files.map(async (file) => {
+          this.#cache.delete(file);
           try {
             await unlink(file);
             touchedDirs.add(path.dirname(file));
@@ -188,6 +197,7 @@ export class LowdbStorage implements Storage {
               throw err;
             }
             if (record && this.#isExpired(record, now)) {
+              this.#cache.delete(file);
               await rm(file, { force: true });
               return 'expired';
             }
@@ -211,29 +221,46 @@ export class LowdbStorage implements Storage {
   async #readOne(key: string): Promise<Record<string, unknown> | undefined> {
     const file = fileForKey(this.dir, key);
     return this.#locks.run([file], async () => {
-      const db = await this.#load(key, file, 'throw');
-      const record = db.data;
+      const record = await this.#load(key, file, 'throw');
       if (!record) return undefined;
       const now = this.#now();
       if (this.#isExpired(record, now)) {
         // No directory fsync: if this unlink is lost in a power cut, the file is still expired next time.
+        this.#cache.delete(file);
         await rm(file, { force: true });
         return undefined;
       }
-      if (now - lastActive(record) >= this.#touchIntervalMs) {
-        db.data = { ...record, touchedAt: now };
-        await db.write();
-      }
-      return { ...record.item, eTag: record.eTag };
+      if (now - lastActive(record) >= this.#touchIntervalMs) await this.#store(file, { ...record, touchedAt: now });
+      return { ...(JSON.parse(record.itemJson) as Record<string, unknown>), eTag: record.eTag };
     });
   }
 
-  /** Reads the record of `key` (db.data null when there is none). Call with the file's lock held. */
-  async #load(key: string, file: string, onCorrupt: 'throw' | 'backupAndReplace'): Promise<Db> {
-    const db: Db = new Low<StoredRecord | null>(this.#adapter(file), null);
+  /**
+   * The record of `key` (null when there is none). Call with the file's lock held. The cache
+   * answers while the file keeps the stamp it had when cached (one stat); otherwise the file is
+   * read and checked as always. Stamp first, then read: a change in between leaves a cached
+   * stamp older than the content, so the next look reads the file again (never the reverse).
+   */
+  async #load(key: string, file: string, onCorrupt: 'throw' | 'backupAndReplace'): Promise<CachedRecord | null> {
+    const stamp = await fileStamp(file);
+    if (stamp === undefined) {
+      this.#cache.delete(file);
+      return null;
+    }
+    const cached = this.#cache.get(file, stamp);
+    if (cached) return cached;
     try {
-      await db.read();
-      return db;
+      const record = await this.#adapter(file).read();
+      if (!record) return null;
+      const loaded: CachedRecord = {
+        key: record.key,
+        eTag: record.eTag,
+        savedAt: record.savedAt,
+        touchedAt: record.touchedAt,
+        itemJson: JSON.stringify(record.item),
+      };
+      this.#cache.set(file, stamp, loaded);
+      return loaded;
     } catch (err) {
       if (!isCorruption(err)) throw err;
       const error = new StorageCorruptError(key, file, await keepCorruptCopy(file), describeCorruption(err, 'not a stored record'), err);
@@ -242,11 +269,19 @@ export class LowdbStorage implements Storage {
         // key is their openid, so a file that kept failing would cut them off for good).
         await rm(file, { force: true });
         this.#onCorrupt(error);
-        return db;
+        return null;
       }
       if (onCorrupt === 'throw') throw error;
-      return db; // an unconditional write replaces the broken file; the copy stays next to it
+      return null; // an unconditional write replaces the broken file; the copy stays next to it
     }
+  }
+
+  /** Writes a record durably (acknowledged only after fsync, as always) and keeps it as the cached version of its file. */
+  async #store(file: string, record: CachedRecord, item = JSON.parse(record.itemJson) as Record<string, unknown>): Promise<void> {
+    this.#cache.delete(file);
+    const { itemJson: _json, touchedAt, ...meta } = record;
+    const stored: StoredRecord = { ...meta, ...(touchedAt === undefined ? {} : { touchedAt }), item };
+    this.#cache.set(file, stampOf(await this.#adapter(file).writeAndStat(stored)), record);
   }
 
   #adapter(file: string): DurableJsonFile<StoredRecord | null> {
@@ -260,7 +295,7 @@ export class LowdbStorage implements Storage {
     );
   }
 
-  #isExpired(record: StoredRecord, now: number): boolean {
+  #isExpired(record: Pick<StoredRecord, 'savedAt' | 'touchedAt'>, now: number): boolean {
     return this.ttlMs !== undefined && now - lastActive(record) > this.ttlMs;
   }
 }

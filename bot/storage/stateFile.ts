@@ -36,7 +36,7 @@ export function serializeRecord(record: StoredRecord): string {
 }
 
 /** When the record was last used: idle expiry is measured from this instant. */
-export function lastActive(record: StoredRecord): number {
+export function lastActive(record: Pick<StoredRecord, 'savedAt' | 'touchedAt'>): number {
   return Math.max(record.savedAt, record.touchedAt ?? record.savedAt);
 }
 

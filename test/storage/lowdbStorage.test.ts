@@ -166,6 +166,54 @@ describe('eTags (as MemoryStorage)', () => {
   });
 });
 
+describe('write-through cache', () => {
+  const key = 'directline/conversations/cached/';
+
+  it('answers a read of its own write from memory, each reader with its own copy', async () => {
+    const storage = new LowdbStorage({ dir });
+    await storage.write({ [key]: { step: 1, answers: { who: 'self' } } });
+    const first = await storage.read([key]);
+    expect(storage.cacheHits).toBe(1);
+    first[key].answers.who = 'changed by the caller';
+    const second = await storage.read([key]);
+    expect(storage.cacheHits).toBe(2);
+    expect(second[key]).toEqual({ step: 1, answers: { who: 'self' }, eTag: first[key].eTag });
+    // the file says the same
+    expect(StoredRecord.parse(JSON.parse(fs.readFileSync(fileForKey(dir, key), 'utf8'))).item).toEqual({ step: 1, answers: { who: 'self' } });
+  });
+
+  it('sees another writer of the same dir, even one that leaves a file of the same size', async () => {
+    const mine = new LowdbStorage({ dir });
+    const other = new LowdbStorage({ dir }); // as a second process would: its own cache
+    const file = fileForKey(dir, key);
+    // Both versions get the same whole-second mtime, as a coarse file-system clock would give two quick writes.
+    const sameSecond = Math.floor(Date.now() / 1000);
+    await mine.write({ [key]: { v: 1 } });
+    fs.utimesSync(file, sameSecond, sameSecond);
+    const before = await mine.read([key]);
+    const size = fs.statSync(file).size;
+    await other.write({ [key]: { v: 2 } });
+    fs.utimesSync(file, sameSecond, sameSecond);
+    expect(fs.statSync(file).size).toBe(size); // only the inode tells the versions apart
+    const after = await mine.read([key]);
+    expect(after[key].v).toBe(2);
+    // and the eTag check reads the newer file too: a write based on the old read is refused
+    await expect(mine.write({ [key]: { v: 3, eTag: before[key].eTag } })).rejects.toBeInstanceOf(StorageConflictError);
+    await other.delete([key]);
+    expect(await mine.read([key])).toEqual({});
+  });
+
+  it('sees a file edited in place', async () => {
+    const storage = new LowdbStorage({ dir });
+    await storage.write({ [key]: { v: 1 } });
+    await storage.read([key]);
+    const file = fileForKey(dir, key);
+    const record = StoredRecord.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    fs.writeFileSync(file, JSON.stringify({ ...record, item: { v: 'edited by an operator' } }));
+    expect((await storage.read([key]))[key].v).toBe('edited by an operator');
+  });
+});
+
 describe('expiry', () => {
   const HOUR = 3_600_000;
 

@@ -1,5 +1,3 @@
-import type { MatcherTuning } from '../understanding/matterMatcher.js';
-import { DEFAULT_TUNING } from '../understanding/matterMatcher.js';
 import type { QuestionLang, UnderstandingKnowledge } from '../understanding/understanding.js';
 import { Understanding } from '../understanding/understanding.js';
 import { Evaluator, type EvalReport, type LabelledQuestion } from './evaluator.js';
@@ -12,10 +10,7 @@ import { Evaluator, type EvalReport, type LabelledQuestion } from './evaluator.j
  * held-out set.
  */
 export class CrossValidator {
-  constructor(
-    private readonly kb: UnderstandingKnowledge,
-    private readonly tuning: MatcherTuning = DEFAULT_TUNING,
-  ) {}
+  constructor(private readonly kb: UnderstandingKnowledge) {}
 
   run(set: readonly LabelledQuestion[], lang: QuestionLang, folds = 10): EvalReport {
     const reports: EvalReport[] = [];
@@ -23,7 +18,7 @@ export class CrossValidator {
       const test = set.filter((_, i) => i % folds === f);
       if (test.length === 0) continue;
       const unseen = new Set(test.map((q) => q.q));
-      reports.push(new Evaluator(new Understanding(this.without(unseen), this.tuning)).run(test, lang));
+      reports.push(new Evaluator(new Understanding(this.without(unseen))).run(test, lang));
     }
     return merge(reports);
   }
@@ -33,7 +28,7 @@ export class CrossValidator {
    * of its wording. Fairer than k-fold when the vocabulary was written against the other writers' style.
    */
   heldOut(set: readonly LabelledQuestion[], lang: QuestionLang): EvalReport {
-    return new Evaluator(new Understanding(this.without(new Set(set.map((q) => q.q))), this.tuning)).run(set, lang);
+    return new Evaluator(new Understanding(this.without(new Set(set.map((q) => q.q))))).run(set, lang);
   }
 
   /** the knowledge with these questions removed from every matter's examples and situations and from the out-of-scope examples */
@@ -45,6 +40,7 @@ export class CrossValidator {
       offices: this.kb.offices,
       directory: this.kb.directory,
       glossary: this.kb.glossary,
+      tuning: this.kb.tuning,
     };
   }
 }

@@ -13,6 +13,7 @@ import {
   Matter,
   Office,
   type Condition,
+  Tuning,
   type Question,
 } from './schema.js';
 
@@ -37,6 +38,8 @@ export class KnowledgeBase {
     readonly categories: readonly Category[],
     readonly general: GeneralKnowledge,
     readonly glossary: Glossary,
+    /** the understanding pipeline's thresholds (tuning.json) */
+    readonly tuning: Tuning,
   ) {
     this.byNo = new Map(matters.map((m) => [m.no, m]));
   }
@@ -60,7 +63,7 @@ export class KnowledgeBase {
       const more = (extra.get(m.no) ?? []).filter((e) => !m.examples.includes(e));
       return more.length === 0 ? m : { ...m, examples: [...m.examples, ...new Set(more)] };
     });
-    const copy = new KnowledgeBase(this.dir, matters, this.offices, this.lexicon, this.categories, this.general, this.glossary);
+    const copy = new KnowledgeBase(this.dir, matters, this.offices, this.lexicon, this.categories, this.general, this.glossary, this.tuning);
     copy.officeDirectory = this.directory;
     return copy;
   }
@@ -103,13 +106,14 @@ export class KnowledgeBase {
     const categories = (await read(Categories, 'categories.json'))?.categories;
     const general = await read(General, 'general.json');
     const glossary = await read(Glossary, 'glossary.json');
+    const tuning = await read(Tuning, 'tuning.json');
     // The cross-checks need every file; what is wrong so far is reported first.
-    if (!offices || !lexicon || !categories || !general || !glossary) {
+    if (!offices || !lexicon || !categories || !general || !glossary || !tuning) {
       problems.throwIfAny();
       throw new Error('unreachable: a knowledge file failed without a problem');
     }
 
-    const kb = new KnowledgeBase(dir, matters, offices, lexicon, categories, general, glossary);
+    const kb = new KnowledgeBase(dir, matters, offices, lexicon, categories, general, glossary, tuning);
     kb.crossCheck(problems);
     problems.throwIfAny();
     return kb;

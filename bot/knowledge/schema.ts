@@ -366,3 +366,50 @@ export const Glossary = z.object({
   terms: z.array(z.object({ zh: z.string().min(1), bo: BoText })).min(1),
 });
 export type Glossary = z.infer<typeof Glossary>;
+
+/** a share or threshold in [0, 1] */
+const Share = z.number().min(0).max(1);
+/** a factor of a probability: above 0, below 1 */
+const Ratio = z.number().gt(0).lt(1);
+const MatcherTuning = z
+  .object({
+    minScore: Share,
+    ambiguityRatio: Share,
+    listFloor: Share,
+    outOfScopePenalty: Share,
+    qualifierPenalty: Share,
+    unknownWordWeight: z.number().min(0).max(10),
+    titleShare: Share,
+    minFieldWeight: Share,
+    exampleWeight: Share,
+    blendedMinScore: Share,
+    exampleConfidence: Share,
+    outOfScopeRatio: Ratio,
+    outOfScopeRatioUnmatched: Ratio,
+  })
+  .strict();
+
+/**
+ * The understanding pipeline's thresholds (knowledge/tuning.json), chosen by measurement and documented in
+ * knowledge/README.md: `matcher` for every question, `chinese` / `tibetan` what a question in that language
+ * scores with instead (a mixed message scores as Chinese). Strict: a misspelt name is an error, not a default.
+ */
+export const Tuning = z
+  .object({
+    about: z.string().optional(),
+    matcher: MatcherTuning,
+    chinese: MatcherTuning.partial().strict(),
+    tibetan: MatcherTuning.partial().strict(),
+    /** why each value is what it is: field → the measurement that chose it */
+    judgements: z.record(z.string().min(1), z.string().min(1)).default({}),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    for (const lang of ['chinese', 'tibetan'] as const) {
+      const merged = { ...t.matcher, ...t[lang] };
+      // the stricter rule must be stricter, or it refuses nothing the ordinary one lets through
+      if (merged.outOfScopeRatioUnmatched > merged.outOfScopeRatio)
+        ctx.addIssue({ code: 'custom', path: [lang, 'outOfScopeRatioUnmatched'], message: 'outOfScopeRatioUnmatched 必须不大于 outOfScopeRatio' });
+    }
+  });
+export type Tuning = z.infer<typeof Tuning>;

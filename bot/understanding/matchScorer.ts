@@ -24,21 +24,7 @@ export interface MatterEvidence {
 }
 
 const MAX_MATCHES = 5;
-/**
- * A question is taken for out of scope when the example classifier's out-of-scope class is within this
- * factor of its surest matter: naive Bayes posteriors are extreme, so "more likely than the best matter"
- * let through questions that are plainly closest to the out-of-scope examples. 10-fold cross-validation
- * over the development situations (with the writer's training questions): Tibetan rejection 53 -> 75 %,
- * Chinese accuracy@1 95.2 -> 95.0 % (one question).
- */
-const OUT_OF_SCOPE_RATIO = 0.01;
-/**
- * The same where the vocabulary found no matter worth answering: stricter, since nothing but the examples speaks
- * for the question. Leave-one-writer-out (the first writer's questions, trained without them), with the second
- * writer's questions in: rejected zh 85.7 -> 87.1 %, in scope answered none not up. 1/500 for every question
- * rejected more (zh 90.0 %) but also refused bare names a matter's keywords hold (五证合一, 准生证, 有没有交).
- */
-const OUT_OF_SCOPE_RATIO_UNMATCHED = 0.002;
+// The out-of-scope ratios (outOfScopeRatio, outOfScopeRatioUnmatched) are knowledge: knowledge/tuning.json says why each is what it is.
 
 /** Turns evidence into a ranked list and the outcome: `match`, `ambiguous` (several close) or `none`. */
 export class MatchScorer {
@@ -92,11 +78,11 @@ export class MatchScorer {
     const best = scored[0]!;
     const surest = Math.max(...examples.probability);
     // Nothing the examples know (no shared unit) is no evidence for any matter: 'zzzz' or '1234' is simply not ours.
-    const notOurs = !examples.informed || examples.outOfScope > surest * OUT_OF_SCOPE_RATIO;
+    const notOurs = !examples.informed || examples.outOfScope > surest * tuning.outOfScopeRatio;
     // Nearer the out-of-scope examples than the stricter rule allows, with no matter's words or naming a word that is not
     // ours: refused, but the closest matters are still offered ("医保的事想问问" is ours, only vague). The out-of-scope
     // word half, leave-one-writer-out: zh rejected 81.2 -> 82.2 %, nothing else moved (bo, names proxy, development sets).
-    const doubtful = (byTerms.outcome === 'none' || e.outOfScope) && examples.outOfScope > surest * OUT_OF_SCOPE_RATIO_UNMATCHED;
+    const doubtful = (byTerms.outcome === 'none' || e.outOfScope) && examples.outOfScope > surest * tuning.outOfScopeRatioUnmatched;
     // The examples may take a question the vocabulary refused only when they are sure and it names nothing that is not ours.
     const refused = byTerms.outcome === 'none' && (surest < tuning.exampleConfidence || e.outOfScope);
     if (notOurs || doubtful || refused || best.score < tuning.blendedMinScore) {

@@ -12,20 +12,7 @@ import { TermIndex } from './termIndex.js';
 // The shapes both matchers and MatchScorer share live in matchTypes.ts, so the scorer does not import its user.
 export type { MatcherTuning, MatterScore, MatterSearch, Outcome } from './matchTypes.js';
 
-export const DEFAULT_TUNING: MatcherTuning = {
-  minScore: 0.3,
-  ambiguityRatio: 0.88,
-  listFloor: 0.12,
-  outOfScopePenalty: 0.45,
-  qualifierPenalty: 0.6,
-  unknownWordWeight: 1,
-  titleShare: 0.15,
-  minFieldWeight: 0.45,
-  // Chosen by leave-one-out over the development situations (situations.zh.json) and checked on questions.zh.json.
-  exampleWeight: 0.2,
-  blendedMinScore: 0.2,
-  exampleConfidence: 0.9,
-};
+// The thresholds are knowledge (knowledge/tuning.json), handed in by Understanding.
 
 /** How much a word found in each part of a matter says about it (the Tibetan matcher uses the same). */
 export const FIELD_WEIGHTS = {
@@ -87,7 +74,7 @@ export class MatterMatcher {
     /** words that neither match nor dilute: place names, handled by the office resolver */
     private readonly neutral: ReadonlySet<string>,
     private readonly normalize: (s: string) => string,
-    tuning: MatcherTuning = DEFAULT_TUNING,
+    tuning: MatcherTuning,
   ) {
     this.scorer = new MatchScorer(matters, tuning);
     this.unknownWordWeight = tuning.unknownWordWeight;

@@ -1,6 +1,6 @@
 import type { Glossary, Matter, Office } from '../knowledge/schema.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
-import { DEFAULT_TUNING, FIELD_WEIGHTS, type MatcherTuning, type MatterSearch } from './matterMatcher.js';
+import { FIELD_WEIGHTS, type MatcherTuning, type MatterSearch } from './matterMatcher.js';
 import { TermIndex } from './termIndex.js';
 import { hasTibetan, type TibetanNormalizer } from './tibetanNormalizer.js';
 import { TIBETAN_STOPWORDS, TibetanSegmenter, type TibetanSyllable } from './tibetanSegmenter.js';
@@ -72,7 +72,7 @@ export class TibetanMatcher {
   constructor(
     private readonly sources: TibetanMatcherSources,
     private readonly normalizer: TibetanNormalizer,
-    private readonly tuning: MatcherTuning = DEFAULT_TUNING,
+    private readonly tuning: MatcherTuning,
     private readonly bo: TibetanTuning = DEFAULT_TIBETAN_TUNING,
   ) {
     const { matters, glossary, normalizeZh } = sources;

@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/knowledgeBase.js';
 import { MatchScorer, type MatterEvidence } from './matchScorer.js';
-import { DEFAULT_TUNING, MatterMatcher, type MatcherTuning, type MatterScore, type MatterSearch, type Outcome } from './matterMatcher.js';
+import { MatterMatcher, type MatcherTuning, type MatterScore, type MatterSearch, type Outcome } from './matterMatcher.js';
 import { OfficeResolver, type OfficeResolution } from './officeResolver.js';
 import { Segmenter } from './segmenter.js';
 import { SynonymExpander } from './synonymExpander.js';
@@ -15,7 +15,7 @@ import { firstChars } from './textBound.js';
 export type QuestionLang = 'zh' | 'bo';
 
 /** the knowledge the pipeline reads: a KnowledgeBase, or a copy of its parts (cross-validation trains on folds) */
-export type UnderstandingKnowledge = Pick<KnowledgeBase, 'matters' | 'lexicon' | 'offices' | 'directory' | 'glossary'>;
+export type UnderstandingKnowledge = Pick<KnowledgeBase, 'matters' | 'lexicon' | 'offices' | 'directory' | 'glossary' | 'tuning'>;
 
 export interface UnderstandOptions {
   /** 'bo': Latin text that is well-formed Wylie is read as Tibetan (otherwise only when it looks like Wylie) */
@@ -43,19 +43,6 @@ export interface Understood {
  */
 const WYLIE_GUESS_MIN_SYLLABLES = 2;
 const WYLIE_GUESS_MIN_KNOWN = 0.5;
-/**
- * A question in Tibetan alone leans more on the example classifier than a Chinese one: the Tibetan
- * vocabulary is thinner (one translation per term, where people write ཉེན་སྲུང or ཉེན་འགོག for
- * འགན་བཅོལ). 10-fold cross-validation over situations.bo.json: accuracy@1 78.2 -> 80.0 %, recall@3
- * 85.2 -> 87.6 %, in scope answered none 5.5 -> 3.0 %, rejection unchanged; for Chinese the same values cost 0.5 point.
- */
-const TIBETAN_EXAMPLE_TUNING: Partial<MatcherTuning> = { exampleWeight: 0.35, exampleConfidence: 0.6 };
-/**
- * How sure the example classifier must be to take a question the vocabulary refused: with two writers' questions
- * behind it, 0.7 for Chinese and 0.6 for Tibetan (above: 0.9 and 0.8), chosen leave-one-writer-out with
- * OUT_OF_SCOPE_RATIO: in scope answered none zh 2.4 -> 2.3 %, bo 6.1 -> 4.5 %, accuracy@1 up (see matchScorer.ts).
- */
-const CHINESE_EXAMPLE_TUNING: Partial<MatcherTuning> = { exampleConfidence: 0.7 };
 const TIBETAN_BLOCK = /[\u0F00-\u0FFF]+/gu;
 const CHINESE_OR_LATIN = /[\p{Script=Han}a-zA-Z]/u;
 
@@ -84,16 +71,15 @@ export class Understanding {
   /** the example classifiers, one per script: Chinese characters, Tibetan syllables */
   private examples: ExampleClassifier;
   private tibetanExamples: ExampleClassifier;
-  /** scores a question in Tibetan alone, where the examples weigh more (TIBETAN_EXAMPLE_TUNING) */
+  /** scores a question in Tibetan alone, where the examples weigh more (tuning.json's `tibetan`) */
   private tibetanScorer: MatchScorer;
   private readonly tibetanNormalizer = new TibetanNormalizer();
   private readonly wylie = new TibetanWylie();
 
-  constructor(
-    kb: UnderstandingKnowledge,
-    private readonly tuning: MatcherTuning = DEFAULT_TUNING,
-  ) {
+  /** the thresholds come from the knowledge (knowledge/tuning.json), so a re-index or a cross-validation fold reads the same */
+  constructor(kb: UnderstandingKnowledge) {
     const { lexicon } = kb;
+    const tuning: MatcherTuning = kb.tuning.matcher;
     this.normalizer = new TextNormalizer(lexicon.charVariants);
     const normalize = (s: string): string => this.normalizer.normalize(s);
     const segmenter = new Segmenter(
@@ -118,8 +104,8 @@ export class Understanding {
       this.tibetanNormalizer,
       tuning,
     );
-    this.scorer = new MatchScorer(kb.matters, { ...tuning, ...CHINESE_EXAMPLE_TUNING });
-    this.tibetanScorer = new MatchScorer(kb.matters, { ...tuning, ...TIBETAN_EXAMPLE_TUNING });
+    this.scorer = new MatchScorer(kb.matters, { ...tuning, ...kb.tuning.chinese });
+    this.tibetanScorer = new MatchScorer(kb.matters, { ...tuning, ...kb.tuning.tibetan });
     const said = kb.matters.map((m) => [...m.examples, ...m.situations]);
     // Each matter's own title and keywords teach the classifiers too (leave-one-out over the development situations: 92.2 -> 93.5 %);
     // in Chinese twice over, so a matter's many long situations do not drown its own name: with the second writer's
@@ -146,7 +132,7 @@ export class Understanding {
    * (POST /api/admin/reload); everything holding this object sees the new index at once.
    */
   reindex(kb: UnderstandingKnowledge): void {
-    const next = new Understanding(kb, this.tuning);
+    const next = new Understanding(kb);
     this.matcher = next.matcher;
     this.tibetan = next.tibetan;
     this.scorer = next.scorer;

@@ -17,6 +17,7 @@ async function taughtTwice(): Promise<{ taught: UnderstandingKnowledge; set: Lab
     offices: kb.offices,
     directory: kb.directory,
     glossary: kb.glossary,
+    tuning: kb.tuning,
   };
   const set: LabelledQuestion[] = [TAUGHT, OTHER].map((q) => ({ q, expect: [5], outcome: 'match', office: null, tags: [] }));
   return { taught, set };

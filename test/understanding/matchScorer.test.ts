@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MatchScorer } from '../../bot/understanding/matchScorer.js';
-import { DEFAULT_TUNING } from '../../bot/understanding/matterMatcher.js';
 import { knowledge } from '../support/services.js';
 
 describe('MatchScorer with the example classifier', () => {
   it('takes a question for out of scope when the out-of-scope class is within 1/100 of the surest matter', async () => {
     const kb = await knowledge();
-    const scorer = new MatchScorer(kb.matters, DEFAULT_TUNING);
+    const scorer = new MatchScorer(kb.matters, kb.tuning.matcher);
     const verdict = (outOfScope: number) => {
       const probability = kb.matters.map(() => 0);
       probability[0] = 1 - outOfScope;

@@ -40,7 +40,11 @@ async function synthetic(): Promise<{ matcher: TibetanMatcher; matters: Matter[]
   };
   const lhasa = kb.offices.find((o) => o.name === '拉萨市')!;
   const offices: Office[] = [{ ...lhasa, tibetan: [{ script: 'ལྷ་ས་གྲོང་ཁྱེར།', status: 'verified', source: 'test' }] }];
-  const matcher = new TibetanMatcher({ matters, glossary, outOfScope: ['养老保险'], offices, normalizeZh: (s) => s }, new TibetanNormalizer());
+  const matcher = new TibetanMatcher(
+    { matters, glossary, outOfScope: ['养老保险'], offices, normalizeZh: (s) => s },
+    new TibetanNormalizer(),
+    kb.tuning.matcher,
+  );
   return { matcher, matters };
 }
 
@@ -96,6 +100,7 @@ describe('TibetanMatcher on synthetic matters', () => {
     const relearned = new TibetanMatcher(
       { matters: taught, glossary: { terms: [{ zh: '门诊', bo: bo('ཕྱི་ནད།') }] }, outOfScope: [], offices: [], normalizeZh: (s) => s },
       new TibetanNormalizer(),
+      (await knowledge()).tuning.matcher,
     );
     expect(top(relearned.search(question))).toBe('match [3]');
   });

@@ -1,4 +1,4 @@
-import * as OpenCC from 'opencc-js';
+import { SimplifiedConverter } from './simplifiedConverter.js';
 
 /**
  * Folds the many ways one question can be typed into one form: full-width to
@@ -6,20 +6,16 @@ import * as OpenCC from 'opencc-js';
  * spacing. Everything downstream (matters, offices, logs) sees this form.
  */
 export class TextNormalizer {
-  private readonly toSimplified: (text: string) => string;
+  private readonly simplified = new SimplifiedConverter();
   private readonly variants: ReadonlyMap<string, string>;
 
   constructor(charVariants: Readonly<Record<string, string>>) {
-    // Hong Kong and Taiwan variants both appear in what people paste.
-    const fromHk = OpenCC.Converter({ from: 'hk', to: 'cn' });
-    const fromTw = OpenCC.Converter({ from: 'tw', to: 'cn' });
-    this.toSimplified = (text) => fromTw(fromHk(text));
     this.variants = new Map(Object.entries(charVariants));
   }
 
   normalize(text: string): string {
     let out = text.normalize('NFKC');
-    out = this.toSimplified(out);
+    out = this.simplified.convert(out);
     if (this.variants.size > 0) {
       out = Array.from(out, (ch) => this.variants.get(ch) ?? ch).join('');
     }

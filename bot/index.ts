@@ -61,6 +61,18 @@ import { loadWeChatMenu } from './wechat/wechatMenu.js';
 /** how long a staff sign-in lasts: one working shift and some */
 const STAFF_SESSION_SECONDS = 12 * 3600;
 
+/**
+ * Parts made ahead of start-up from the knowledge (the V8 start-up snapshot, build/snapshotEntry.cjs). buildService
+ * uses them only when `fits` finds the knowledge directory unchanged since (its files hash the same), so knowledge
+ * stays data validated at start-up: changed files are loaded and validated afresh.
+ */
+export interface Prebuilt {
+  fits(knowledgeDir: string): Promise<boolean>;
+  knowledge: KnowledgeBase;
+  /** the understanding built from `knowledge` with no learned examples, made ready to use (its segmenter's words) */
+  activate(): Understanding;
+}
+
 export interface Service {
   config: Config;
   logger: Logger;
@@ -85,7 +97,7 @@ export interface Service {
 }
 
 /** The composition root: config → logger → storage → knowledge → dialogs → bot → server. */
-export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Service> {
+export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?: Logger, prebuilt?: Prebuilt): Promise<Service> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
   const shutdown = new GracefulShutdown({ timeoutMs: config.shutdownTimeoutMs, logger: log });
@@ -107,7 +119,9 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   const storage: Storage = redis ? new RedisStorage({ client: redis.client, keyPrefix: redis.keyPrefix, ttlMs: stateTtlMs }) : (lowdb as LowdbStorage);
   const turnLock: KeyedLock = redis ? new RedisKeyedLock({ client: redis.client, keyPrefix: redis.keyPrefix }) : new KeyedMutex();
   if (redis) log.info({ redis: redis.url, keyPrefix: redis.keyPrefix }, 'state and turn locks in Redis');
-  const baseKnowledge = await KnowledgeBase.load(config.knowledgeDir);
+  const fitting = prebuilt && (await prebuilt.fits(config.knowledgeDir)) ? prebuilt : undefined;
+  if (prebuilt) log.info({ knowledgeDir: config.knowledgeDir, prebuilt: fitting !== undefined }, 'knowledge from the start-up snapshot, if unchanged');
+  const baseKnowledge = fitting?.knowledge ?? (await KnowledgeBase.load(config.knowledgeDir));
   // Instances tell each other of review changes and reloads (REDIS_URL).
   const bus = redis ? new RedisBus(redis.client, redis.keyPrefix, log) : undefined;
   // Example phrases editors taught from the review queue (DATA_DIR/learned, or one Redis hash for every instance);
@@ -120,9 +134,11 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
     redis && bus
       ? await VersionedReload.open({ client: redis.client, keyPrefix: redis.keyPrefix, bus, name: 'reload', checkEveryMs: config.redis!.resyncMs, logger: log })
       : undefined;
-  const knowledge = baseKnowledge.withExamples(await learned.byMatter());
+  const examples = await learned.byMatter();
+  const knowledge = baseKnowledge.withExamples(examples);
   const localizer = await Localizer.load(config.localesDir);
-  const understanding = new Understanding(knowledge);
+  // learned examples change the index: then it is built here
+  const understanding = fitting && examples.size === 0 ? fitting.activate() : new Understanding(knowledge);
 
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -340,9 +356,9 @@ export async function buildService(env: NodeJS.ProcessEnv = process.env, logger?
   };
 }
 
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Server> {
+export async function start(env: NodeJS.ProcessEnv = process.env, prebuilt?: Prebuilt): Promise<Server> {
   const started = performance.now();
-  const service = await buildService(env);
+  const service = await buildService(env, undefined, prebuilt);
   const { config, logger, knowledge } = service;
   return new Promise((resolve, reject) => {
     const server = service.app.listen(config.port, config.host ?? '0.0.0.0', () => {
@@ -385,9 +401,12 @@ function exitOnSignals(shutdown: GracefulShutdown, logger: Logger): void {
   process.on('SIGINT', onSignal);
 }
 
-/** `npm start`: starts the server, or says plainly why not and exits 1 (also the entry of the bundle, dist/server.mjs). */
-export function main(): void {
-  start().catch((err: unknown) => {
+/**
+ * `npm start`: starts the server, or says plainly why not and exits 1. The entry of the bundle (dist/server.mjs)
+ * and of the start-up snapshot (dist/server.blob), which hands it prebuilt parts.
+ */
+export function main(prebuilt?: Prebuilt): void {
+  start(process.env, prebuilt).catch((err: unknown) => {
     // The logger may not exist yet (bad config), so write the reason plainly and stop.
     process.stderr.write(`start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -47,12 +47,14 @@ function startBundle(port: number, env: Record<string, string>): Promise<ChildPr
 }
 
 describe('the bundled server (what npm start runs)', () => {
-  it('npm start runs dist/server.mjs, which npm ci and npm run build make', async () => {
+  it('npm start runs dist/server.mjs when there is no usable snapshot; npm ci and npm run build make both', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe('node dist/server.mjs');
+    expect(pkg.scripts.start).toBe('sh build/start.sh');
+    expect(await readFile(path.join(ROOT_DIR, 'build', 'start.sh'), 'utf8')).toContain('exec node "$root/dist/server.mjs"');
     for (const script of [pkg.scripts.build, pkg.scripts.prepare]) {
       expect(script).toContain('tsconfig.build.json');
       expect(script).toContain('build/bundleServer.mjs');
+      expect(script).toContain('build/buildSnapshot.mjs');
     }
   });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../bot/config/config.js';
 import { freePort } from '../support/loopback.js';
-import { SERVER_ENTRY, startServerProcess } from '../support/serverProcess.js';
+import { START_SCRIPT, startServerProcess } from '../support/serverProcess.js';
 
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
@@ -15,9 +15,10 @@ afterAll(async () => {
 });
 
 describe('the compiled build, as npm start runs it and the tests spawn it', () => {
-  it('npm start runs the build with node, no transpiler (dist/server.mjs, bundled from dist/bot/: bundledServer.test.ts)', async () => {
+  it('npm start runs the build with node, no transpiler (the snapshot or dist/server.mjs, bundled from dist/bot/: bundledServer.test.ts)', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toMatch(/^node dist\//);
+    // build/start.sh runs `node --snapshot-blob dist/server.blob` or `node dist/server.mjs` (snapshotServer.test.ts)
+    expect(pkg.scripts.start).toBe('sh build/start.sh');
     expect(pkg.scripts.prepare).toContain('tsconfig.build.json');
   });
 
@@ -25,7 +26,7 @@ describe('the compiled build, as npm start runs it and the tests spawn it', () =
     dataDir = await mkdtemp(path.join(tmpdir(), 'compiled-'));
     const port = await freePort();
     child = await startServerProcess(port, { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', STAFF_TOKEN: 'compiled-test-staff-token-0123' });
-    expect(child.spawnargs).toEqual([process.execPath, SERVER_ENTRY]);
+    expect(child.spawnargs).toEqual(['sh', START_SCRIPT]);
     const base = `http://127.0.0.1:${port}`;
 
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });

@@ -7,8 +7,12 @@ import { ROOT_DIR } from '../../bot/config/config.js';
 
 /** tsc's output for the server's entry, the input of the bundle (and what the bench compares the bundle with). */
 export const COMPILED_ENTRY = path.join(ROOT_DIR, 'dist', 'bot', 'index.js');
-/** What `npm start` runs: the tsc output bundled into one file by build/bundleServer.mjs. */
+/** The tsc output bundled into one file by build/bundleServer.mjs: what `npm start` runs without a usable snapshot. */
 export const SERVER_ENTRY = path.join(ROOT_DIR, 'dist', 'server.mjs');
+/** The V8 start-up snapshot of the server (build/buildSnapshot.mjs): what `npm start` runs when it is usable. */
+export const SNAPSHOT_BLOB = path.join(ROOT_DIR, 'dist', 'server.blob');
+/** `npm start` itself: picks the snapshot or the bundle (see the script), then execs node, so the child is the server. */
+export const START_SCRIPT = path.join(ROOT_DIR, 'build', 'start.sh');
 const SOURCES = ['bot', 'dialogs'].map((d) => path.join(ROOT_DIR, d));
 const BUILD_LOCK = path.join(ROOT_DIR, 'dist.build-lock');
 
@@ -19,14 +23,15 @@ export interface ServerCommand {
 }
 
 /**
- * The production server as `npm start` runs it (`node dist/server.mjs`, no transpiler), built
- * first when dist/ is missing or older than a source file. Spawn it with the env you need:
- * `const { command, args, cwd } = await serverCommand(); spawn(command, args, { cwd, env })`.
- * `{ bundled: false }` gives tsc's unbundled output instead (the bench's A/B).
+ * The production server exactly as `npm start` runs it (`sh build/start.sh`: the start-up snapshot, else the
+ * bundle; no transpiler), built first when dist/ is missing or older than a source file. Spawn it with the env
+ * you need: `const { command, args, cwd } = await serverCommand(); spawn(command, args, { cwd, env })`.
+ * `{ bundled: false }` gives tsc's unbundled output under this node instead (the bench's A/B).
  */
 export async function serverCommand(options: { bundled?: boolean } = {}): Promise<ServerCommand> {
   await ensureBuilt();
-  return { command: process.execPath, args: [options.bundled === false ? COMPILED_ENTRY : SERVER_ENTRY], cwd: ROOT_DIR };
+  if (options.bundled === false) return { command: process.execPath, args: [COMPILED_ENTRY], cwd: ROOT_DIR };
+  return { command: 'sh', args: [START_SCRIPT], cwd: ROOT_DIR };
 }
 
 /** Spawns the compiled server on 127.0.0.1:port and resolves once /healthz answers 200. */
@@ -71,13 +76,18 @@ const mtimeOf = (file: string): Promise<number> =>
   );
 
 async function isFresh(): Promise<boolean> {
-  const [compiled, bundled] = await Promise.all([mtimeOf(COMPILED_ENTRY), mtimeOf(SERVER_ENTRY)]);
-  if (compiled === 0 || bundled < compiled) return false;
+  const [compiled, bundled, snapshot, stamp] = await Promise.all([
+    mtimeOf(COMPILED_ENTRY),
+    mtimeOf(SERVER_ENTRY),
+    mtimeOf(SNAPSHOT_BLOB),
+    mtimeOf(`${SNAPSHOT_BLOB}.stamp`),
+  ]);
+  if (compiled === 0 || bundled < compiled || snapshot < bundled || stamp === 0) return false;
   const sources = await Promise.all(SOURCES.map(newestSourceMtime));
   return compiled >= Math.max(...sources);
 }
 
-/** `npm run build` (tsc, then the bundle) once, however many test files ask at the same time (a mkdir lock). */
+/** `npm run build` (tsc, the bundle, then the snapshot) once, however many test files ask at the same time (a mkdir lock). */
 async function ensureBuilt(): Promise<void> {
   if (await isFresh()) return;
   const deadline = Date.now() + 300_000;
@@ -102,6 +112,7 @@ async function ensureBuilt(): Promise<void> {
     const tsc = path.join(ROOT_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
     await run(process.execPath, [tsc, '-p', path.join(ROOT_DIR, 'tsconfig.build.json')], { cwd: ROOT_DIR });
     await run(process.execPath, [path.join(ROOT_DIR, 'build', 'bundleServer.mjs')], { cwd: ROOT_DIR });
+    await run(process.execPath, [path.join(ROOT_DIR, 'build', 'buildSnapshot.mjs')], { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024 });
   } finally {
     await rmdir(BUILD_LOCK);
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { ROOT_DIR } from '../bot/config/config.js';
 import { percentile } from './stats.js';
+import { seededRandom } from '../test/support/seededRandom.js';
 import { freePort } from '../test/support/loopback.js';
 import { serverCommand } from '../test/support/serverProcess.js';
 import { ensureBundle } from '../test/build/bundle.js';
@@ -95,32 +96,121 @@ async function understandMeanMs(): Promise<number> {
   return (performance.now() - started) / (5 * QUERIES.length);
 }
 
+/** Asks the server (started with --heapsnapshot-signal=SIGUSR2) for a heap snapshot and waits until it is written; returns its path. */
+async function heapSnapshot(child: ChildProcess, port: number, dir: string, name: string): Promise<string> {
+  const before = new Set(fs.readdirSync(dir));
+  child.kill('SIGUSR2');
+  const started = performance.now();
+  for (;;) {
+    if (performance.now() - started > 120_000) throw new Error('no heap snapshot after 120 s');
+    await new Promise((r) => setTimeout(r, 250));
+    const written = fs.readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    // the server answers again only once the snapshot is written (it is taken on the main thread)
+    if (
+      written &&
+      (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      const target = path.join(dir, `${name}.heapsnapshot`);
+      fs.renameSync(path.join(dir, written), target);
+      return target;
+    }
+  }
+}
+
 async function cannon(url: string, paths: string[]): Promise<autocannon.Result> {
   return autocannon({ url, connections: CONNECTIONS, duration: SECONDS, requests: paths.map((p) => ({ method: 'GET', path: p })) });
 }
 
-/** One conversation's script, repeated: POST each message (it answers once the turn is done), then GET the replies. */
-async function conversationTurns(base: string, times: number[]): Promise<void> {
+/** A Direct Line conversation of the bench: `turn(text)` POSTs a message (answered once the turn is done), GETs the replies, and returns how long both took. */
+async function openConversation(base: string): Promise<(text: string) => Promise<number>> {
   const open = await fetch(`${base}/v3/directline/conversations`, { method: 'POST' });
   const { conversationId, token } = (await open.json()) as { conversationId: string; token: string };
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   let watermark = '';
+  return async (text) => {
+    const t = performance.now();
+    const posted = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ type: 'message', from: { id: 'bench' }, text }),
+    });
+    if (!posted.ok) throw new Error(`turn failed: ${posted.status} ${await posted.text()}`);
+    await posted.arrayBuffer();
+    const page = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities?watermark=${watermark}`, { headers });
+    const body = (await page.json()) as { activities: Array<{ from: { role?: string } }>; watermark: string };
+    watermark = body.watermark;
+    if (!body.activities.some((a) => a.from.role !== 'user')) throw new Error(`no reply to "${text}"`);
+    return performance.now() - t;
+  };
+}
+
+/** Closed loop (the issue's target is measured on this): each conversation sends its next message as soon as the last is answered. */
+async function conversationTurns(base: string, times: number[]): Promise<void> {
+  const turn = await openConversation(base);
   for (let round = 0; round < TURN_ROUNDS; round++) {
-    for (const text of [...SCRIPT, '重新开始']) {
-      const t = performance.now();
-      const posted = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ type: 'message', from: { id: 'bench' }, text }),
-      });
-      if (!posted.ok) throw new Error(`turn failed: ${posted.status} ${await posted.text()}`);
-      await posted.arrayBuffer();
-      const page = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities?watermark=${watermark}`, { headers });
-      const body = (await page.json()) as { activities: Array<{ from: { role?: string } }>; watermark: string };
-      watermark = body.watermark;
-      if (!body.activities.some((a) => a.from.role !== 'user')) throw new Error(`no reply to "${text}"`);
-      times.push(performance.now() - t);
-    }
+    for (const text of [...SCRIPT, '重新开始']) times.push(await turn(text));
+  }
+}
+
+/**
+ * At a person's pace: each conversation starts within the first PACE_MAX_MS and waits a random
+ * PACE_MIN_MS–PACE_MAX_MS (seeded) before each of its PACED_MESSAGES messages, so about
+ * 50 / 4 s = 12.5 turns a second arrive spread out. Bounded: 50 × 8 messages, about 40 s.
+ */
+const PACED_MESSAGES = 8;
+const PACE_MIN_MS = 2000;
+const PACE_MAX_MS = 6000;
+async function pacedTurns(base: string, times: number[], random: () => number): Promise<void> {
+  const pause = (): Promise<void> => new Promise((r) => setTimeout(r, PACE_MIN_MS + random() * (PACE_MAX_MS - PACE_MIN_MS)));
+  await new Promise((r) => setTimeout(r, random() * PACE_MAX_MS));
+  const turn = await openConversation(base);
+  const script = [...SCRIPT, '重新开始'];
+  for (let i = 0; i < PACED_MESSAGES; i++) {
+    await pause();
+    times.push(await turn(script[i % script.length]!));
+  }
+}
+
+/** The closed loop of Direct Line turns: every conversation at once, each sending its next message when the last is answered. */
+async function closedLoop(base: string, pid: number | undefined): Promise<{ times: number[]; seconds: number; cpuPerTurn: number }> {
+  const times: number[] = [];
+  const cpuBefore = await cpuMs(pid);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => conversationTurns(base, times)));
+  const seconds = (performance.now() - started) / 1000;
+  const cpuPerTurn = ((await cpuMs(pid)) - cpuBefore) / times.length;
+  times.sort((a, b) => a - b);
+  return { times, seconds, cpuPerTurn };
+}
+
+/** Search and the closed loop against another build's bundle, started on its own data dir. */
+async function baselineFigures(
+  bundle: string,
+  env: (port: number, dataDir: string) => Record<string, string>,
+  row: (name: string, r: autocannon.Result) => string,
+): Promise<string[]> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-baseline-'));
+  const server = await spawnHealthy([bundle], env(port, dataDir), `http://127.0.0.1:${port}/healthz`);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const rssIdle = await rssMiB(server.child.pid);
+    const search = await cannon(
+      base,
+      QUERIES.map((q) => `/api/search?q=${encodeURIComponent(q)}`),
+    );
+    const { times, seconds, cpuPerTurn } = await closedLoop(base, server.child.pid);
+    return [
+      `baseline build ${bundle}, right after:`,
+      `  ${row('/api/search', search)}`,
+      `  closed loop, ${times.length} turns: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, ${(times.length / seconds).toFixed(0)} turns/s, ${cpuPerTurn.toFixed(1)} ms server CPU a turn; RSS ${rssIdle} idle, ${await rssMiB(server.child.pid)} after`,
+    ];
+  } finally {
+    server.child.kill('SIGTERM');
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -145,7 +235,8 @@ export async function httpBench(): Promise<string[]> {
   });
   // A/B of start-up: the unbundled tsc build, then the bundle npm start runs (and the tests spawn).
   const compiled = await serverCommand({ bundled: false });
-  const bundle = await ensureBundle();
+  // BENCH_BUNDLE: measure another build's dist/server.mjs instead (A/B of committed builds while the tree has work in progress).
+  const bundle = process.env.BENCH_BUNDLE ?? (await ensureBundle());
   const unbundledDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-'));
   const unbundledPort = await freePort();
   const unbundled = await spawnHealthy(compiled.args, env(unbundledPort, unbundledDir), `http://127.0.0.1:${unbundledPort}/healthz`);
@@ -154,11 +245,21 @@ export async function httpBench(): Promise<string[]> {
   fs.rmSync(unbundledDir, { recursive: true, force: true });
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-'));
-  const real = await spawnHealthy([bundle], env(port, dataDir), `http://127.0.0.1:${port}/healthz`);
+  // BENCH_PROFILE_DIR: the server writes a CPU profile there when it stops, and heap snapshots after
+  // start-up, after the closed-loop turns and after the paced ones (profile runs only: they slow it).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const profiling: Record<string, string> = profileDir
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${profileDir}` }
+    : {};
+  const real = await spawnHealthy([bundle], { ...env(port, dataDir), ...profiling }, `http://127.0.0.1:${port}/healthz`);
+  const snapshot = async (name: string): Promise<void> => {
+    if (profileDir) lines.push(`  heap snapshot ${name}: ${await heapSnapshot(real.child, port, profileDir, name)}`);
+  };
   const base = `http://127.0.0.1:${port}`;
   try {
     const startCpu = await cpuMs(real.child.pid);
     const rssIdle = await rssMiB(real.child.pid);
+    await snapshot('after-start');
     lines.push(
       `server start-up to a healthy (and ready) /healthz, npm start (dist/server.mjs): ${Math.round(real.ms)} ms, CPU ${startCpu} ms, RSS ${rssIdle}; target ≤ 1000 ms, ≤ 150 MiB`,
     );
@@ -186,13 +287,7 @@ export async function httpBench(): Promise<string[]> {
       `  ceiling of that ratio: understand() alone takes ${understandMs.toFixed(3)} ms a question in process (same questions) against ${bareMs.toFixed(3)} ms for a whole baseline request: at most ${(bareMs / (bareMs + understandMs)).toFixed(2)}× even with no HTTP cost of our own`,
     );
 
-    const times: number[] = [];
-    const cpuBefore = await cpuMs(real.child.pid);
-    const started = performance.now();
-    await Promise.all(Array.from({ length: CONNECTIONS }, () => conversationTurns(base, times)));
-    const seconds = (performance.now() - started) / 1000;
-    const cpuPerTurn = ((await cpuMs(real.child.pid)) - cpuBefore) / times.length;
-    times.sort((a, b) => a - b);
+    const { times, seconds, cpuPerTurn } = await closedLoop(base, real.child.pid);
     lines.push(
       `Direct Line bot turn (POST + GET replies), ${CONNECTIONS} concurrent conversations, ${times.length} turns: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (target ≤ 50 ms; before issue 15: p50 365, p99 694 ms), ${(times.length / seconds).toFixed(0)} turns/s`,
     );
@@ -200,8 +295,24 @@ export async function httpBench(): Promise<string[]> {
     lines.push(
       `  server CPU per turn (its POST and GET, opening included): ${cpuPerTurn.toFixed(1)} ms; ${CONNECTIONS} turns queued on one core: the last one waits about ${Math.round(cpuPerTurn * CONNECTIONS)} ms`,
     );
+    const rssAfterLoad = await rssMiB(real.child.pid);
+    await snapshot('after-closed-loop');
+
+    const paced: number[] = [];
+    const pacedCpuBefore = await cpuMs(real.child.pid);
+    const random = seededRandom(15);
+    await Promise.all(Array.from({ length: CONNECTIONS }, () => pacedTurns(base, paced, random)));
+    const pacedCpu = ((await cpuMs(real.child.pid)) - pacedCpuBefore) / paced.length;
+    await snapshot('after-paced');
+    paced.sort((a, b) => a - b);
     lines.push(
-      `server RSS: ${rssIdle} idle after start-up, ${await rssMiB(real.child.pid)} after the load (targets ≤ 150 / ≤ 200 MiB; before issue 15: 451 / 583 MiB)`,
+      `  at a person's pace instead (${CONNECTIONS} conversations, each waiting ${PACE_MIN_MS / 1000}–${PACE_MAX_MS / 1000} s before each message, ${paced.length} turns): p50 ${percentile(paced, 50).toFixed(1)} ms, p99 ${percentile(paced, 99).toFixed(1)} ms, ${pacedCpu.toFixed(1)} ms server CPU a turn (not the target's figure: the target is the closed loop above)`,
+    );
+    // BENCH_BASELINE_BUNDLE: another build's dist/server.mjs (e.g. the commit before a change), measured right after on the same figures.
+    const baselineBundle = process.env.BENCH_BASELINE_BUNDLE;
+    if (baselineBundle) lines.push(...(await baselineFigures(baselineBundle, env, row)));
+    lines.push(
+      `server RSS: ${rssIdle} idle after start-up, ${rssAfterLoad} after the closed-loop turns, ${await rssMiB(real.child.pid)} after the paced ones too (targets ≤ 150 / ≤ 200 MiB; before issue 15: 451 / 583 MiB)`,
     );
   } finally {
     real.child.kill('SIGTERM');

@@ -384,6 +384,7 @@ const MatcherTuning = z
     exampleWeight: Share,
     blendedMinScore: Share,
     exampleConfidence: Share,
+    rankerWeight: Share,
     outOfScopeRatio: Ratio,
     outOfScopeRatioUnmatched: Ratio,
   })

@@ -82,18 +82,22 @@ export class ExampleClassifier {
     );
   }
 
-  /** unigrams and bigrams of the units, with their counts */
   private features(units: readonly string[]): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (let i = 0; i < units.length; i++) {
-      counts.set(units[i]!, (counts.get(units[i]!) ?? 0) + 1);
-      if (i + 1 < units.length) {
-        const bigram = `${units[i]!} ${units[i + 1]!}`;
-        counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
-      }
-    }
-    return counts;
+    return unitGrams(units);
   }
+}
+
+/** unigrams and bigrams of the units, with their counts: the classifier's features, and the ranker's */
+export function unitGrams(units: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < units.length; i++) {
+    counts.set(units[i]!, (counts.get(units[i]!) ?? 0) + 1);
+    if (i + 1 < units.length) {
+      const bigram = `${units[i]!} ${units[i + 1]!}`;
+      counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
 
 /** posteriors from per-class log-likelihoods, under a uniform prior: how many examples a matter happens to have says nothing about the question */

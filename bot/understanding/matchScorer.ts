@@ -1,5 +1,6 @@
 import type { Matter } from '../knowledge/schema.js';
 import type { ExampleVerdict } from './exampleClassifier.js';
+import type { RankedExamples } from './exampleRanker.js';
 import type { MatcherTuning, MatterScore, MatterSearch } from './matchTypes.js';
 
 /**
@@ -66,15 +67,20 @@ export class MatchScorer {
    * take a question the vocabulary alone would refuse only when it is sure; a question the
    * classifier finds closest to the out-of-scope examples is refused with nothing to offer.
    */
-  decide(e: MatterEvidence, examples?: ExampleVerdict): MatterSearch {
+  decide(e: MatterEvidence, examples?: ExampleVerdict, rank?: () => RankedExamples): MatterSearch {
     const termScores = this.termScores(e);
     const byTerms = this.decideByTerms(e, termScores);
     if (!examples) return byTerms;
     const { tuning } = this;
     const w = tuning.exampleWeight;
-    const scored = this.matters
-      .map((matter, i) => ({ matter, score: Math.round(((1 - w) * termScores[i]! + w * (examples.probability[i] ?? 0)) * 1000) / 1000 }))
-      .sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
+    const blend = (r: number, ranked?: RankedExamples): MatterScore[] =>
+      this.matters
+        .map((matter, i) => ({
+          matter,
+          score: Math.round(((1 - w - r) * termScores[i]! + w * (examples.probability[i] ?? 0) + r * (ranked?.closeness[i] ?? 0)) * 1000) / 1000,
+        }))
+        .sort((a, b) => b.score - a.score || a.matter.no - b.matter.no);
+    const scored = blend(0);
     const best = scored[0]!;
     const surest = Math.max(...examples.probability);
     // Nothing the examples know (no shared unit) is no evidence for any matter: 'zzzz' or '1234' is simply not ours.
@@ -97,7 +103,21 @@ export class MatchScorer {
       const candidates = new Set(byTerms.matches.map((m) => m.matter.no));
       return { ...byTerms, matches: strip(scored.filter((x) => candidates.has(x.matter.no))) };
     }
-    return this.pick(scored, byTerms.terms);
+    const chosen = this.pick(scored, byTerms.terms);
+    // The example ranker (BM25, each example its own document) only re-orders a match's list: added to every score it
+    // lifts all matters alike, which squeezes the ratios the outcome is read from (城乡居民医保 turned ambiguous between
+    // 3 and 6, the names proxy lost 2), and it lets through out-of-scope questions close to some example (感冒了吃什么药).
+    // Asked only here (a lazy call): a fifth of a question's cost, spent only on the questions it can change.
+    const ranked = chosen.outcome === 'match' && tuning.rankerWeight > 0 ? rank?.() : undefined;
+    if (!ranked) return chosen;
+    return {
+      ...chosen,
+      matches: strip(
+        blend(tuning.rankerWeight, ranked)
+          .filter((x) => x.score >= tuning.listFloor)
+          .slice(0, MAX_MATCHES),
+      ),
+    };
   }
 
   /** a question worth answering: `ambiguous` when several are close to the best (`scored` best first), else `match` */

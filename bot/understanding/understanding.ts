@@ -9,6 +9,7 @@ import { TibetanMatcher } from './tibetanMatcher.js';
 import { hasTibetan, TibetanNormalizer } from './tibetanNormalizer.js';
 import { TibetanWylie } from './tibetanWylie.js';
 import { chineseUnits, ExampleClassifier } from './exampleClassifier.js';
+import { ExampleRanker, type RankedExamples } from './exampleRanker.js';
 import { firstChars } from './textBound.js';
 
 /** The language a question is read in (the API's `lang=zh|bo`, the eval sets'): not the UI's locale code (i18n's Lang). */
@@ -71,6 +72,9 @@ export class Understanding {
   /** the example classifiers, one per script: Chinese characters, Tibetan syllables */
   private examples: ExampleClassifier;
   private tibetanExamples: ExampleClassifier;
+  /** the example rankers (BM25), one per script */
+  private ranker: ExampleRanker;
+  private tibetanRanker: ExampleRanker;
   /** scores a question in Tibetan alone, where the examples weigh more (tuning.json's `tibetan`) */
   private tibetanScorer: MatchScorer;
   private readonly tibetanNormalizer = new TibetanNormalizer();
@@ -124,6 +128,14 @@ export class Understanding {
       lexicon.outOfScopeExamples.filter(hasTibetan),
       tibetanUnits,
     );
+    this.ranker = new ExampleRanker(
+      said.map((examples, i) => [...examples.filter((e) => !hasTibetan(e)), ...named[i]!]),
+      (e) => chineseUnits(this.expander.expand(normalize(e))),
+    );
+    this.tibetanRanker = new ExampleRanker(
+      said.map((examples, i) => [...examples.filter(hasTibetan), ...tibetanNames[i]!]),
+      tibetanUnits,
+    );
     this.offices = new OfficeResolver(kb.directory, { blockers: lexicon.placeBlockers });
   }
 
@@ -139,6 +151,8 @@ export class Understanding {
     this.tibetanScorer = next.tibetanScorer;
     this.examples = next.examples;
     this.tibetanExamples = next.tibetanExamples;
+    this.ranker = next.ranker;
+    this.tibetanRanker = next.tibetanRanker;
   }
 
   /** Reads only the first UNDERSTOOD_CHARS characters: a turn's cost must not grow with a pasted letter. */
@@ -146,18 +160,26 @@ export class Understanding {
     const read = this.read(firstChars(text), options.lang ?? 'zh');
     let found: MatterSearch;
     if (!read.scripts.bo && !read.scripts.wylie) {
-      found = this.scorer.decide(this.matcher.evidence(read.expanded), this.examples.classify(chineseUnits(read.expanded)));
+      const units = chineseUnits(read.expanded);
+      found = this.scorer.decide(this.matcher.evidence(read.expanded), this.examples.classify(units), () => this.ranker.rank(units));
     } else {
       // Each script's part through its own matcher, scored as one question.
       let evidence: MatterEvidence = this.tibetan.evidence(read.tibetan);
       if (read.scripts.zh) evidence = MatchScorer.combine(this.matcher.evidence(read.expanded), evidence);
-      let verdict = this.tibetanExamples.classify(this.tibetan.contentUnits(read.tibetan));
+      const tibetanUnits = this.tibetan.contentUnits(read.tibetan);
+      let verdict = this.tibetanExamples.classify(tibetanUnits);
+
       // A mixed message (营业执照 ལེན་ཚར་ཡོད།): both parts' units are evidence for the same classes. Leave-one-writer-out,
       // against scoring a mixed message by its words alone: the new writer's Tibetan (half mixed) 62.7 -> 76.5 % acc@1,
       // the earlier writer's 62.1 -> 67.6 %; no Chinese set moves. Blended with the Chinese weights: a mixed message
       // names its matter in Chinese as often as not, and the Tibetan ones cost nothing measurable but lean harder on the examples.
-      if (read.scripts.zh) verdict = ExampleClassifier.joint(verdict, this.examples.classify(chineseUnits(read.expanded)));
-      found = (read.scripts.zh ? this.scorer : this.tibetanScorer).decide(evidence, verdict);
+      const units = read.scripts.zh ? chineseUnits(read.expanded) : [];
+      if (read.scripts.zh) verdict = ExampleClassifier.joint(verdict, this.examples.classify(units));
+      const rank = (): RankedExamples => {
+        const ranked = this.tibetanRanker.rank(tibetanUnits);
+        return read.scripts.zh ? ExampleRanker.joint(ranked, this.ranker.rank(units)) : ranked;
+      };
+      found = (read.scripts.zh ? this.scorer : this.tibetanScorer).decide(evidence, verdict, rank);
     }
     return {
       query: text,

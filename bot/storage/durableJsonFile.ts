@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -48,21 +48,21 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   /** `write`, and the file's identity as written (inode, size, mtime: a rename keeps them), for a cache to check against. */
-  async writeAndStat(data: T): Promise<BigIntStats> {
+  async writeAndStat(data: T): Promise<Stats> {
     return (await this.#write(data, true))!;
   }
 
-  async #write(data: T, wantStats: boolean): Promise<BigIntStats | undefined> {
+  async #write(data: T, wantStats: boolean): Promise<Stats | undefined> {
     const text = this.stringify(data);
     const dir = path.dirname(this.filename);
     const temp = path.join(dir, `.${path.basename(this.filename)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await openCreatingDirs(temp);
-    let stats: BigIntStats | undefined;
+    let stats: Stats | undefined;
     try {
       try {
         await handle.writeFile(text, 'utf8');
         await handle.sync();
-        if (wantStats) stats = await handle.stat({ bigint: true });
+        if (wantStats) stats = await handle.stat();
       } finally {
         await handle.close();
       }

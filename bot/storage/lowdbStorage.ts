@@ -242,7 +242,7 @@ export class LowdbStorage implements Storage {
    * stamp older than the content, so the next look reads the file again (never the reverse).
    */
   async #load(key: string, file: string, onCorrupt: 'throw' | 'backupAndReplace'): Promise<CachedRecord | null> {
-    const stamp = await fileStamp(file);
+    const stamp = fileStamp(file);
     if (stamp === undefined) {
       this.#cache.delete(file);
       return null;

@@ -248,10 +248,8 @@ export async function httpBench(): Promise<string[]> {
   // BENCH_PROFILE_DIR: the server writes a CPU profile there when it stops, and heap snapshots after
   // start-up, after the closed-loop turns and after the paced ones (profile runs only: they slow it).
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  const profiling: Record<string, string> = profileDir
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${profileDir}` }
-    : {};
-  const real = await spawnHealthy([bundle], { ...env(port, dataDir), ...profiling }, `http://127.0.0.1:${port}/healthz`);
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`] : [];
+  const real = await spawnHealthy([...profiling, bundle], env(port, dataDir), `http://127.0.0.1:${port}/healthz`);
   const snapshot = async (name: string): Promise<void> => {
     if (profileDir) lines.push(`  heap snapshot ${name}: ${await heapSnapshot(real.child, port, profileDir, name)}`);
   };

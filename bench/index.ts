@@ -46,6 +46,11 @@ async function main(): Promise<void> {
     for (const line of await scaleOutBench()) process.stdout.write(line + '\n');
     return;
   }
+  // `npm run bench -- turn`: only the whole bot turn in process with 100 and 100,000 stored conversations.
+  if (only === 'turn') {
+    for (const line of await turnBench()) process.stdout.write(line + '\n');
+    return;
+  }
   if (only === 'http') {
     for (const line of await httpBench()) process.stdout.write(line + '\n');
     return;

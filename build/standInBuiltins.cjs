@@ -1,14 +1,17 @@
 'use strict';
-// Bundled into dist/server-snapshot.cjs in place of node:http, node:https and node:tls (build/buildSnapshot.mjs).
-// Why: Node 20 cannot put them in a start-up snapshot (the HTTP parser binding is a V8 handle it does not serialise:
-// "global handle not serialized ... #HTTPParser", then a fatal check). While the snapshot is built each is a stand-in
+// Bundled into dist/server-snapshot.cjs in place of the built-ins in buildSnapshot.mjs's STAND_INS. Why: Node 20
+// cannot put http (so https, http2, tls) in a start-up snapshot (its parser binding is a V8 handle it does not
+// serialise: "global handle not serialized ... #HTTPParser", then a fatal check), and a worker_threads loaded while
+// building cannot start a worker afterwards ("undefined is not an integer typed array"; child_process and
+// async_hooks, also "not yet verified" by Node, are kept out the same way). While building each is a stand-in
 // made from a table of its exports taken at bundle time by the same Node; once deserialised, `restore()` loads the
 // real modules and every stand-in forwards to them. Anything that would need the real module while building (a call,
-// a property of an object export, something the real prototype holds) throws, so the snapshot build fails loudly
-// instead of baking a wrong value.
+// a property of an object export, an assignment) throws, so the snapshot build fails loudly instead of baking a
+// wrong value. Not caught: reading a prototype's non-method property (it would read undefined).
 const v8 = require('node:v8');
 
-const building = v8.startupSnapshot.isBuildingSnapshot();
+// asked each time: a value taken while building would stay true in the snapshot
+const building = () => v8.startupSnapshot.isBuildingSnapshot();
 /** id -> the real module, once restored */
 const reals = new Map();
 /** every module stood in for */
@@ -19,7 +22,7 @@ const pending = [];
 function realOf(id) {
   const real = reals.get(id);
   if (real) return real;
-  if (building) throw new Error(`${id} is needed while building the start-up snapshot (build/standInBuiltins.cjs)`);
+  if (building()) throw new Error(`${id} is needed while building the start-up snapshot (build/standInBuiltins.cjs)`);
   // Not building (the bundle run directly): the real module at once.
   const loaded = require(id);
   reals.set(id, loaded);
@@ -28,7 +31,6 @@ function realOf(id) {
 
 /** A function export: forwards calls and `new` (subclasses too) to the real one; `instanceof` accepts real instances. */
 function forwarder(id, key, methods) {
-  const realMethods = new Set(methods);
   const F = function (...args) {
     const R = realOf(id)[key];
     return new.target ? Reflect.construct(R, args, new.target) : R.apply(this, args);
@@ -37,28 +39,23 @@ function forwarder(id, key, methods) {
   Object.defineProperty(F, Symbol.hasInstance, {
     value: (x) => (reals.has(id) && x instanceof realOf(id)[key]) || Function.prototype[Symbol.hasInstance].call(F, x),
   });
-  // Reading what only the real prototype has, while building, is an error (it would be undefined and baked so).
-  F.prototype = new Proxy(F.prototype, {
-    get(target, prop, receiver) {
-      if (building && !reals.has(id) && typeof prop === 'string' && !(prop in target)) {
-        // a method the real prototype has (feature tests): one that calls the real method
-        if (realMethods.has(prop)) {
-          return function (...args) {
-            return realOf(id)[key].prototype[prop].apply(this, args);
-          };
-        }
-        throw new Error(`${id}.${key}.prototype.${prop} is read while building the start-up snapshot (build/standInBuiltins.cjs)`);
-      }
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-  pending.push({ id, key, F });
+  // The real prototype's methods, for libraries that test for one as they load (on-headers: appendHeader); each
+  // calls the real method, and restore() removes them so that lookups go straight to the real prototype.
+  const stubs = new Map();
+  for (const name of methods) {
+    const stub = function (...args) {
+      return realOf(id)[key].prototype[name].apply(this, args);
+    };
+    stubs.set(name, stub);
+    Object.defineProperty(F.prototype, name, { value: stub, writable: true, configurable: true });
+  }
+  pending.push({ id, key, F, stubs });
   return F;
 }
 
 /** The stand-in for `id`: `table` maps each export to { methods } (a function and its prototype's methods), "object" or { value }. */
 exports.standIn = function standIn(id, table) {
-  if (!building) return require(id);
+  if (!building()) return require(id);
   stoodIn.add(id);
   const module = {};
   for (const [key, kind] of Object.entries(table)) {
@@ -101,8 +98,9 @@ exports.hideWebGlobals = function hideWebGlobals() {
 exports.restore = function restore(requireBuiltin) {
   for (const [name, descriptor] of hiddenGlobals) Object.defineProperty(globalThis, name, descriptor);
   for (const id of stoodIn) if (!reals.has(id)) reals.set(id, requireBuiltin(id));
-  for (const { id, key, F } of pending) {
+  for (const { id, key, F, stubs } of pending) {
     const R = reals.get(id)[key];
+    for (const [name, stub] of stubs) if (F.prototype[name] === stub) delete F.prototype[name];
     Object.setPrototypeOf(F.prototype, R.prototype);
     Object.setPrototypeOf(F, R);
   }

@@ -1,4 +1,4 @@
-// A/B of start-up (issue 15): time to GET /readyz 200 and RSS once ready, for the bundle (node dist/server.mjs) and
+// A/B of start-up (issue 15): time to GET /readyz 200, CPU and RSS once ready, for the bundle (node dist/server.mjs) and
 // the snapshot (node --snapshot-blob dist/server.blob), alternating, N runs each: `node build/startAB.mjs [N]`.
 // Figures only, never asserted; the load average is printed with them because this machine is shared.
 import { spawn } from 'node:child_process';
@@ -35,7 +35,10 @@ async function once(args, port) {
     const ms = performance.now() - started;
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
     const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
-    return { ms, rssMiB };
+    // utime + stime, in clock ticks (100 a second on Linux): CPU spent to get ready, less sensitive to load than wall time
+    const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    const cpuMs = (Number(stat[11]) + Number(stat[12])) * 10;
+    return { ms, rssMiB, cpuMs };
   } finally {
     child.kill('SIGKILL');
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
@@ -43,7 +46,7 @@ async function once(args, port) {
   }
 }
 
-const results = { bundle: [], snapshot: [] };
+const results = Object.fromEntries(Object.keys(VARIANTS).map((name) => [name, []]));
 const loads = [loadavg()[0]];
 for (let i = 0; i < RUNS; i++) {
   for (const [name, args] of Object.entries(VARIANTS)) results[name].push(await once(args, 39_000 + i));
@@ -53,6 +56,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const [name, runs] of Object.entries(results)) {
   const ms = runs.map((r) => Math.round(r.ms));
   const rss = runs.map((r) => Math.round(r.rssMiB));
-  console.log(`${name}: ready ${ms.join(', ')} ms (median ${median(ms)}); RSS ${rss.join(', ')} MiB (median ${median(rss)})`);
+  const cpu = runs.map((r) => r.cpuMs);
+  console.log(
+    `${name}: ready ${ms.join(', ')} ms (median ${median(ms)}); CPU ${cpu.join(', ')} ms (median ${median(cpu)}); RSS ${rss.join(', ')} MiB (median ${median(rss)})`,
+  );
 }
 console.log(`load average (1 min) during the runs: ${loads.map((l) => l.toFixed(1)).join(', ')}; ${new Date().toISOString()}`);

@@ -9,6 +9,7 @@ import { DirectLineTestClient } from '../support/liveService.js';
 import { freePort } from '../support/loopback.js';
 import { SERVER_ENTRY, SNAPSHOT_BLOB, serverCommand } from '../support/serverProcess.js';
 
+const STAFF = 'snapshot-test-staff-token-0123';
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -67,7 +68,7 @@ describe('the start-up snapshot (npm start when dist/server.blob is usable)', ()
     'answers a Direct Line question from the snapshot with the prebuilt knowledge, exactly as the bundle does; changed knowledge is loaded afresh',
     { timeout: 600_000 },
     async () => {
-      const snapshot = await startServer({});
+      const snapshot = await startServer({ STAFF_TOKEN: STAFF });
       // build/start.sh chose the snapshot (built by serverCommand, with this node, for this directory) and exec'd node
       expect(snapshot.cmdline.slice(1)).toEqual(['--snapshot-blob', SNAPSHOT_BLOB]);
       expect(snapshot.log()).toContain('"prebuilt":true');
@@ -83,6 +84,18 @@ describe('the start-up snapshot (npm start when dist/server.blob is usable)', ()
       const attachments = JSON.stringify(checklist.flatMap((a) => a.attachments ?? []));
       expect(attachments).toContain('异地安置退休人员备案');
       expect(attachments).toContain('授权委托书');
+
+      // the review worker starts (a worker_threads loaded while building could not: build/standInBuiltins.cjs)
+      const login = await fetch(`${snapshot.base}/staff/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: snapshot.base },
+        body: JSON.stringify({ token: STAFF }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const review = await fetch(`${snapshot.base}/api/admin/review?days=30&limit=5`, { headers: { cookie } });
+      expect(review.status).toBe(200);
+      expect(await review.json()).toMatchObject({ groups: [] });
 
       // The bundle, by the same start script: NODE_OPTIONS (V8 flags would make Node refuse the snapshot) sends it there.
       const bundle = await startServer({ NODE_OPTIONS: '--max-old-space-size=1024' });

@@ -225,7 +225,7 @@ describe('unsure understanding', () => {
 
   it('offers them in Tibetan, by their Tibetan titles', async () => {
     const { u, l10n, say } = await harness();
-    const question = 'ཨ་མའི་དེབ་ཆུང་བོར་སོང་།';
+    const question = 'ཨ་མའི་སྨན་ཁྲ་བོར་སོང་།';
     const found = u.understand(question, { lang: 'bo' });
     expect(found.outcome, 'pick another unsure question: the matcher now places this one').toBe('none');
     expect(found.nearest.length).toBeGreaterThan(0);

@@ -5,11 +5,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../bot/config/config.js';
-import { DirectLineTestClient } from '../support/liveService.js';
+import { DirectLineTestClient, STAFF_TOKEN, staffCookie } from '../support/liveService.js';
 import { freePort } from '../support/loopback.js';
 import { SERVER_ENTRY, SNAPSHOT_BLOB, serverCommand } from '../support/serverProcess.js';
 
-const STAFF = 'snapshot-test-staff-token-0123';
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -68,7 +67,7 @@ describe('the start-up snapshot (npm start when dist/server.blob is usable)', ()
     'answers a Direct Line question from the snapshot with the prebuilt knowledge, exactly as the bundle does; changed knowledge is loaded afresh',
     { timeout: 600_000 },
     async () => {
-      const snapshot = await startServer({ STAFF_TOKEN: STAFF });
+      const snapshot = await startServer({ STAFF_TOKEN });
       // build/start.sh chose the snapshot (built by serverCommand, with this node, for this directory) and exec'd node
       expect(snapshot.cmdline.slice(1)).toEqual(['--snapshot-blob', SNAPSHOT_BLOB]);
       expect(snapshot.log()).toContain('"prebuilt":true');
@@ -86,13 +85,7 @@ describe('the start-up snapshot (npm start when dist/server.blob is usable)', ()
       expect(attachments).toContain('授权委托书');
 
       // the review worker starts (a worker_threads loaded while building could not: build/standInBuiltins.cjs)
-      const login = await fetch(`${snapshot.base}/staff/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: snapshot.base },
-        body: JSON.stringify({ token: STAFF }),
-      });
-      expect(login.status).toBe(200);
-      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const cookie = await staffCookie(snapshot.base);
       const review = await fetch(`${snapshot.base}/api/admin/review?days=30&limit=5`, { headers: { cookie } });
       expect(review.status).toBe(200);
       expect(await review.json()).toMatchObject({ groups: [] });

@@ -385,6 +385,7 @@ const MatcherTuning = z
     blendedMinScore: Share,
     exampleConfidence: Share,
     rankerWeight: Share,
+    namedScore: Share,
     outOfScopeRatio: Ratio,
     outOfScopeRatioUnmatched: Ratio,
   })

@@ -41,6 +41,8 @@ export interface MatcherTuning {
   blendedMinScore: number;
   /** how sure the example classifier must be to take a question the vocabulary alone would refuse */
   exampleConfidence: number;
+  /** a question the vocabulary alone scores at least this for some matter names it: the out-of-scope ratio does not refuse it */
+  namedScore: number;
   /** share of a matched question's ranking that comes from the example ranker (BM25): it re-orders, never decides */
   rankerWeight: number;
   /** out of scope when the example classifier's out-of-scope class is within this factor of its surest matter */

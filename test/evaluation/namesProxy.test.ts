@@ -15,7 +15,8 @@ describe('names proxy', () => {
     if (shared) expect(zh.map((q) => q.q)).not.toContain(shared);
   });
 
-  // Measured 2026-12-01: zh 95.4 % (346 names), bo 96.4 % (252); held a little below, so a rule that refuses bare names fails here.
+  // Measured 2026-12-01: zh 95.4 % (346 names), bo 96.4 % (252); with the fourth writer and tuning.json namedScore 96.0 / 98.0 %,
+  // none answered none. Held a little below, so a rule that refuses bare names fails here.
   it.each([
     ['zh', 0.94],
     ['bo', 0.95],
@@ -23,6 +24,6 @@ describe('names proxy', () => {
     const proxy = new NamesProxy(await knowledge());
     const report = new Evaluator(await understandingPipeline()).run(lang === 'zh' ? proxy.zh() : proxy.bo(), lang);
     expect(report.accuracyAt1, JSON.stringify(report.misses.slice(0, 10), null, 1)).toBeGreaterThanOrEqual(bar);
-    expect(report.inScopeNone).toBeLessThanOrEqual(0.02);
+    expect(report.inScopeNone, 'a bare name refused').toBeLessThanOrEqual(0.003);
   });
 });

@@ -86,10 +86,14 @@ async function prebuild() {
 if (building) {
   prebuild().then(
     (prebuilt) => {
+      let parts = prebuilt;
       v8.startupSnapshot.setDeserializeMainFunction(() => {
         restore((id) => require(id));
         jieba.reload();
-        main(prebuilt);
+        // not kept here: when the knowledge has changed they are garbage once buildService has looked at them
+        const handed = parts;
+        parts = undefined;
+        main(handed);
       });
     },
     (err) => {

@@ -1,25 +1,34 @@
-// A/B of start-up (issue 15): time to GET /readyz 200, CPU and RSS once ready, for the bundle (node dist/server.mjs) and
-// the snapshot (node --snapshot-blob dist/server.blob), alternating, N runs each: `node build/startAB.mjs [N]`.
+// A/B of start-up (issue 15): time to GET /readyz 200, CPU and RSS once ready, for the bundle (node dist/server.mjs),
+// the snapshot (node --snapshot-blob dist/server.blob), and the snapshot when the knowledge has changed since it was
+// built (its prebuilt parts unused: what the modules alone give), in turn, N runs each: `node build/startAB.mjs [N]`.
 // Figures only, never asserted; the load average is printed with them because this machine is shared.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DIST, ROOT } from './bundleParts.mjs';
 
 const RUNS = Number(process.argv[2] ?? 5);
+const BLOB = ['--snapshot-blob', path.join(DIST, 'server.blob')];
+// a copy of the knowledge with one matter's title changed
+const changedKnowledge = await mkdtemp(path.join(tmpdir(), 'start-ab-knowledge-'));
+await cp(path.join(ROOT, 'knowledge'), changedKnowledge, { recursive: true });
+const matterFile = path.join(changedKnowledge, 'matters', '12.json');
+const matter = JSON.parse(await readFile(matterFile, 'utf8'));
+await writeFile(matterFile, JSON.stringify({ ...matter, title: `${matter.title}（改）` }, null, 2));
 const VARIANTS = {
-  bundle: [path.join(DIST, 'server.mjs')],
-  snapshot: ['--snapshot-blob', path.join(DIST, 'server.blob')],
+  bundle: { args: [path.join(DIST, 'server.mjs')], env: {} },
+  snapshot: { args: BLOB, env: {} },
+  'snapshot, knowledge changed': { args: BLOB, env: { KNOWLEDGE_DIR: changedKnowledge } },
 };
 
-async function once(args, port) {
+async function once({ args, env }, port) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'start-ab-'));
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', STAFF_TOKEN: 'start-ab-staff-token-0123' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', STAFF_TOKEN: 'start-ab-staff-token-0123', ...env },
     stdio: 'ignore',
   });
   try {
@@ -62,3 +71,4 @@ for (const [name, runs] of Object.entries(results)) {
   );
 }
 console.log(`load average (1 min) during the runs: ${loads.map((l) => l.toFixed(1)).join(', ')}; ${new Date().toISOString()}`);
+await rm(changedKnowledge, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,9 +24,10 @@ interface Started {
   log: () => string;
 }
 
-/** Spawns exactly what `npm start` runs (serverCommand) and resolves once GET /readyz answers 200. */
-async function startServer(env: Record<string, string>): Promise<Started> {
-  const { command, args, cwd } = await serverCommand();
+/** Spawns exactly what `npm start` runs (serverCommand), or node with `nodeArgs`, and resolves once GET /readyz answers 200. */
+async function startServer(env: Record<string, string>, nodeArgs?: string[]): Promise<Started> {
+  const npmStart = await serverCommand();
+  const { command, args, cwd } = nodeArgs ? { ...npmStart, command: process.execPath, args: nodeArgs } : npmStart;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'snapshot-server-'));
   dirs.push(dataDir);
   const port = await freePort();
@@ -100,17 +101,25 @@ describe('the start-up snapshot (npm start when dist/server.blob is usable)', ()
       expect(sample.length).toBeGreaterThan(20);
       for (const { q } of sample) expect(await search(snapshot.base, q), q).toEqual(await search(bundle.base, q));
 
-      // Knowledge is data validated at start-up: a changed matter is loaded, not the prebuilt copy.
+      // Knowledge is data validated at start-up: a changed matter is loaded, not the prebuilt copy. build/start.sh
+      // sees knowledge newer than the snapshot and runs the bundle; the snapshot run directly compares the hash.
       const knowledgeDir = await mkdtemp(path.join(tmpdir(), 'snapshot-knowledge-'));
       dirs.push(knowledgeDir);
       await cp(path.join(ROOT_DIR, 'knowledge'), knowledgeDir, { recursive: true });
       const matterFile = path.join(knowledgeDir, 'matters', '12.json');
       const matter = JSON.parse(await readFile(matterFile, 'utf8')) as { title: string };
       await writeFile(matterFile, JSON.stringify({ ...matter, title: `${matter.title}（测试）` }, null, 2));
-      const changed = await startServer({ KNOWLEDGE_DIR: knowledgeDir });
+      // dated an hour ahead: newer than the snapshot even if a test process rebuilds it meanwhile (knowledge/ edited)
+      const later = new Date(Date.now() + 3_600_000);
+      await utimes(matterFile, later, later);
+      const byScript = await startServer({ KNOWLEDGE_DIR: knowledgeDir });
+      expect(byScript.cmdline.slice(1)).toEqual([SERVER_ENTRY]);
+      const changed = await startServer({ KNOWLEDGE_DIR: knowledgeDir }, ['--snapshot-blob', SNAPSHOT_BLOB]);
       expect(changed.cmdline.slice(1)).toEqual(['--snapshot-blob', SNAPSHOT_BLOB]);
       expect(changed.log()).toContain('"prebuilt":false');
-      expect(((await (await fetch(`${changed.base}/api/matters/12`)).json()) as { title: string }).title).toBe(`${matter.title}（测试）`);
+      for (const run of [byScript, changed]) {
+        expect(((await (await fetch(`${run.base}/api/matters/12`)).json()) as { title: string }).title).toBe(`${matter.title}（测试）`);
+      }
 
       // Nothing random is baked into the snapshot: two processes from it hand out different ids and tokens.
       const [a, b] = [await new DirectLineTestClient(snapshot.base).open(), await new DirectLineTestClient(changed.base).open()];

@@ -14,6 +14,8 @@ export const SNAPSHOT_BLOB = path.join(ROOT_DIR, 'dist', 'server.blob');
 /** `npm start` itself: picks the snapshot or the bundle (see the script), then execs node, so the child is the server. */
 export const START_SCRIPT = path.join(ROOT_DIR, 'build', 'start.sh');
 const SOURCES = ['bot', 'dialogs'].map((d) => path.join(ROOT_DIR, d));
+/** what the snapshot's prebuilt understanding is made of (build/start.sh checks the same two) */
+const SNAPSHOT_DATA = [path.join(ROOT_DIR, 'knowledge'), path.join(ROOT_DIR, 'bot', 'understanding', 'jieba')];
 const BUILD_LOCK = path.join(ROOT_DIR, 'dist.build-lock');
 
 export interface ServerCommand {
@@ -59,12 +61,12 @@ export async function startServerProcess(port: number, env: Record<string, strin
   throw new Error(`the server did not become healthy in ${timeoutMs} ms: ${stderr}`);
 }
 
-async function newestSourceMtime(dir: string): Promise<number> {
+async function newestSourceMtime(dir: string, names = /\.(ts|mjs)$/): Promise<number> {
   let newest = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, await newestSourceMtime(full));
-    else if (/\.(ts|mjs)$/.test(entry.name)) newest = Math.max(newest, (await stat(full)).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, await newestSourceMtime(full, names));
+    else if (names.test(entry.name)) newest = Math.max(newest, (await stat(full)).mtimeMs);
   }
   return newest;
 }
@@ -83,8 +85,10 @@ async function isFresh(): Promise<boolean> {
     mtimeOf(`${SNAPSHOT_BLOB}.stamp`),
   ]);
   if (compiled === 0 || bundled < compiled || snapshot < bundled || stamp === 0) return false;
-  const sources = await Promise.all(SOURCES.map(newestSourceMtime));
-  return compiled >= Math.max(...sources);
+  const sources = await Promise.all(SOURCES.map((dir) => newestSourceMtime(dir)));
+  // the snapshot holds the knowledge as built: build/start.sh runs the bundle once a file of it is newer
+  const data = await Promise.all(SNAPSHOT_DATA.map((dir) => newestSourceMtime(dir, /./)));
+  return compiled >= Math.max(...sources) && snapshot >= Math.max(...data);
 }
 
 /** `npm run build` (tsc, the bundle, then the snapshot) once, however many test files ask at the same time (a mkdir lock). */

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => live.close());
 
 /** a question the understanding cannot place (`none`): queued, whether or not close matters are offered */
-const UNPLACED = '刚生了娃咋整';
+const UNPLACED = '本本的事咋整';
 
 async function admin(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(live.base + url, {

@@ -14,7 +14,7 @@ const MASKED = ['**************1234', '**************123X', '139****2345', '****
 
 /** A question the bot cannot place (so it reaches the review queue), carrying every kind of number. */
 const question = (channel: string): string =>
-  `${channel}：身份证${ID}，另一个${ID_X}，手机${MOBILE}，也可打 139 0891 2345，卡号${CARD}，全角${FULL_WIDTH_MOBILE}，娃娃刚生下来咋办`;
+  `${channel}：身份证${ID}，另一个${ID_X}，手机${MOBILE}，也可打 139 0891 2345，卡号${CARD}，全角${FULL_WIDTH_MOBILE}，今天天气咋样`;
 
 let live: LiveService;
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { DIST, ROOT, STUBS, ownImportMetaUrl, stubs } from './bundleParts.mjs';
+import { DIST, ROOT, STUBS, latin1Output, ownImportMetaUrl, stubs } from './bundleParts.mjs';
 
 const ENTRY = path.join(DIST, 'server-snapshot.cjs');
 const BLOB = path.join(DIST, 'server.blob');
@@ -92,6 +92,8 @@ await build({
   banner: { js: `var __bundleUrl = ${JSON.stringify(pathToFileURL(ENTRY).href)};` },
   plugins: [stubs({ ...STUBS, ...standIns }), ownImportMetaUrl('__bundleUrl'), jiebaBinding],
 });
+
+await latin1Output(ENTRY, 'script');
 
 await rm(STAMP, { force: true });
 await rm(BLOB, { force: true });

@@ -4,7 +4,7 @@
 // "Measured speed". nodejieba (native) and the packages that read files beside themselves stay external.
 import path from 'node:path';
 import { build } from 'esbuild';
-import { DIST, STUBS, ownImportMetaUrl, stubs } from './bundleParts.mjs';
+import { DIST, STUBS, latin1Output, ownImportMetaUrl, stubs } from './bundleParts.mjs';
 
 const OUT = path.join(DIST, 'server.mjs');
 
@@ -29,3 +29,4 @@ await build({
   external: ['nodejieba'],
   plugins: [stubs(STUBS), ownImportMetaUrl('import.meta.url')],
 });
+await latin1Output(OUT, 'module');

@@ -22,6 +22,13 @@ const VARIANTS = {
   snapshot: { args: BLOB, env: {} },
   'snapshot, knowledge changed': { args: BLOB, env: { KNOWLEDGE_DIR: changedKnowledge } },
 };
+// START_AB_BASELINE=name also measures dist/<name>.mjs and dist/<name>.blob (a copy of an earlier build kept in dist/,
+// so that its paths relative to the bundle still hold), interleaved with the others: a before/after in the same run.
+const baseline = process.env.START_AB_BASELINE;
+if (baseline) {
+  VARIANTS[`${baseline} bundle`] = { args: [path.join(DIST, `${baseline}.mjs`)], env: {} };
+  VARIANTS[`${baseline} snapshot`] = { args: ['--snapshot-blob', path.join(DIST, `${baseline}.blob`)], env: {} };
+}
 
 async function once({ args, env }, port) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'start-ab-'));

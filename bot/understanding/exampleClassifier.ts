@@ -1,7 +1,7 @@
 /**
  * How likely each matter is, judged by the example questions people asked about it: a
  * multinomial naive Bayes classifier over unigrams and bigrams of a text's units (Chinese
- * characters, or Tibetan syllables). It catches what
+ * characters, or Tibetan syllables), each example's counts scaled to the same length. It catches what
  * the vocabulary cannot: a situation told in everyday words ("在医院上了个环") that shares
  * no term with the matter's documents but many characters with how other people told the
  * same situation. Out-of-scope examples are a class of their own, so a question closest
@@ -43,12 +43,19 @@ export class ExampleClassifier {
     this.counts = classes.map(() => new Map());
     this.totals = classes.map(() => 0);
     this.trained = classes.map((examples) => examples.length > 0);
+    // Every example weighs the same, whatever its length: its counts are scaled to the examples' mean length. Raw counts let
+    // a matter's long situations outvote its own name and its short questions (leave-one-writer-out: names proxy zh 96.0 ->
+    // 97.1 %, bo 97.6 -> 98.4 %; and it is what lets the classifier weigh more in the blend, see tuning.json).
+    const lengths = classes.flat().map((example) => gramCount(unitsOf(example).length));
+    const meanLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.filter((n) => n > 0).length);
     classes.forEach((examples, c) => {
       const counts = this.counts[c]!;
       for (const example of examples) {
-        for (const [feature, n] of this.features(unitsOf(example))) {
-          counts.set(feature, (counts.get(feature) ?? 0) + n);
-          this.totals[c]! += n;
+        const units = unitsOf(example);
+        const scale = meanLength / (gramCount(units.length) || 1);
+        for (const [feature, n] of this.features(units)) {
+          counts.set(feature, (counts.get(feature) ?? 0) + n * scale);
+          this.totals[c]! += n * scale;
           this.vocabulary.add(feature);
         }
       }
@@ -98,6 +105,11 @@ export function unitGrams(units: readonly string[]): Map<string, number> {
     }
   }
   return counts;
+}
+
+/** how many features (unigrams and bigrams, with repeats) a text of `units` units has */
+function gramCount(units: number): number {
+  return units === 0 ? 0 : 2 * units - 1;
 }
 
 /** posteriors from per-class log-likelihoods, under a uniform prior: how many examples a matter happens to have says nothing about the question */

@@ -28,3 +28,27 @@ describe('ExampleClassifier.joint', () => {
     expect(ExampleClassifier.joint(bo, zh)).toBe(zh);
   });
 });
+
+describe('ExampleClassifier training', () => {
+  const chars = (s: string): string[] => [...s];
+  // matter 0: its own name and three long situations that never say it; matter 1: one long situation that says the name in passing
+  const matter0 = [
+    '新农合参保',
+    '我家老人今年的钱还没有交上村里说过了截止日期就不能补交了怎么办才好',
+    '孩子在外地读书家里人想替他把今年的费用一起交了需要带什么东西去哪里办',
+    '我们牧区一家人都没有交过钱现在想交每个人要交多少钱到哪个窗口去交',
+  ];
+  const matter1 = ['以前的新农合参保现在改了名字我在村里交的那份转到城里以后要重新办理登记手续吗'];
+
+  it('weighs every example alike: a matter’s short name is not outvoted by another matter’s long situation', () => {
+    // with raw counts the name's characters are a small share of matter 0's long bag, and matter 1 wins
+    const verdict = new ExampleClassifier([matter0, matter1], ['今天天气怎么样'], chars).classify(chars('新农合参保'));
+    expect(verdict.probability[0]).toBeGreaterThan(verdict.probability[1]!);
+  });
+
+  it('gives byte-identical verdicts from the same examples', () => {
+    const a = new ExampleClassifier([matter0, matter1], ['今天天气怎么样'], chars).classify(chars('新农合怎么交'));
+    const b = new ExampleClassifier([[...matter0], [...matter1]], ['今天天气怎么样'], chars).classify(chars('新农合怎么交'));
+    expect(b).toEqual(a);
+  });
+});

@@ -319,3 +319,38 @@ export async function httpBench(): Promise<string[]> {
   }
   return lines;
 }
+
+/**
+ * `npm run bench -- turns-ab A.mjs B.mjs [runs]`: the closed loop alone against two bundles, interleaved (A, B, then B, A...),
+ * each run on a fresh server and data dir: a turn's CPU before and after one change, in the same minutes of a shared machine.
+ */
+export async function turnsAB(bundles: string[], runs: number): Promise<string[]> {
+  const results = new Map<string, string[]>(bundles.map((b) => [b, []]));
+  const loads = [os.loadavg()[0]!];
+  for (let run = 0; run < runs; run++) {
+    for (const bundle of run % 2 === 0 ? bundles : [...bundles].reverse()) {
+      const port = await freePort();
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-ab-'));
+      const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'test' };
+      // BENCH_PROFILE_DIR: a CPU profile of each server, written when it stops
+      const profileDir = process.env.BENCH_PROFILE_DIR;
+      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+      const server = await spawnHealthy([...profiling, bundle], env, `http://127.0.0.1:${port}/healthz`);
+      try {
+        const { times, cpuPerTurn } = await closedLoop(`http://127.0.0.1:${port}`, server.child.pid);
+        const rss = await rssMiB(server.child.pid);
+        results
+          .get(bundle)!
+          .push(`${cpuPerTurn.toFixed(2)} ms CPU (p50 ${percentile(times, 50).toFixed(0)}, p99 ${percentile(times, 99).toFixed(0)} ms, RSS ${rss})`);
+      } finally {
+        server.child.kill('SIGTERM');
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+      loads.push(os.loadavg()[0]!);
+    }
+  }
+  return [
+    ...[...results].map(([bundle, rows]) => `${bundle}: ${rows.join('; ')}`),
+    `load average (1 min) during the runs: ${loads.map((l) => l.toFixed(1)).join(', ')}`,
+  ];
+}

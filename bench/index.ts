@@ -8,7 +8,7 @@ import { Understanding } from '../bot/understanding/understanding.js';
 import { storageBench } from './storageBench.js';
 import { turnBench } from './turnBench.js';
 import { webBench } from './webBench.js';
-import { httpBench } from './httpBench.js';
+import { httpBench, turnsAB } from './httpBench.js';
 import { reviewBench } from './reviewBench.js';
 import { scaleOutBench } from './scaleOutBench.js';
 import { streamBench } from './streamBench.js';
@@ -49,6 +49,12 @@ async function main(): Promise<void> {
   // `npm run bench -- turn`: only the whole bot turn in process with 100 and 100,000 stored conversations.
   if (only === 'turn') {
     for (const line of await turnBench()) process.stdout.write(line + '\n');
+    return;
+  }
+  if (only === 'turns-ab') {
+    const [a, b, runs] = process.argv.slice(3);
+    if (!a || !b) throw new Error('npm run bench -- turns-ab A.mjs B.mjs [runs]');
+    for (const line of await turnsAB([a, b], Number(runs ?? 4))) process.stdout.write(line + '\n');
     return;
   }
   if (only === 'http') {

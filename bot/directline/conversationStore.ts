@@ -4,12 +4,9 @@ import type { Logger } from '../logging/logger.js';
 import { ActivityTooLargeError } from './activityTooLargeError.js';
 import { ConversationFiles, type SavedConversation } from './conversationFiles.js';
 import { ConversationsFullError } from './conversationsFullError.js';
+import { StoredActivityPage, type ActivityPage, type StoredActivity } from './storedActivityPage.js';
 
-/**
- * An activity as stored and served: plain JSON (dates are ISO strings), with the
- * id the store assigned. Whatever the bot or the client put in is kept as is.
- */
-export type StoredActivity = { id: string; type: string } & Record<string, unknown>;
+export type { ActivityPage, StoredActivity } from './storedActivityPage.js';
 
 export interface ConversationInfo {
   readonly id: string;
@@ -19,12 +16,6 @@ export interface ConversationInfo {
   readonly lastActiveAt: number;
   /** whether the conversation has been opened (POST /conversations) and the bot told so */
   readonly started: boolean;
-}
-
-export interface ActivityPage {
-  activities: StoredActivity[];
-  /** the watermark to ask with next time: the position of the last activity returned (or of the log's end) */
-  watermark: number;
 }
 
 /** What a store holds now, for budgets, tests and logs. */
@@ -214,7 +205,10 @@ export class MemoryConversationStore implements ConversationStore {
     const start = firstAfter(c.log, watermark);
     const page = c.log.slice(start, start + Math.max(1, limit));
     const last = page[page.length - 1];
-    return { activities: page.map((e) => JSON.parse(e.json) as StoredActivity), watermark: last ? last.seq : c.nextSeq - 1 };
+    return new StoredActivityPage(
+      page.map((e) => e.json),
+      last ? last.seq : c.nextSeq - 1,
+    );
   }
 
   async replaceActivity(conversationId: string, activity: Record<string, unknown> & { id: string }): Promise<StoredActivity | undefined> {

@@ -11,6 +11,7 @@ import type { BotLogic } from '../../dialogs/channels.js';
 import type { DirectLineAdapter } from './directLineAdapter.js';
 import { DirectLineError, type DirectLineErrorCode } from './directLineError.js';
 import { describeIssue, IncomingActivity, StartConversation } from './incomingActivity.js';
+import { StoredActivityPage } from './storedActivityPage.js';
 import { TokenService, type IssuedToken, type TokenClaims } from './tokenService.js';
 
 export interface DirectLineLimits {
@@ -183,7 +184,8 @@ export function createDirectLineRouter({ adapter, store, tokens, logic, logger, 
     const { conversation } = res.locals.authorized as Awaited<ReturnType<typeof authorizedConversation>>;
     const page = await store.activitiesAfter(conversation.id, parseWatermark(req.query.watermark), pageSize);
     if (!page) throw new DirectLineError(404, 'NotFound', 'the conversation does not exist or has expired');
-    res.json({ activities: page.activities, watermark: String(page.watermark) });
+    // the stored JSON texts joined, not parsed and serialised again (issue 15: ~12 % of a turn's CPU was res.json here)
+    res.type('json').send(StoredActivityPage.json(page));
   });
 
   router.post('/conversations/:conversationId/activities', json, async (req: Request<{ conversationId: string }>, res) => {

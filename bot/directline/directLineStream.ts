@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationStore } from './conversationStore.js';
 import { DirectLineError } from './directLineError.js';
+import { StoredActivityPage } from './storedActivityPage.js';
 import type { TokenService } from './tokenService.js';
 
 export interface DirectLineStreamOptions {
@@ -186,7 +187,7 @@ export class DirectLineStream {
           this.drop(s, CLOSE_REPLACED, 'the client is not reading');
           return;
         }
-        s.socket.send(JSON.stringify({ activities: page.activities, watermark: String(page.watermark) }));
+        s.socket.send(StoredActivityPage.json(page));
       }
     } catch (err) {
       // The store failed (Redis away): the client reconnects from the watermark it has.

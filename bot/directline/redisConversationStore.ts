@@ -15,6 +15,7 @@ import {
 } from './conversationStore.js';
 import { ConversationsFullError } from './conversationsFullError.js';
 import * as scripts from './redisConversationScripts.js';
+import { StoredActivityPage } from './storedActivityPage.js';
 
 export interface RedisConversationStoreOptions extends MemoryConversationStoreOptions {
   client: Redis;
@@ -80,7 +81,7 @@ export class RedisConversationStore implements ConversationStore {
     const page = (await this.run(scripts.AFTER, conversationId, watermark, Math.max(1, limit))) as string[];
     if (page.length === 0) return undefined;
     const [last, ...activities] = page;
-    return { activities: activities.map((json) => JSON.parse(json) as StoredActivity), watermark: Number(last) };
+    return new StoredActivityPage(activities, Number(last));
   }
 
   async replaceActivity(conversationId: string, activity: Record<string, unknown> & { id: string }): Promise<StoredActivity | undefined> {

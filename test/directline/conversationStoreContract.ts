@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActivityTooLargeError } from '../../bot/directline/activityTooLargeError.js';
 import type { ConversationStore, MemoryConversationStoreOptions } from '../../bot/directline/conversationStore.js';
 import { ConversationsFullError } from '../../bot/directline/conversationsFullError.js';
+import { StoredActivityPage } from '../../bot/directline/storedActivityPage.js';
 
 /** One driver's Direct Line store under test, fresh for every test. */
 export interface ConversationStoreFixture {
@@ -87,6 +88,24 @@ export function conversationStoreContract(driver: string, setup: () => Promise<C
       expect(await store.deleteActivity(c.id, a!.id)).toBe(true);
       expect(await store.deleteActivity(c.id, a!.id)).toBe(false);
       expect((await store.activitiesAfter(c.id, 0, 10))?.activities.map((x) => x.text)).toEqual(['b']);
+    });
+
+    it("a page's body (its activities' stored JSON joined) is what serialising the parsed page gives, and follows replacements", async () => {
+      const store = await fx.client();
+      const c = await store.create();
+      const body = async (after: number) => {
+        const page = (await store.activitiesAfter(c.id, after, 10))!;
+        const text = StoredActivityPage.json(page); // read before `activities`, which parses
+        expect(text).toBe(JSON.stringify({ activities: page.activities, watermark: String(page.watermark) }));
+        return JSON.parse(text) as { activities: Array<{ text?: string; attachments?: unknown }>; watermark: string };
+      };
+      expect(await body(0)).toEqual({ activities: [], watermark: '0' });
+      const a = await store.append(c.id, { ...msg('引号 "、\\ 和 </script> \u2028'), attachments: [{ n: 1e21, s: '\ud800' }], timestamp: new Date(0) });
+      await store.append(c.id, msg('b'));
+      expect((await body(0)).activities.map((x) => x.text)).toEqual(['引号 "、\\ 和 </script> \u2028', 'b']);
+      await store.replaceActivity(c.id, { id: a!.id, text: 'a2' });
+      expect(await body(0)).toMatchObject({ activities: [{ text: 'b' }, { text: 'a2', attachments: [{ n: 1e21, s: '\ud800' }] }], watermark: '3' });
+      expect(await body(3)).toEqual({ activities: [], watermark: '3' });
     });
 
     it('markStarted is true once, across instances', async () => {

@@ -18,37 +18,59 @@ export interface RankedExamples {
 const K1 = 1.2;
 const B = 0.75;
 
-interface Posting {
-  doc: number;
-  tf: number;
+/**
+ * One feature's postings, read-only once built. A posting's whole BM25 term depends only on the index (the feature's idf,
+ * the document's tf and length, the average length), so it is computed once here, by the very expression `rank` used
+ * to evaluate per question (the same doubles, so rankings are unchanged to the bit), and kept in typed arrays.
+ */
+interface Postings {
+  idf: number;
+  docs: Int32Array;
+  terms: Float64Array;
 }
 
 export class ExampleRanker {
-  private readonly postings = new Map<string, Posting[]>();
-  /** per document: its class (a matter's index) and length in features */
-  private readonly docClass: number[] = [];
-  private readonly docLength: number[] = [];
-  private readonly averageLength: number;
+  private readonly postings = new Map<string, Postings>();
+  /** per document: its class (a matter's index) */
+  private readonly docClass: Int32Array;
   private readonly matters: number;
+  /** per-question scratch (rank is synchronous): zero outside `rank` */
+  private readonly scores: Float64Array;
 
   constructor(examplesByMatter: readonly (readonly string[])[], unitsOf: (example: string) => readonly string[]) {
+    const docClass: number[] = [];
+    const docLength: number[] = [];
+    const lists = new Map<string, { docs: number[]; tfs: number[] }>();
     examplesByMatter.forEach((examples, c) => {
       for (const example of examples) {
         const features = unitGrams(unitsOf(example));
         if (features.size === 0) continue;
-        const doc = this.docClass.length;
-        this.docClass.push(c);
+        const doc = docClass.length;
+        docClass.push(c);
         let length = 0;
         for (const [feature, tf] of features) {
           length += tf;
-          let list = this.postings.get(feature);
-          if (!list) this.postings.set(feature, (list = []));
-          list.push({ doc, tf });
+          let list = lists.get(feature);
+          if (!list) lists.set(feature, (list = { docs: [], tfs: [] }));
+          list.docs.push(doc);
+          list.tfs.push(tf);
         }
-        this.docLength.push(length);
+        docLength.push(length);
       }
     });
-    this.averageLength = this.docLength.reduce((a, b) => a + b, 0) / Math.max(1, this.docLength.length);
+    const averageLength = docLength.reduce((a, b) => a + b, 0) / Math.max(1, docLength.length);
+    const n = docClass.length;
+    for (const [feature, { docs, tfs }] of lists) {
+      const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));
+      const terms = new Float64Array(docs.length);
+      for (let i = 0; i < docs.length; i++) {
+        const tf = tfs[i]!;
+        terms[i] = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * docLength[docs[i]!]!) / averageLength));
+      }
+      this.postings.set(feature, { idf, docs: Int32Array.from(docs), terms });
+    }
+    this.docClass = Int32Array.from(docClass);
+    this.scores = new Float64Array(n);
     this.matters = examplesByMatter.length;
   }
 
@@ -61,24 +83,27 @@ export class ExampleRanker {
 
   /** `units`: the question's units, read as the examples' were */
   rank(units: readonly string[]): RankedExamples {
-    const n = this.docClass.length;
-    const scores = new Float64Array(n);
-    const query = unitGrams(units);
+    const scores = this.scores;
+    // only the documents sharing a feature: every term is > 0 (idf > 0, tf >= 1), so a zero score means untouched
+    const touched: number[] = [];
     let self = 0;
-    for (const feature of query.keys()) {
+    for (const feature of unitGrams(units).keys()) {
       const list = this.postings.get(feature);
       if (!list) continue;
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
       // a document equal to the question scores about the sum of its features' idf: the scale that makes scores comparable across questions
-      self += idf;
-      for (const { doc, tf } of list) {
-        scores[doc]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.docLength[doc]!) / this.averageLength));
+      self += list.idf;
+      const { docs, terms } = list;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i]!;
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += terms[i]!;
       }
     }
     const byMatter = new Array<number>(this.matters).fill(0);
-    for (let d = 0; d < n; d++) {
+    for (const d of touched) {
       const c = this.docClass[d]!;
       if (scores[d]! > byMatter[c]!) byMatter[c] = scores[d]!;
+      scores[d] = 0;
     }
     return { closeness: byMatter.map((s) => (self > 0 ? Math.min(1, s / self) : 0)), self };
   }

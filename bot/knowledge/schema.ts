@@ -382,6 +382,7 @@ const MatcherTuning = z
     titleShare: Share,
     minFieldWeight: Share,
     exampleWeight: Share,
+    namedExampleWeight: Share,
     blendedMinScore: Share,
     exampleConfidence: Share,
     rankerWeight: Share,

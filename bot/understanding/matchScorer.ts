@@ -72,7 +72,10 @@ export class MatchScorer {
     const byTerms = this.decideByTerms(e, termScores);
     if (!examples) return byTerms;
     const { tuning } = this;
-    const w = tuning.exampleWeight;
+    // A question the vocabulary alone names (a bare name, a paraphrase of the title) leans on the examples less: names are the
+    // vocabulary's strength, situations told in everyday words the examples'.
+    const named = Math.max(...termScores) >= tuning.namedScore;
+    const w = named ? tuning.namedExampleWeight : tuning.exampleWeight;
     const blend = (r: number, ranked?: RankedExamples): MatterScore[] =>
       this.matters
         .map((matter, i) => ({
@@ -86,7 +89,6 @@ export class MatchScorer {
     // Nothing the examples know (no shared unit) is no evidence for any matter: 'zzzz' or '1234' is simply not ours. A
     // question the vocabulary alone explains almost whole (a matter's name: 有没有交, 新农合) is not refused for sounding
     // like the out-of-scope examples, which grow with every writer's batch.
-    const named = Math.max(...termScores) >= tuning.namedScore;
     const notOurs = !examples.informed || (examples.outOfScope > surest * tuning.outOfScopeRatio && !named);
     // Nearer the out-of-scope examples than the stricter rule allows, with no matter's words or naming a word that is not
     // ours: refused, but the closest matters are still offered ("医保的事想问问" is ours, only vague). The out-of-scope

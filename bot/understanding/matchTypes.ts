@@ -37,6 +37,8 @@ export interface MatcherTuning {
   minFieldWeight: number;
   /** share of a matter's score that comes from the example classifier's probability (the rest from the vocabulary) */
   exampleWeight: number;
+  /** the same share for a question the vocabulary alone scores at least `namedScore` for some matter (it names one) */
+  namedExampleWeight: number;
   /** with the example classifier: below this blended score the question is not one of ours */
   blendedMinScore: number;
   /** how sure the example classifier must be to take a question the vocabulary alone would refuse */

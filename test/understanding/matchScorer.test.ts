@@ -40,4 +40,33 @@ describe('MatchScorer with the example classifier', () => {
     const vague = { ...named, mass: 4 };
     expect(scorer.decide(vague, verdict).outcome).toBe('none');
   });
+
+  it('leans on the examples less for a question the vocabulary names than for a situation it does not', async () => {
+    const kb = await knowledge();
+    const tuning = { ...kb.tuning.matcher, exampleWeight: 0.3, namedExampleWeight: 0.15, rankerWeight: 0 };
+    const scorer = new MatchScorer(kb.matters, tuning);
+    const n = kb.matters.length;
+    // the classifier is sure of matter 2 (index 1); the vocabulary explains the question as matter 8's (index 7), by `share`
+    const probability = kb.matters.map((_, i) => (i === 1 ? 1 : 0));
+    const verdict = { probability, outOfScope: 0, informed: true, logLikelihood: [...probability, 0].map(Math.log) };
+    const evidence = (share: number) => ({
+      ...scorer.empty(),
+      mass: 1,
+      terms: ['有没有交'],
+      explained: Array.from({ length: n }, (_, i) => (i === 7 ? share : 0)),
+      strongest: Array.from({ length: n }, (_, i) => (i === 7 ? 0.9 : 0)),
+      titleShare: Array.from({ length: n }, (_, i) => (i === 7 ? share : 0)),
+      qualified: kb.matters.map(() => true),
+    });
+    const score = (found: ReturnType<MatchScorer['decide']>, no: number) => found.matches.find((m) => m.matter.no === no)?.score;
+    // named (the vocabulary alone scores it above namedScore): 0.85 x 1 for matter 8, 0.15 x 1 for matter 2
+    const named = scorer.decide(evidence(1), verdict);
+    expect(named.matches[0]?.matter.no).toBe(8);
+    expect(score(named, 8)).toBeCloseTo(0.85);
+    expect(score(named, 2)).toBeCloseTo(0.15);
+    // not named (half explained, below namedScore): the examples weigh 0.3
+    const told = scorer.decide(evidence(0.5), verdict);
+    expect(score(told, 8)).toBeCloseTo(0.35);
+    expect(score(told, 2)).toBeCloseTo(0.3);
+  });
 });

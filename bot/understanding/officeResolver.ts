@@ -1,6 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import type { OfficeDirectory } from '../knowledge/officeDirectory.js';
 import type { Level, Office } from '../knowledge/schema.js';
+import { TermAutomaton } from './termAutomaton.js';
 import { firstChars, UNDERSTOOD_CHARS } from './textBound.js';
 
 export interface OfficeMatch {
@@ -105,6 +106,10 @@ export class OfficeResolver {
   private readonly terms: Term[] = [];
   /** pinyin of a name stem (syllables joined by spaces) → the one office it names */
   private readonly pinyinIndex = new Map<string, { office: Office }>();
+  /** every key of pinyinIndex up to its first space: a window whose joined text starts otherwise cannot be a key */
+  private readonly pinyinFirsts = new Set<string>();
+  /** every occurrence of every term in one pass (was an indexOf loop per term per question) */
+  private readonly automaton: TermAutomaton;
 
   /** the directory has checked the hierarchy; this only indexes its names */
   constructor(
@@ -113,6 +118,7 @@ export class OfficeResolver {
   ) {
     this.buildTerms(options.blockers ?? []);
     this.buildPinyinIndex();
+    this.automaton = new TermAutomaton(this.terms.map((t) => t.text));
   }
 
   /** text is already normalised (simplified Chinese, half-width) */
@@ -201,24 +207,21 @@ export class OfficeResolver {
     for (const [key, set] of seen) {
       // never guess when two offices sound alike
       const only = set.size === 1 ? [...set][0] : undefined;
-      if (only !== undefined) this.pinyinIndex.set(key, { office: only });
+      if (only !== undefined) {
+        this.pinyinIndex.set(key, { office: only });
+        this.pinyinFirsts.add(headOf(key));
+      }
     }
   }
 
   /** every term occurrence, then the longest first without reusing a character */
   private chooseSpans(text: string): Span[] {
     const found: Span[] = [];
-    for (const term of this.terms) {
-      let from = 0;
-      for (;;) {
-        const at = text.indexOf(term.text, from);
-        if (at < 0) break;
-        const end = at + term.text.length;
-        if (!term.tibetan || (isTibetanBoundary(text, at - 1) && isTibetanBoundary(text, end))) {
-          found.push({ start: at, end, term });
-        }
-        from = at + 1;
-      }
+    // the same occurrences the indexOf loop found, overlapping ones included; the sort below orders them totally
+    // (no two terms share a text), so the order they are found in does not matter
+    for (const { term: index, start, end } of this.automaton.all(text)) {
+      const term = this.terms[index]!;
+      if (!term.tibetan || (isTibetanBoundary(text, start - 1) && isTibetanBoundary(text, end))) found.push({ start, end, term });
     }
     found.sort(
       (a, b) =>
@@ -246,8 +249,11 @@ export class OfficeResolver {
     for (const run of hanRuns(text, covered)) {
       const syllables = syllablesOf(run.map((c) => c.ch).join(''));
       const taken = new Array<boolean>(run.length).fill(false);
+      // a window's joined syllables equal a key only if they agree up to the first space (exact: no answer changes)
+      const mayStart = syllables.map((s) => this.pinyinFirsts.has(headOf(s)));
       for (let n = Math.min(run.length, 12); n >= 2; n--) {
         for (let i = 0; i + n <= run.length; i++) {
+          if (mayStart[i] === false) continue;
           if (taken.slice(i, i + n).some(Boolean)) continue;
           const hit = this.pinyinIndex.get(syllables.slice(i, i + n).join(' '));
           if (hit === undefined) continue;
@@ -343,6 +349,12 @@ function chineseStem(term: string): string | undefined {
   if (!Array.from(term).every((c) => HAN.test(c))) return undefined;
   const stem = term.replace(CHINESE_SUFFIX, '');
   return Array.from(stem).length >= 2 ? stem : undefined;
+}
+
+/** `text` up to its first space */
+function headOf(text: string): string {
+  const space = text.indexOf(' ');
+  return space < 0 ? text : text.slice(0, space);
 }
 
 function syllablesOf(han: string): string[] {

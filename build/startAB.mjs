@@ -23,11 +23,13 @@ const VARIANTS = {
   'snapshot, knowledge changed': { args: BLOB, env: { KNOWLEDGE_DIR: changedKnowledge } },
 };
 // START_AB_BASELINE=name also measures dist/<name>.mjs and dist/<name>.blob (a copy of an earlier build kept in dist/,
-// so that its paths relative to the bundle still hold), interleaved with the others: a before/after in the same run.
+// so that its paths relative to the bundle still hold), or, given an absolute path such as /tmp/old/dist/server, that
+// build's <path>.mjs and <path>.blob (a git worktree of an earlier commit), interleaved with the others.
 const baseline = process.env.START_AB_BASELINE;
 if (baseline) {
-  VARIANTS[`${baseline} bundle`] = { args: [path.join(DIST, `${baseline}.mjs`)], env: {} };
-  VARIANTS[`${baseline} snapshot`] = { args: ['--snapshot-blob', path.join(DIST, `${baseline}.blob`)], env: {} };
+  const prefix = path.isAbsolute(baseline) ? baseline : path.join(DIST, baseline);
+  VARIANTS[`${baseline} bundle`] = { args: [`${prefix}.mjs`], env: {} };
+  VARIANTS[`${baseline} snapshot`] = { args: ['--snapshot-blob', `${prefix}.blob`], env: {} };
 }
 
 async function once({ args, env }, port) {

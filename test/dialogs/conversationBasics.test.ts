@@ -225,7 +225,8 @@ describe('unsure understanding', () => {
 
   it('offers them in Tibetan, by their Tibetan titles', async () => {
     const { u, l10n, say } = await harness();
-    const question = 'ཨ་མའི་སྨན་ཁྲ་བོར་སོང་།';
+    // a new medical card, nothing more said (mother's lost card, the question before, is placed since the sixth batch of writers' situations)
+    const question = 'སྨན་ཁྲ་གསར་པ།';
     const found = u.understand(question, { lang: 'bo' });
     expect(found.outcome, 'pick another unsure question: the matcher now places this one').toBe('none');
     expect(found.nearest.length).toBeGreaterThan(0);

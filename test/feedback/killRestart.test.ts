@@ -50,7 +50,7 @@ describe('SIGKILL in the middle of a burst of writes', () => {
           conversations.push(next);
           conv = next;
         }
-        const question = `火星上的医保怎么办 ${letters[c]}${letters[i % 26]}${letters[Math.floor(i / 26) % 26]}`;
+        const question = `火星上的医保咋整 ${letters[c]}${letters[i % 26]}${letters[Math.floor(i / 26) % 26]}`;
         const message = i % 2 === 0 ? question : { text: '没帮助', value: { feedback: 'down', matter: 19 } };
         const res = await dl.post(conv, message).catch(() => undefined);
         if (!res || res.status !== 200) return;

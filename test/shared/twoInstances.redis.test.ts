@@ -129,7 +129,7 @@ describe('two instances on one Redis', () => {
   });
 
   it('show staff on either instance one review queue, and a reload on one re-indexes both with what was learned', async () => {
-    const question = '火星上的医保怎么办理呢';
+    const question = '火星上的医保咋整呢';
     const search = async (run: Running): Promise<{ outcome: string; matches: Array<{ no: number }> }> =>
       (await (await fetch(`${run.base}/api/search?q=${encodeURIComponent(question)}`, { headers: as('127.0.0.23') })).json()) as {
         outcome: string;

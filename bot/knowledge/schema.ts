@@ -383,6 +383,7 @@ const MatcherTuning = z
     minFieldWeight: Share,
     exampleWeight: Share,
     namedExampleWeight: Share,
+    shortQuestion: z.number().int().min(0).max(1000),
     blendedMinScore: Share,
     exampleConfidence: Share,
     rankerWeight: Share,

@@ -15,6 +15,8 @@ export interface ExampleVerdict {
   outOfScope: number;
   /** whether the question shares any unit with the examples at all (otherwise every class is equally likely) */
   informed: boolean;
+  /** how many of the question's features (with repeats) the examples know: a short question's posteriors rest on little */
+  known: number;
   /** per class (the matters, then out-of-scope): the log-likelihood the posteriors come from, -Infinity for an untrained class */
   logLikelihood: number[];
 }
@@ -73,7 +75,10 @@ export class ExampleClassifier {
       for (const [feature, n] of features) sum += n * (Math.log((counts.get(feature) ?? 0) + SMOOTHING) - denominator);
       return sum;
     });
-    return verdict(logLikelihood, features.length > 0);
+    return verdict(
+      logLikelihood,
+      features.reduce((a, [, n]) => a + n, 0),
+    );
   }
 
   /**
@@ -85,7 +90,7 @@ export class ExampleClassifier {
     if (!b.informed) return a;
     return verdict(
       a.logLikelihood.map((x, c) => x + (b.logLikelihood[c] ?? -Infinity)),
-      true,
+      a.known + b.known,
     );
   }
 
@@ -113,12 +118,12 @@ function gramCount(units: number): number {
 }
 
 /** posteriors from per-class log-likelihoods, under a uniform prior: how many examples a matter happens to have says nothing about the question */
-function verdict(logLikelihood: number[], informed: boolean): ExampleVerdict {
+function verdict(logLikelihood: number[], known: number): ExampleVerdict {
   const top = Math.max(...logLikelihood);
   const weights = logLikelihood.map((x) => (x === -Infinity ? 0 : Math.exp(x - top)));
   const total = weights.reduce((a, b) => a + b, 0) || 1;
   const probability = weights.map((w) => w / total);
-  return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]!, informed, logLikelihood };
+  return { probability: probability.slice(0, -1), outOfScope: probability[probability.length - 1]!, informed: known > 0, known, logLikelihood };
 }
 
 /**

@@ -73,9 +73,10 @@ export class MatchScorer {
     if (!examples) return byTerms;
     const { tuning } = this;
     // A question the vocabulary alone names (a bare name, a paraphrase of the title) leans on the examples less: names are the
-    // vocabulary's strength, situations told in everyday words the examples'.
+    // vocabulary's strength, situations told in everyday words the examples'. So does a short one: its posteriors rest on a
+    // handful of features, and naive Bayes is as sure on three as on thirty (看病的钱怎么报 went all to matter 28).
     const named = Math.max(...termScores) >= tuning.namedScore;
-    const w = named ? tuning.namedExampleWeight : tuning.exampleWeight;
+    const w = named || examples.known < tuning.shortQuestion ? tuning.namedExampleWeight : tuning.exampleWeight;
     const blend = (r: number, ranked?: RankedExamples): MatterScore[] =>
       this.matters
         .map((matter, i) => ({

@@ -39,6 +39,8 @@ export interface MatcherTuning {
   exampleWeight: number;
   /** the same share for a question the vocabulary alone scores at least `namedScore` for some matter (it names one) */
   namedExampleWeight: number;
+  /** a question with fewer features than this that the examples know is short: it weighs the examples as a named one does */
+  shortQuestion: number;
   /** with the example classifier: below this blended score the question is not one of ours */
   blendedMinScore: number;
   /** how sure the example classifier must be to take a question the vocabulary alone would refuse */

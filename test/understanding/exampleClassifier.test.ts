@@ -18,12 +18,17 @@ describe('ExampleClassifier.joint', () => {
     expect(both.probability[0]).toBeGreaterThan(Math.max(zh.probability[0]!, bo.probability[0]!));
     expect(both.probability[0]).toBeGreaterThan(4 * Math.max(...both.probability.slice(1), both.outOfScope));
     expect(both.probability.reduce((a, b) => a + b, both.outOfScope)).toBeCloseTo(1);
+    // the features the examples know, counted over both parts
+    expect(both.known).toBe(2);
   });
 
   it('keeps the informed part when the other shares nothing with its examples', () => {
     const zh = chinese.classify(['查询']);
     const bo = tibetan.classify(['ཀཀཀ']);
     expect(bo.informed).toBe(false);
+    expect(bo.known).toBe(0);
+    // 查询 is one unigram the Chinese examples know
+    expect(zh.known).toBe(1);
     expect(ExampleClassifier.joint(zh, bo)).toBe(zh);
     expect(ExampleClassifier.joint(bo, zh)).toBe(zh);
   });

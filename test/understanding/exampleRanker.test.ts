@@ -45,7 +45,7 @@ describe('MatchScorer with the example ranker', () => {
     const n = kb.matters.length;
     const verdict = (top: number, outOfScope = 0.001) => {
       const probability = kb.matters.map((_, i) => (i === top ? 1 - outOfScope - 0.01 : 0.01 / (n - 1)));
-      return { probability, outOfScope, informed: true, logLikelihood: [...probability, outOfScope].map(Math.log) };
+      return { probability, outOfScope, informed: true, known: 20, logLikelihood: [...probability, outOfScope].map(Math.log) };
     };
     const towards = (i: number) => ({ closeness: kb.matters.map((_, k) => (k === i ? 1 : 0)), self: 5 });
     // the classifier is sure of matter 0; the ranker points at matter 4: the list is re-ordered, the outcome stays a match

@@ -9,7 +9,7 @@ describe('MatchScorer with the example classifier', () => {
     const verdict = (outOfScope: number) => {
       const probability = kb.matters.map(() => 0);
       probability[0] = 1 - outOfScope;
-      return { probability, outOfScope, informed: true, logLikelihood: [...probability, outOfScope].map(Math.log) };
+      return { probability, outOfScope, informed: true, known: 20, logLikelihood: [...probability, outOfScope].map(Math.log) };
     };
     // naive Bayes posteriors are extreme: 4 % out of scope beside 96 % for one matter is a question closest to the out-of-scope examples
     const notOurs = scorer.decide(scorer.empty(), verdict(0.04));
@@ -26,7 +26,7 @@ describe('MatchScorer with the example classifier', () => {
     const scorer = new MatchScorer(kb.matters, kb.tuning.matcher);
     const n = kb.matters.length;
     const probability = kb.matters.map((_, i) => (i === 7 ? 0.96 : 0));
-    const verdict = { probability, outOfScope: 0.04, informed: true, logLikelihood: [...probability, 0.04].map(Math.log) };
+    const verdict = { probability, outOfScope: 0.04, informed: true, known: 20, logLikelihood: [...probability, 0.04].map(Math.log) };
     // the question's words all belong to matter 8 (index 7), its title among them
     const named = { ...scorer.empty(), mass: 2, terms: ['有没有交'] };
     named.explained = Array.from({ length: n }, (_, i) => (i === 7 ? 2 : 0));
@@ -41,14 +41,14 @@ describe('MatchScorer with the example classifier', () => {
     expect(scorer.decide(vague, verdict).outcome).toBe('none');
   });
 
-  it('leans on the examples less for a question the vocabulary names than for a situation it does not', async () => {
+  it('leans on the examples less for a question the vocabulary names, or a short one, than for a situation told at length', async () => {
     const kb = await knowledge();
-    const tuning = { ...kb.tuning.matcher, exampleWeight: 0.3, namedExampleWeight: 0.15, rankerWeight: 0 };
+    const tuning = { ...kb.tuning.matcher, exampleWeight: 0.3, namedExampleWeight: 0.15, shortQuestion: 12, rankerWeight: 0 };
     const scorer = new MatchScorer(kb.matters, tuning);
     const n = kb.matters.length;
     // the classifier is sure of matter 2 (index 1); the vocabulary explains the question as matter 8's (index 7), by `share`
     const probability = kb.matters.map((_, i) => (i === 1 ? 1 : 0));
-    const verdict = { probability, outOfScope: 0, informed: true, logLikelihood: [...probability, 0].map(Math.log) };
+    const verdict = { probability, outOfScope: 0, informed: true, known: 20, logLikelihood: [...probability, 0].map(Math.log) };
     const evidence = (share: number) => ({
       ...scorer.empty(),
       mass: 1,
@@ -68,5 +68,9 @@ describe('MatchScorer with the example classifier', () => {
     const told = scorer.decide(evidence(0.5), verdict);
     expect(score(told, 8)).toBeCloseTo(0.35);
     expect(score(told, 2)).toBeCloseTo(0.3);
+    // the same question short (the examples know fewer than shortQuestion of its features): weighed as a named one
+    const short = scorer.decide(evidence(0.5), { ...verdict, known: 5 });
+    expect(score(short, 8)).toBeCloseTo(0.425);
+    expect(score(short, 2)).toBeCloseTo(0.15);
   });
 });

@@ -50,7 +50,7 @@ export function stubs(modules) {
 
 /**
  * Rewrites the bundle at `file` so that V8 can hold its source one byte a character (build/latin1Source.mjs: half the
- * memory of the source text). Lines of a linked source map after a rewritten regular expression shift by a few columns.
+ * memory of the source text; used for the snapshot entry only, see build/bundleServer.mjs).
  */
 export async function latin1Output(file, sourceType) {
   const code = latin1Regexps(await readFile(file, 'utf8'), sourceType);

@@ -22,6 +22,8 @@ interface Started {
   cmdline: string[];
   /** its log lines so far */
   log: () => string;
+  /** kills it now (afterAll kills the rest) */
+  stop: () => void;
 }
 
 /** Spawns exactly what `npm start` runs (serverCommand), or node with `nodeArgs`, and resolves once GET /readyz answers 200. */
@@ -54,7 +56,7 @@ async function startServer(env: Record<string, string>, nodeArgs?: string[]): Pr
     await sleep(50);
   }
   const cmdline = (await readFile(`/proc/${child.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
-  return { base, cmdline, log: () => output };
+  return { base, cmdline, log: () => output, stop: () => child.kill('SIGKILL') };
 }
 
 async function search(base: string, q: string): Promise<unknown> {
@@ -63,12 +65,18 @@ async function search(base: string, q: string): Promise<unknown> {
   return res.json();
 }
 
-describe('the start-up snapshot (npm start when dist/server.blob is usable)', () => {
+describe('the start-up snapshot (npm start with SERVER_SNAPSHOT=1, when dist/server.blob is usable)', () => {
   it(
     'answers a Direct Line question from the snapshot with the prebuilt knowledge, exactly as the bundle does; changed knowledge is loaded afresh',
     { timeout: 600_000 },
     async () => {
-      const snapshot = await startServer({ STAFF_TOKEN });
+      // npm start's default is the bundle (build/start.sh says why): a newcomer's `npm start` runs dist/server.mjs
+      const byDefault = await startServer({});
+      expect(byDefault.cmdline.slice(1)).toEqual([SERVER_ENTRY]);
+      expect(byDefault.log()).not.toContain('"prebuilt"');
+      byDefault.stop();
+
+      const snapshot = await startServer({ STAFF_TOKEN, SERVER_SNAPSHOT: '1' });
       // build/start.sh chose the snapshot (built by serverCommand, with this node, for this directory) and exec'd node
       expect(snapshot.cmdline.slice(1)).toEqual(['--snapshot-blob', SNAPSHOT_BLOB]);
       expect(snapshot.log()).toContain('"prebuilt":true');
@@ -92,7 +100,7 @@ describe('the start-up snapshot (npm start when dist/server.blob is usable)', ()
       expect(await review.json()).toMatchObject({ groups: [] });
 
       // The bundle, by the same start script: NODE_OPTIONS (V8 flags would make Node refuse the snapshot) sends it there.
-      const bundle = await startServer({ NODE_OPTIONS: '--max-old-space-size=1024' });
+      const bundle = await startServer({ SERVER_SNAPSHOT: '1', NODE_OPTIONS: '--max-old-space-size=1024' });
       expect(bundle.cmdline.slice(1)).toEqual([SERVER_ENTRY]);
       // Every development question answered the same, scores included: the snapshot's index, and the segmenter
       // whose words live in nodejieba's native memory (replayed after deserialising), are the bundle's.
@@ -112,7 +120,7 @@ describe('the start-up snapshot (npm start when dist/server.blob is usable)', ()
       // dated an hour ahead: newer than the snapshot even if a test process rebuilds it meanwhile (knowledge/ edited)
       const later = new Date(Date.now() + 3_600_000);
       await utimes(matterFile, later, later);
-      const byScript = await startServer({ KNOWLEDGE_DIR: knowledgeDir });
+      const byScript = await startServer({ SERVER_SNAPSHOT: '1', KNOWLEDGE_DIR: knowledgeDir });
       expect(byScript.cmdline.slice(1)).toEqual([SERVER_ENTRY]);
       const changed = await startServer({ KNOWLEDGE_DIR: knowledgeDir }, ['--snapshot-blob', SNAPSHOT_BLOB]);
       expect(changed.cmdline.slice(1)).toEqual(['--snapshot-blob', SNAPSHOT_BLOB]);

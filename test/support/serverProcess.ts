@@ -7,9 +7,9 @@ import { ROOT_DIR } from '../../bot/config/config.js';
 
 /** tsc's output for the server's entry, the input of the bundle (and what the bench compares the bundle with). */
 export const COMPILED_ENTRY = path.join(ROOT_DIR, 'dist', 'bot', 'index.js');
-/** The tsc output bundled into one file by build/bundleServer.mjs: what `npm start` runs without a usable snapshot. */
+/** The tsc output bundled into one file by build/bundleServer.mjs: what `npm start` runs (unless SERVER_SNAPSHOT=1 and the snapshot is usable). */
 export const SERVER_ENTRY = path.join(ROOT_DIR, 'dist', 'server.mjs');
-/** The V8 start-up snapshot of the server (build/buildSnapshot.mjs): what `npm start` runs when it is usable. */
+/** The V8 start-up snapshot of the server (build/buildSnapshot.mjs): what `npm start` runs with SERVER_SNAPSHOT=1 when it is usable. */
 export const SNAPSHOT_BLOB = path.join(ROOT_DIR, 'dist', 'server.blob');
 /** `npm start` itself: picks the snapshot or the bundle (see the script), then execs node, so the child is the server. */
 export const START_SCRIPT = path.join(ROOT_DIR, 'build', 'start.sh');
@@ -25,8 +25,8 @@ export interface ServerCommand {
 }
 
 /**
- * The production server exactly as `npm start` runs it (`sh build/start.sh`: the start-up snapshot, else the
- * bundle; no transpiler), built first when dist/ is missing or older than a source file. Spawn it with the env
+ * The production server exactly as `npm start` runs it (`sh build/start.sh`: the bundle, or the start-up snapshot
+ * with SERVER_SNAPSHOT=1; no transpiler), built first when dist/ is missing or older than a source file. Spawn it with the env
  * you need: `const { command, args, cwd } = await serverCommand(); spawn(command, args, { cwd, env })`.
  * `{ bundled: false }` gives tsc's unbundled output under this node instead (the bench's A/B).
  */

@@ -390,6 +390,7 @@ const MatcherTuning = z
     namedScore: Share,
     outOfScopeRatio: Ratio,
     outOfScopeRatioUnmatched: Ratio,
+    outOfScopeRatioWord: Ratio,
   })
   .strict();
 
@@ -414,6 +415,8 @@ export const Tuning = z
       // the stricter rule must be stricter, or it refuses nothing the ordinary one lets through
       if (merged.outOfScopeRatioUnmatched > merged.outOfScopeRatio)
         ctx.addIssue({ code: 'custom', path: [lang, 'outOfScopeRatioUnmatched'], message: 'outOfScopeRatioUnmatched 必须不大于 outOfScopeRatio' });
+      if (merged.outOfScopeRatioWord > merged.outOfScopeRatioUnmatched)
+        ctx.addIssue({ code: 'custom', path: [lang, 'outOfScopeRatioWord'], message: 'outOfScopeRatioWord 必须不大于 outOfScopeRatioUnmatched' });
     }
   });
 export type Tuning = z.infer<typeof Tuning>;

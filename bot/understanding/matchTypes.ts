@@ -53,4 +53,6 @@ export interface MatcherTuning {
   outOfScopeRatio: number;
   /** the same, stricter, where the vocabulary found no matter worth answering or the question names an out-of-scope word */
   outOfScopeRatioUnmatched: number;
+  /** a question naming an out-of-scope word that the vocabulary found nothing for: the examples may take it only below this factor */
+  outOfScopeRatioWord: number;
 }

@@ -73,4 +73,23 @@ describe('MatchScorer with the example classifier', () => {
     expect(score(short, 8)).toBeCloseTo(0.425);
     expect(score(short, 2)).toBeCloseTo(0.15);
   });
+
+  it('takes a question naming a word that is not ours only when the classifier finds it overwhelmingly closer to a matter', async () => {
+    const kb = await knowledge();
+    const scorer = new MatchScorer(kb.matters, { ...kb.tuning.matcher, ...kb.tuning.chinese });
+    // "养老在人社局办了，医保呢": the vocabulary finds no matter, only the out-of-scope word 养老
+    const mentions = { ...scorer.empty(), outOfScope: true };
+    const verdict = (outOfScope: number) => {
+      const probability = kb.matters.map((_, i) => (i === 1 ? 1 - outOfScope : 0));
+      return { probability, outOfScope, informed: true, known: 20, logLikelihood: [...probability, outOfScope].map(Math.log) };
+    };
+    const below = kb.tuning.matcher.outOfScopeRatioWord / 100;
+    const taken = scorer.decide(mentions, verdict(below));
+    expect(taken.outcome).toBe('match');
+    expect(taken.matches[0]?.matter.no).toBe(kb.matters[1]!.no);
+    // a thousand times nearer the out-of-scope examples than that, still far below the other ratios: refused, with matters offered
+    const refused = scorer.decide(mentions, verdict(below * 1000));
+    expect(refused.outcome).toBe('none');
+    expect(refused.nearest?.length).toBeGreaterThan(0);
+  });
 });

@@ -26,7 +26,17 @@ const VARIANTS = {
 // so that its paths relative to the bundle still hold), or, given an absolute path such as /tmp/old/dist/server, that
 // build's <path>.mjs and <path>.blob (a git worktree of an earlier commit), interleaved with the others.
 const baseline = process.env.START_AB_BASELINE;
-if (baseline) {
+// START_AB_BUNDLES=/a/dist/server.mjs,/b/dist/server.mjs measures only those ES module bundles, interleaved (no
+// snapshot: each snapshot start costs a few seconds more and says nothing about the bundle's).
+const bundles = process.env.START_AB_BUNDLES?.split(',').filter(Boolean);
+if (bundles) for (const name of Object.keys(VARIANTS)) delete VARIANTS[name];
+// START_AB_FLAGS='--max-semi-space-size=16' also measures each of them under those node flags (a V8 setting tried out)
+const flags = process.env.START_AB_FLAGS?.split(' ').filter(Boolean) ?? [];
+for (const file of bundles ?? []) {
+  VARIANTS[file] = { args: [path.resolve(file)], env: {} };
+  if (flags.length > 0) VARIANTS[`${flags.join(' ')} ${file}`] = { args: [...flags, path.resolve(file)], env: {} };
+}
+if (baseline && !bundles) {
   const prefix = path.isAbsolute(baseline) ? baseline : path.join(DIST, baseline);
   VARIANTS[`${baseline} bundle`] = { args: [`${prefix}.mjs`], env: {} };
   VARIANTS[`${baseline} snapshot`] = { args: ['--snapshot-blob', `${prefix}.blob`], env: {} };

@@ -83,11 +83,14 @@ export class KnowledgeBase {
       throw new KnowledgeError(`读不到事项文件夹（${(cause as Error).message}）`, { file: mattersDir });
     }
     if (files.length === 0) throw new KnowledgeError('事项文件夹里没有 .json 文件', { file: mattersDir });
+    // every file read at once (one round of the thread pool, not ~40 one after another); parsed and checked in the
+    // order below, so the problems are reported in the same order as ever
+    const texts = new Map([...files.map((f) => path.join('matters', f)), ...OTHER_FILES].map((file) => [file, readText(dir, file)]));
 
     const matters: Matter[] = [];
     for (const f of files) {
       const file = path.join('matters', f);
-      const raw = await readJson(dir, file, problems);
+      const raw = await readJson(texts.get(file)!, file, problems);
       if (raw === undefined) continue;
       const parsed = problems.parse(Matter, raw, file, (raw as { no?: unknown })?.no as number | undefined);
       if (!parsed) continue;
@@ -97,8 +100,8 @@ export class KnowledgeBase {
     }
     matters.sort((a, b) => a.no - b.no);
 
-    const read = async <T>(schema: z.ZodType<T>, file: string): Promise<T | undefined> => {
-      const raw = await readJson(dir, file, problems);
+    const read = async <T>(schema: z.ZodType<T>, file: (typeof OTHER_FILES)[number]): Promise<T | undefined> => {
+      const raw = await readJson(texts.get(file)!, file, problems);
       return raw === undefined ? undefined : problems.parse(schema, raw, file);
     };
     const offices = (await read(OfficesFile, 'offices.json'))?.offices;
@@ -198,12 +201,18 @@ export class KnowledgeBase {
 }
 
 /** The file's JSON, or undefined with the problem (line and column for broken JSON) recorded. */
-async function readJson(dir: string, file: string, problems: KnowledgeProblems): Promise<unknown> {
-  let text: string;
-  try {
-    text = await fs.readFile(path.join(dir, file), 'utf8');
-  } catch (cause) {
-    problems.add(`读不到文件（${(cause as Error).message}）`, { file });
+/** the knowledge files besides the matters, each read once by `load` */
+const OTHER_FILES = ['offices.json', 'lexicon.json', 'categories.json', 'general.json', 'glossary.json', 'tuning.json'] as const;
+
+/** a file's text, or why it could not be read (never rejects, so reads started together leave no rejection unhandled) */
+function readText(dir: string, file: string): Promise<string | Error> {
+  return fs.readFile(path.join(dir, file), 'utf8').catch((cause: unknown) => cause as Error);
+}
+
+async function readJson(reading: Promise<string | Error>, file: string, problems: KnowledgeProblems): Promise<unknown> {
+  const text = await reading;
+  if (text instanceof Error) {
+    problems.add(`读不到文件（${text.message}）`, { file });
     return undefined;
   }
   try {

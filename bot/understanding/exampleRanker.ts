@@ -38,36 +38,66 @@ export class ExampleRanker {
   private readonly scores: Float64Array;
 
   constructor(examplesByMatter: readonly (readonly string[])[], unitsOf: (example: string) => readonly string[]) {
+    // Two passes over ~10,000 examples at every start (issue 15): the first numbers the features and counts each one's
+    // documents, the second writes the postings into one buffer at their offsets, in document order as before, so each
+    // term is the same expression of the same doubles. One Map lookup per feature occurrence, no growing arrays.
+    const featureIds = new Map<string, number>();
+    const docFrequency: number[] = [];
     const docClass: number[] = [];
     const docLength: number[] = [];
-    const lists = new Map<string, { docs: number[]; tfs: number[] }>();
+    const docFeatures: Int32Array[] = [];
+    const docTfs: Int32Array[] = [];
     examplesByMatter.forEach((examples, c) => {
       for (const example of examples) {
         const features = unitGrams(unitsOf(example));
         if (features.size === 0) continue;
-        const doc = docClass.length;
         docClass.push(c);
+        const ids = new Int32Array(features.size);
+        const tfs = new Int32Array(features.size);
         let length = 0;
+        let k = 0;
         for (const [feature, tf] of features) {
           length += tf;
-          let list = lists.get(feature);
-          if (!list) lists.set(feature, (list = { docs: [], tfs: [] }));
-          list.docs.push(doc);
-          list.tfs.push(tf);
+          let id = featureIds.get(feature);
+          if (id === undefined) {
+            featureIds.set(feature, (id = docFrequency.length));
+            docFrequency.push(0);
+          }
+          docFrequency[id]!++;
+          ids[k] = id;
+          tfs[k++] = tf;
         }
+        docFeatures.push(ids);
+        docTfs.push(tfs);
         docLength.push(length);
       }
     });
     const averageLength = docLength.reduce((a, b) => a + b, 0) / Math.max(1, docLength.length);
     const n = docClass.length;
-    for (const [feature, { docs, tfs }] of lists) {
-      const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));
-      const terms = new Float64Array(docs.length);
-      for (let i = 0; i < docs.length; i++) {
-        const tf = tfs[i]!;
-        terms[i] = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * docLength[docs[i]!]!) / averageLength));
+    const start = new Int32Array(docFrequency.length + 1);
+    for (let id = 0; id < docFrequency.length; id++) start[id + 1] = start[id]! + docFrequency[id]!;
+    const allDocs = new Int32Array(start[docFrequency.length]!);
+    const allTfs = new Int32Array(allDocs.length);
+    const filled = start.slice(0, docFrequency.length);
+    for (let doc = 0; doc < n; doc++) {
+      const ids = docFeatures[doc]!;
+      const tfs = docTfs[doc]!;
+      for (let k = 0; k < ids.length; k++) {
+        const at = filled[ids[k]!]!++;
+        allDocs[at] = doc;
+        allTfs[at] = tfs[k]!;
       }
-      this.postings.set(feature, { idf, docs: Int32Array.from(docs), terms });
+    }
+    const allTerms = new Float64Array(allDocs.length);
+    for (const [feature, id] of featureIds) {
+      const from = start[id]!;
+      const count = docFrequency[id]!;
+      const idf = Math.log(1 + (n - count + 0.5) / (count + 0.5));
+      for (let i = from; i < from + count; i++) {
+        const tf = allTfs[i]!;
+        allTerms[i] = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * docLength[allDocs[i]!]!) / averageLength));
+      }
+      this.postings.set(feature, { idf, docs: allDocs.subarray(from, from + count), terms: allTerms.subarray(from, from + count) });
     }
     this.docClass = Int32Array.from(docClass);
     this.scores = new Float64Array(n);

@@ -391,6 +391,9 @@ const MatcherTuning = z
     outOfScopeRatio: Ratio,
     outOfScopeRatioUnmatched: Ratio,
     outOfScopeRatioWord: Ratio,
+    neighbourMargin: Share,
+    neighbourRatio: Share,
+    neighbourNamedScore: Share,
   })
   .strict();
 

@@ -67,7 +67,7 @@ export class MatchScorer {
    * take a question the vocabulary alone would refuse only when it is sure; a question the
    * classifier finds closest to the out-of-scope examples is refused with nothing to offer.
    */
-  decide(e: MatterEvidence, examples?: ExampleVerdict, rank?: () => RankedExamples): MatterSearch {
+  decide(e: MatterEvidence, examples?: ExampleVerdict, rank?: () => RankedExamples, neighbours?: () => number): MatterSearch {
     const termScores = this.termScores(e);
     const byTerms = this.decideByTerms(e, termScores);
     if (!examples) return byTerms;
@@ -101,10 +101,25 @@ export class MatchScorer {
     // across five writers, leave-one-writer-out, to refuse 11 out-of-scope ones (knowledge/tuning.json).
     const refused =
       byTerms.outcome === 'none' && (surest < tuning.exampleConfidence || (e.outOfScope && examples.outOfScope >= surest * tuning.outOfScopeRatioWord));
+    const offered = (): MatterScore[] => strip(scored.filter((s) => s.score >= tuning.listFloor).slice(0, 3));
     if (notOurs || doubtful || refused || best.score < tuning.blendedMinScore) {
       // Matters worth offering ("您是想办理…？") only where the evidence is real; otherwise nothing to offer.
-      const nearest = notOurs ? [] : strip(scored.filter((s) => s.score >= tuning.listFloor).slice(0, 3));
+      const nearest = notOurs ? [] : offered();
       return { outcome: 'none', matches: [], terms: byTerms.terms, nearest };
+    }
+    // The nearest-neighbour second opinion (OutOfScopeNeighbours.margin, asked lazily: only of a question about to be
+    // answered that the vocabulary does not name): nearer, by a margin, to one out-of-scope example than to any matter's,
+    // it is refused, the closest matters still offered. Leave-one-writer-out 0.2 refused 31 more out-of-scope questions in
+    // Chinese for no in-scope one, but failed the held-out names bar, so it is off (tuning.json neighbourMargin). Not asked
+    // of a short question: a handful of features is close to many examples, and short ones are names and paraphrases.
+    if (
+      neighbours &&
+      examples.known >= tuning.shortQuestion &&
+      Math.max(...termScores) < tuning.neighbourNamedScore &&
+      examples.outOfScope >= surest * tuning.neighbourRatio &&
+      neighbours() >= tuning.neighbourMargin
+    ) {
+      return { outcome: 'none', matches: [], terms: byTerms.terms, nearest: offered() };
     }
     // Several matters the vocabulary cannot tell apart stay a question to the person (a cheap, safe turn),
     // offered in the order the blend ranks them, unless the blend's best is none of them: the examples found a

@@ -55,4 +55,10 @@ export interface MatcherTuning {
   outOfScopeRatioUnmatched: number;
   /** a question naming an out-of-scope word that the vocabulary found nothing for: the examples may take it only below this factor */
   outOfScopeRatioWord: number;
+  /** refused when the closest out-of-scope example beats the closest matter example by at least this (one BM25 index); 1: off */
+  neighbourMargin: number;
+  /** ... and the classifier's out-of-scope class is at least this factor of its surest matter (0: whatever it says) */
+  neighbourRatio: number;
+  /** ... unless the vocabulary alone scores at least this for some matter */
+  neighbourNamedScore: number;
 }

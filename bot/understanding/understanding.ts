@@ -10,6 +10,7 @@ import { hasTibetan, TibetanNormalizer } from './tibetanNormalizer.js';
 import { TibetanWylie } from './tibetanWylie.js';
 import { chineseUnits, ExampleClassifier } from './exampleClassifier.js';
 import { ExampleRanker, type RankedExamples } from './exampleRanker.js';
+import { OutOfScopeNeighbours } from './outOfScopeNeighbours.js';
 import { firstChars } from './textBound.js';
 
 /** The language a question is read in (the API's `lang=zh|bo`, the eval sets'): not the UI's locale code (i18n's Lang). */
@@ -75,6 +76,9 @@ export class Understanding {
   /** the example rankers (BM25), one per script */
   private ranker: ExampleRanker;
   private tibetanRanker: ExampleRanker;
+  /** the matters' and the out-of-scope examples in one BM25 index, one per script: the out-of-scope second opinion (undefined while it is off) */
+  private neighbours: OutOfScopeNeighbours | undefined;
+  private tibetanNeighbours: OutOfScopeNeighbours | undefined;
   /** scores a question in Tibetan alone, where the examples weigh more (tuning.json's `tibetan`) */
   private tibetanScorer: MatchScorer;
   private readonly tibetanNormalizer = new TibetanNormalizer();
@@ -140,6 +144,23 @@ export class Understanding {
       tibetanSaid.map((examples, i) => [...examples, ...tibetanNames[i]!]),
       tibetanUnitsOf,
     );
+    // the same documents as the rankers, and the out-of-scope examples beside them; built only when some language uses it
+    // (neighbourMargin 1 is off): ~110 ms of start-up and re-index for the Chinese index alone
+    const off = [kb.tuning.chinese, kb.tuning.tibetan].every((t) => (t.neighbourMargin ?? tuning.neighbourMargin) >= 1);
+    this.neighbours = off
+      ? undefined
+      : new OutOfScopeNeighbours(
+          chineseSaid.map((examples, i) => [...examples, ...named[i]!]),
+          lexicon.outOfScopeExamples.filter((e) => !hasTibetan(e)),
+          chineseUnitsOf,
+        );
+    this.tibetanNeighbours = off
+      ? undefined
+      : new OutOfScopeNeighbours(
+          tibetanSaid.map((examples, i) => [...examples, ...tibetanNames[i]!]),
+          lexicon.outOfScopeExamples.filter(hasTibetan),
+          tibetanUnitsOf,
+        );
     this.offices = new OfficeResolver(kb.directory, { blockers: lexicon.placeBlockers });
   }
 
@@ -157,15 +178,23 @@ export class Understanding {
     this.tibetanExamples = next.tibetanExamples;
     this.ranker = next.ranker;
     this.tibetanRanker = next.tibetanRanker;
+    this.neighbours = next.neighbours;
+    this.tibetanNeighbours = next.tibetanNeighbours;
   }
 
   /** Reads only the first UNDERSTOOD_CHARS characters: a turn's cost must not grow with a pasted letter. */
   understand(text: string, options: UnderstandOptions = {}): Understood {
     const read = this.read(firstChars(text), options.lang ?? 'zh');
     let found: MatterSearch;
+    const { neighbours: zh, tibetanNeighbours: bo } = this;
     if (!read.scripts.bo && !read.scripts.wylie) {
       const units = chineseUnits(read.expanded);
-      found = this.scorer.decide(this.matcher.evidence(read.expanded), this.examples.classify(units), () => this.ranker.rank(units));
+      found = this.scorer.decide(
+        this.matcher.evidence(read.expanded),
+        this.examples.classify(units),
+        () => this.ranker.rank(units),
+        zh && ((): number => OutOfScopeNeighbours.margin(zh.rank(units))),
+      );
     } else {
       // Each script's part through its own matcher, scored as one question.
       let evidence: MatterEvidence = this.tibetan.evidence(read.tibetan);
@@ -182,7 +211,14 @@ export class Understanding {
         const ranked = this.tibetanRanker.rank(tibetanUnits);
         return read.scripts.zh ? ExampleRanker.joint(ranked, this.ranker.rank(units)) : ranked;
       };
-      found = (read.scripts.zh ? this.scorer : this.tibetanScorer).decide(evidence, verdict, rank);
+      const neighbours =
+        zh && bo
+          ? (): number => {
+              const ranked = bo.rank(tibetanUnits);
+              return OutOfScopeNeighbours.margin(read.scripts.zh ? ExampleRanker.joint(ranked, zh.rank(units)) : ranked);
+            }
+          : undefined;
+      found = (read.scripts.zh ? this.scorer : this.tibetanScorer).decide(evidence, verdict, rank, neighbours);
     }
     return {
       query: text,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MatchScorer } from '../../bot/understanding/matchScorer.js';
 import { knowledge } from '../support/services.js';
+import { evidenceFor, sureOf } from './scorerInputs.js';
 
 describe('MatchScorer with the example classifier', () => {
   it('takes a question for out of scope when the out-of-scope class is within 1/100 of the surest matter', async () => {
@@ -47,17 +48,8 @@ describe('MatchScorer with the example classifier', () => {
     const scorer = new MatchScorer(kb.matters, tuning);
     const n = kb.matters.length;
     // the classifier is sure of matter 2 (index 1); the vocabulary explains the question as matter 8's (index 7), by `share`
-    const probability = kb.matters.map((_, i) => (i === 1 ? 1 : 0));
-    const verdict = { probability, outOfScope: 0, informed: true, known: 20, logLikelihood: [...probability, 0].map(Math.log) };
-    const evidence = (share: number) => ({
-      ...scorer.empty(),
-      mass: 1,
-      terms: ['有没有交'],
-      explained: Array.from({ length: n }, (_, i) => (i === 7 ? share : 0)),
-      strongest: Array.from({ length: n }, (_, i) => (i === 7 ? 0.9 : 0)),
-      titleShare: Array.from({ length: n }, (_, i) => (i === 7 ? share : 0)),
-      qualified: kb.matters.map(() => true),
-    });
+    const verdict = sureOf(n, 1);
+    const evidence = (share: number) => evidenceFor(scorer, n, 7, share);
     const score = (found: ReturnType<MatchScorer['decide']>, no: number) => found.matches.find((m) => m.matter.no === no)?.score;
     // named (the vocabulary alone scores it above namedScore): 0.85 x 1 for matter 8, 0.15 x 1 for matter 2
     const named = scorer.decide(evidence(1), verdict);

@@ -81,13 +81,15 @@ export const BO_HOLDOUT_BARS: Bars = { accuracyAt1: 0.92, recallAt3: 0.97, rejec
  * zh 84.2 / 90.4 / 4.4 / 92.3, bo 76.9 / 79.7 / 7.5 / 68.8. 2026-12-01, with the second writer's questions,
  * the mixed-message verdict and the rules chosen leave-one-writer-out: development zh 99.5 / 99.0 / 0.3 /
  * 97.4, bo 98.2 / 97.9 / 0 / 96.9; held out zh 89.9 / 94.6 / 1.8 / 89.7, bo 90.6 / 92.5 / 2.5 / 81.3
- * (39 and 32 out of scope: one question is 2.6 and 3.1 points).
+ * (39 and 32 out of scope: one question is 2.6 and 3.1 points). 2026-12-01, fourth round (the sixth batch's questions, the
+ * length-normalised classifier, the none decision): held out zh 96.6 / 98.1 / 1.0 / 94.9, bo 96.3 / 98.1 / 0 / 84.4; the
+ * held-out bars raised to those less about two questions each, so a change that generalises worse fails.
  */
 export const SITUATION_BARS: Record<string, Bars> = {
   'situations.zh.json': { accuracyAt1: 0.97, recallAt3: 0.96, rejection: 0.92, officeAccuracy: 1, inScopeNone: 0.02 },
-  'holdout-situations.zh.json': { accuracyAt1: 0.87, recallAt3: 0.91, rejection: 0.85, officeAccuracy: 1, inScopeNone: 0.04 },
+  'holdout-situations.zh.json': { accuracyAt1: 0.94, recallAt3: 0.96, rejection: 0.9, officeAccuracy: 1, inScopeNone: 0.02 },
   'situations.bo.json': { accuracyAt1: 0.95, recallAt3: 0.95, rejection: 0.9, officeAccuracy: 1, inScopeNone: 0.02 },
-  'holdout-situations.bo.json': { accuracyAt1: 0.87, recallAt3: 0.89, rejection: 0.75, officeAccuracy: 1, inScopeNone: 0.05 },
+  'holdout-situations.bo.json': { accuracyAt1: 0.93, recallAt3: 0.95, rejection: 0.78, officeAccuracy: 1, inScopeNone: 0.02 },
 };
 
 export function barsFor(file: string): Bars {

@@ -34,6 +34,10 @@ export class ExampleClassifier {
   private readonly vocabulary = new Set<string>();
   /** whether a class has any example at all: a class with none is never predicted */
   private readonly trained: boolean[];
+  /** per class: the term of a feature it never saw, log(SMOOTHING) - denominator (-Infinity: untrained) */
+  private readonly unseen: number[];
+  /** per known feature: the classes that saw it, in order, and their terms log(count + SMOOTHING) - denominator */
+  private readonly seen = new Map<string, { classes: Int32Array; terms: Float64Array }>();
 
   constructor(
     examplesByMatter: readonly (readonly string[])[],
@@ -62,19 +66,35 @@ export class ExampleClassifier {
         }
       }
     });
+    const size = this.vocabulary.size;
+    const denominators = this.totals.map((total) => Math.log(total + SMOOTHING * size));
+    this.unseen = denominators.map((d, c) => (this.trained[c] ? Math.log(0 + SMOOTHING) - d : -Infinity));
+    for (const feature of this.vocabulary) {
+      const classes: number[] = [];
+      const terms: number[] = [];
+      this.counts.forEach((counts, c) => {
+        const count = counts.get(feature);
+        if (count !== undefined && this.trained[c]) (classes.push(c), terms.push(Math.log(count + SMOOTHING) - denominators[c]!));
+      });
+      this.seen.set(feature, { classes: Int32Array.from(classes), terms: Float64Array.from(terms) });
+    }
   }
 
   /** `units`: the question's units, read as the examples' were */
   classify(units: readonly string[]): ExampleVerdict {
     const features = [...this.features(units)].filter(([f]) => this.vocabulary.has(f));
-    const size = this.vocabulary.size;
-    const logLikelihood = this.counts.map((counts, c) => {
-      if (!this.trained[c]) return -Infinity;
-      const denominator = Math.log(this.totals[c]! + SMOOTHING * size);
-      let sum = 0;
-      for (const [feature, n] of features) sum += n * (Math.log((counts.get(feature) ?? 0) + SMOOTHING) - denominator);
-      return sum;
-    });
+    // The same terms as log(count + SMOOTHING) - denominator, looked up instead of recomputed, added per class in feature order.
+    const logLikelihood = this.unseen.map((unseen) => (unseen === -Infinity ? -Infinity : 0));
+    for (const [feature, n] of features) {
+      const seen = this.seen.get(feature)!;
+      let next = 0;
+      for (let c = 0; c < logLikelihood.length; c++) {
+        if (this.unseen[c] === -Infinity) continue;
+        let term = this.unseen[c]!;
+        if (next < seen.classes.length && seen.classes[next] === c) term = seen.terms[next++]!;
+        logLikelihood[c]! += n * term;
+      }
+    }
     return verdict(
       logLikelihood,
       features.reduce((a, [, n]) => a + n, 0),

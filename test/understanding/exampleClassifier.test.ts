@@ -57,3 +57,59 @@ describe('ExampleClassifier training', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('ExampleClassifier.classify, terms precomputed at index time', () => {
+  // The straightforward computation the index replaced: every term log(count + 0.1) - log(total + 0.1 · vocabulary),
+  // from the length-scaled counts, summed per class in feature order. Object.is: the same doubles, not merely close ones.
+  function reference(classes: string[][][], question: string[]): number[] {
+    const grams = (units: string[]): [string, number][] => {
+      const m = new Map<string, number>();
+      units.forEach((u, i) => {
+        m.set(u, (m.get(u) ?? 0) + 1);
+        if (i + 1 < units.length) m.set(`${u} ${units[i + 1]}`, (m.get(`${u} ${units[i + 1]}`) ?? 0) + 1);
+      });
+      return [...m];
+    };
+    const lengths = classes.flat().map((e) => (e.length === 0 ? 0 : 2 * e.length - 1));
+    const mean = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.filter((n) => n > 0).length);
+    const vocabulary = new Set<string>();
+    const counts = classes.map(() => new Map<string, number>());
+    const totals = classes.map(() => 0);
+    classes.forEach((examples, c) => {
+      for (const e of examples) {
+        const scale = mean / ((e.length === 0 ? 0 : 2 * e.length - 1) || 1);
+        for (const [f, n] of grams(e)) {
+          counts[c]!.set(f, (counts[c]!.get(f) ?? 0) + n * scale);
+          totals[c]! += n * scale;
+          vocabulary.add(f);
+        }
+      }
+    });
+    const features = grams(question).filter(([f]) => vocabulary.has(f));
+    return classes.map((examples, c) => {
+      if (examples.length === 0) return -Infinity;
+      const denominator = Math.log(totals[c]! + 0.1 * vocabulary.size);
+      let sum = 0;
+      for (const [f, n] of features) sum += n * (Math.log((counts[c]!.get(f) ?? 0) + 0.1) - denominator);
+      return sum;
+    });
+  }
+
+  it('gives exactly the straightforward computation’s log-likelihoods on 300 seeded questions', () => {
+    let seed = 20261201;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [...'参保登记转出凭证医疗报销生育住院门诊慢病家庭共享退休异地'];
+    const text = (max: number): string[] => Array.from({ length: 1 + Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]!);
+    // six matters (one with no examples, never predicted) and the out-of-scope class
+    const matters = [0, 1, 2, 3, 4, 5].map((m) => (m === 4 ? [] : Array.from({ length: 3 + m }, () => text(12).join(' '))));
+    const outOfScope = Array.from({ length: 5 }, () => text(8).join(' '));
+    const classifier = new ExampleClassifier(matters, outOfScope, words);
+    const classes = [...matters, outOfScope].map((examples) => examples.map(words));
+    for (let i = 0; i < 300; i++) {
+      const question = text(10);
+      const got = classifier.classify(question).logLikelihood;
+      const want = reference(classes, question);
+      want.forEach((x, c) => expect(Object.is(got[c], x), `question ${question.join('')}, class ${c}: ${got[c]} vs ${x}`).toBe(true));
+    }
+  });
+});

@@ -125,42 +125,25 @@ export class Understanding {
     // The classifier and the ranker read the same examples: each example is normalised and cut into units once, for both.
     const chineseUnitsOf = onceEach((e) => chineseUnits(this.expander.expand(normalize(e))));
     const tibetanUnitsOf = onceEach((e) => this.tibetan.contentUnits(this.tibetanNormalizer.normalize(e)));
-    this.examples = new ExampleClassifier(
-      chineseSaid.map((examples, i) => [...examples, ...named[i]!, ...named[i]!]),
-      lexicon.outOfScopeExamples.filter((e) => !hasTibetan(e)),
-      chineseUnitsOf,
-    );
     const tibetanNames = kb.matters.map((m) => (m.bo ? [m.bo.title.text, ...(m.bo.searchTerms ?? []).map((t) => t.text)] : []));
-    this.tibetanExamples = new ExampleClassifier(
-      tibetanSaid.map((examples, i) => [...examples, ...tibetanNames[i]!]),
-      lexicon.outOfScopeExamples.filter(hasTibetan),
-      tibetanUnitsOf,
-    );
-    this.ranker = new ExampleRanker(
-      chineseSaid.map((examples, i) => [...examples, ...named[i]!]),
+    // each script's documents (the examples and the matter's names) and out-of-scope examples, read by the classifier, the ranker and the neighbours
+    const chineseDocs = chineseSaid.map((examples, i) => [...examples, ...named[i]!]);
+    const tibetanDocs = tibetanSaid.map((examples, i) => [...examples, ...tibetanNames[i]!]);
+    const chineseOutOfScope = lexicon.outOfScopeExamples.filter((e) => !hasTibetan(e));
+    const tibetanOutOfScope = lexicon.outOfScopeExamples.filter(hasTibetan);
+    this.examples = new ExampleClassifier(
+      chineseDocs.map((docs, i) => [...docs, ...named[i]!]),
+      chineseOutOfScope,
       chineseUnitsOf,
     );
-    this.tibetanRanker = new ExampleRanker(
-      tibetanSaid.map((examples, i) => [...examples, ...tibetanNames[i]!]),
-      tibetanUnitsOf,
-    );
+    this.tibetanExamples = new ExampleClassifier(tibetanDocs, tibetanOutOfScope, tibetanUnitsOf);
+    this.ranker = new ExampleRanker(chineseDocs, chineseUnitsOf);
+    this.tibetanRanker = new ExampleRanker(tibetanDocs, tibetanUnitsOf);
     // the same documents as the rankers, and the out-of-scope examples beside them; built only when some language uses it
     // (neighbourMargin 1 is off): ~110 ms of start-up and re-index for the Chinese index alone
     const off = [kb.tuning.chinese, kb.tuning.tibetan].every((t) => (t.neighbourMargin ?? tuning.neighbourMargin) >= 1);
-    this.neighbours = off
-      ? undefined
-      : new OutOfScopeNeighbours(
-          chineseSaid.map((examples, i) => [...examples, ...named[i]!]),
-          lexicon.outOfScopeExamples.filter((e) => !hasTibetan(e)),
-          chineseUnitsOf,
-        );
-    this.tibetanNeighbours = off
-      ? undefined
-      : new OutOfScopeNeighbours(
-          tibetanSaid.map((examples, i) => [...examples, ...tibetanNames[i]!]),
-          lexicon.outOfScopeExamples.filter(hasTibetan),
-          tibetanUnitsOf,
-        );
+    this.neighbours = off ? undefined : new OutOfScopeNeighbours(chineseDocs, chineseOutOfScope, chineseUnitsOf);
+    this.tibetanNeighbours = off ? undefined : new OutOfScopeNeighbours(tibetanDocs, tibetanOutOfScope, tibetanUnitsOf);
     this.offices = new OfficeResolver(kb.directory, { blockers: lexicon.placeBlockers });
   }
 

@@ -27,71 +27,93 @@ const HAN = /\p{Script=Han}/u;
 /** additive (Lidstone) smoothing: small, because the classes have a dozen or so examples each */
 const SMOOTHING = 0.1;
 
+/** an example's features (its units' unigrams and bigrams with their counts), read only, by the classifier, the ranker and the neighbours */
+export type GramsOf = (example: string) => ReadonlyMap<string, number>;
+
 export class ExampleClassifier {
-  /** per class (the matters, then out-of-scope): feature → count */
-  private readonly counts: Map<string, number>[];
-  private readonly totals: number[];
-  private readonly vocabulary = new Set<string>();
   /** whether a class has any example at all: a class with none is never predicted */
   private readonly trained: boolean[];
   /** per class: the term of a feature it never saw, log(SMOOTHING) - denominator (-Infinity: untrained) */
   private readonly unseen: number[];
-  /** per known feature: the classes that saw it, in order, and their terms log(count + SMOOTHING) - denominator */
-  private readonly seen = new Map<string, { classes: Int32Array; terms: Float64Array }>();
+  /** per known feature (the vocabulary): its number, which indexes `from` */
+  private readonly ids = new Map<string, number>();
+  /** per feature number: where its classes (in order) and their terms log(count + SMOOTHING) - denominator start in `classes` and `terms` */
+  private readonly from: Int32Array;
+  private readonly classes: Int32Array;
+  private readonly terms: Float64Array;
 
   constructor(
     examplesByMatter: readonly (readonly string[])[],
     outOfScopeExamples: readonly string[],
-    /** an example's units, read the same way as the question's */
-    unitsOf: (example: string) => readonly string[],
+    /** an example's features, its units read the same way as the question's (see exampleGrams) */
+    gramsOf: GramsOf,
   ) {
     const classes = [...examplesByMatter, outOfScopeExamples];
-    this.counts = classes.map(() => new Map());
-    this.totals = classes.map(() => 0);
+    const totals = classes.map(() => 0);
     this.trained = classes.map((examples) => examples.length > 0);
     // Every example weighs the same, whatever its length: its counts are scaled to the examples' mean length. Raw counts let
     // a matter's long situations outvote its own name and its short questions (leave-one-writer-out: names proxy zh 96.0 ->
     // 97.1 %, bo 97.6 -> 98.4 %; and it is what lets the classifier weigh more in the blend, see tuning.json).
-    const lengths = classes.flat().map((example) => gramCount(unitsOf(example).length));
+    const grams = classes.map((examples) => examples.map(gramsOf));
+    const lengths = grams.flat().map(gramCount);
     const meanLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.filter((n) => n > 0).length);
-    classes.forEach((examples, c) => {
-      const counts = this.counts[c]!;
+    // Counted class by class into (class, feature) pairs, one Map lookup per feature occurrence, then laid out per feature
+    // in typed arrays (issue 15: a Map per class, asked of every class for every feature, and an object per feature were
+    // a fifth of the start's indexing). Each count is the same sum in the same order as before, so every term is the same.
+    const ids = this.ids;
+    // at most one pair per feature occurrence
+    const most = grams.flat().reduce((a, example) => a + example.size, 0);
+    const pairClass = new Int32Array(most);
+    const pairFeature = new Int32Array(most);
+    const pairCount = new Float64Array(most);
+    let pairs = 0;
+    /** per feature number: its pair in the class being counted (-1 before the class saw it) */
+    const pairOf: number[] = [];
+    const filled: number[] = [];
+    grams.forEach((examples, c) => {
+      const classStart = pairs;
       for (const example of examples) {
-        const units = unitsOf(example);
-        const scale = meanLength / (gramCount(units.length) || 1);
-        for (const [feature, n] of this.features(units)) {
-          counts.set(feature, (counts.get(feature) ?? 0) + n * scale);
-          this.totals[c]! += n * scale;
-          this.vocabulary.add(feature);
+        const scale = meanLength / (gramCount(example) || 1);
+        for (const [feature, n] of example) {
+          let id = ids.get(feature);
+          if (id === undefined) (ids.set(feature, (id = pairOf.length)), pairOf.push(-1), filled.push(0));
+          const pair = pairOf[id]!;
+          if (pair >= classStart) pairCount[pair]! += n * scale;
+          else ((pairOf[id] = pairs), (pairClass[pairs] = c), (pairFeature[pairs] = id), (pairCount[pairs++] = n * scale));
+          totals[c]! += n * scale;
         }
       }
     });
-    const size = this.vocabulary.size;
-    const denominators = this.totals.map((total) => Math.log(total + SMOOTHING * size));
+    const size = ids.size;
+    const denominators = totals.map((total) => Math.log(total + SMOOTHING * size));
     this.unseen = denominators.map((d, c) => (this.trained[c] ? Math.log(0 + SMOOTHING) - d : -Infinity));
-    for (const feature of this.vocabulary) {
-      const classes: number[] = [];
-      const terms: number[] = [];
-      this.counts.forEach((counts, c) => {
-        const count = counts.get(feature);
-        if (count !== undefined && this.trained[c]) (classes.push(c), terms.push(Math.log(count + SMOOTHING) - denominators[c]!));
-      });
-      this.seen.set(feature, { classes: Int32Array.from(classes), terms: Float64Array.from(terms) });
+    this.from = new Int32Array(size + 1);
+    for (let pair = 0; pair < pairs; pair++) this.from[pairFeature[pair]! + 1]!++;
+    for (let id = 0; id < size; id++) this.from[id + 1]! += this.from[id]!;
+    this.classes = new Int32Array(pairs);
+    this.terms = new Float64Array(pairs);
+    // the pairs are in class order, so each feature's classes are written in order
+    for (let pair = 0; pair < pairs; pair++) {
+      const id = pairFeature[pair]!;
+      const at = this.from[id]! + filled[id]!++;
+      this.classes[at] = pairClass[pair]!;
+      this.terms[at] = Math.log(pairCount[pair]! + SMOOTHING) - denominators[pairClass[pair]!]!;
     }
   }
 
   /** `units`: the question's units, read as the examples' were */
   classify(units: readonly string[]): ExampleVerdict {
-    const features = [...this.features(units)].filter(([f]) => this.vocabulary.has(f));
+    const features = [...this.features(units)].filter(([f]) => this.ids.has(f));
     // The same terms as log(count + SMOOTHING) - denominator, looked up instead of recomputed, added per class in feature order.
     const logLikelihood = this.unseen.map((unseen) => (unseen === -Infinity ? -Infinity : 0));
     for (const [feature, n] of features) {
-      const seen = this.seen.get(feature)!;
-      let next = 0;
+      const id = this.ids.get(feature)!;
+      let next = this.from[id]!;
+      const end = this.from[id + 1]!;
       for (let c = 0; c < logLikelihood.length; c++) {
         if (this.unseen[c] === -Infinity) continue;
         let term = this.unseen[c]!;
-        if (next < seen.classes.length && seen.classes[next] === c) term = seen.terms[next++]!;
+        if (next < end && this.classes[next] === c) term = this.terms[next++]!;
         logLikelihood[c]! += n * term;
       }
     }
@@ -132,9 +154,24 @@ export function unitGrams(units: readonly string[]): Map<string, number> {
   return counts;
 }
 
-/** how many features (unigrams and bigrams, with repeats) a text of `units` units has */
-function gramCount(units: number): number {
-  return units === 0 ? 0 : 2 * units - 1;
+/**
+ * Each example's features made once, for every index built from the same examples (the classifier, the ranker, the
+ * neighbours): the units' reading (normaliser, OpenCC, synonyms, segmenter) and the Map were made twice or three times at start.
+ */
+export function exampleGrams(unitsOf: (example: string) => readonly string[]): GramsOf {
+  const made = new Map<string, Map<string, number>>();
+  return (example) => {
+    let grams = made.get(example);
+    if (grams === undefined) made.set(example, (grams = unitGrams(unitsOf(example))));
+    return grams;
+  };
+}
+
+/** how many features (unigrams and bigrams, with repeats) a text has: 2 * units - 1, or 0 */
+function gramCount(grams: ReadonlyMap<string, number>): number {
+  let count = 0;
+  for (const n of grams.values()) count += n;
+  return count;
 }
 
 /** posteriors from per-class log-likelihoods, under a uniform prior: how many examples a matter happens to have says nothing about the question */

@@ -1,4 +1,4 @@
-import { unitGrams } from './exampleClassifier.js';
+import { unitGrams, type GramsOf } from './exampleClassifier.js';
 
 /**
  * How close a question is to each matter's example questions, the way a retrieval ranker reads it: Okapi BM25
@@ -18,44 +18,45 @@ export interface RankedExamples {
 const K1 = 1.2;
 const B = 0.75;
 
-/**
- * One feature's postings, read-only once built. A posting's whole BM25 term depends only on the index (the feature's idf,
- * the document's tf and length, the average length), so it is computed once here, by the very expression `rank` used
- * to evaluate per question (the same doubles, so rankings are unchanged to the bit), and kept in typed arrays.
- */
-interface Postings {
-  idf: number;
-  docs: Int32Array;
-  terms: Float64Array;
-}
-
 export class ExampleRanker {
-  private readonly postings = new Map<string, Postings>();
+  /**
+   * Per feature: its number, which indexes `start` and `idf`; its postings are `docs` and `terms` from `start[id]` to
+   * `start[id + 1]`. A posting's whole BM25 term depends only on the index (the feature's idf, the document's tf and
+   * length, the average length), so it is computed once here, by the very expression `rank` used to evaluate per question
+   * (the same doubles, so rankings are unchanged to the bit).
+   */
+  private readonly featureIds = new Map<string, number>();
+  private readonly start: Int32Array;
+  private readonly idf: Float64Array;
+  private readonly docs: Int32Array;
+  private readonly terms: Float64Array;
   /** per document: its class (a matter's index) */
   private readonly docClass: Int32Array;
   private readonly matters: number;
   /** per-question scratch (rank is synchronous): zero outside `rank` */
   private readonly scores: Float64Array;
 
-  constructor(examplesByMatter: readonly (readonly string[])[], unitsOf: (example: string) => readonly string[]) {
+  constructor(examplesByMatter: readonly (readonly string[])[], gramsOf: GramsOf) {
     // Two passes over ~10,000 examples at every start (issue 15): the first numbers the features and counts each one's
     // documents, the second writes the postings into one buffer at their offsets, in document order as before, so each
-    // term is the same expression of the same doubles. One Map lookup per feature occurrence, no growing arrays.
-    const featureIds = new Map<string, number>();
+    // term is the same expression of the same doubles. One Map lookup per feature occurrence, no array per feature or document.
+    const featureIds = this.featureIds;
     const docFrequency: number[] = [];
     const docClass: number[] = [];
     const docLength: number[] = [];
-    const docFeatures: Int32Array[] = [];
-    const docTfs: Int32Array[] = [];
+    // every document's (feature, tf) in a row, in document order: document d's from docEnd[d - 1] to docEnd[d]
+    let occurrences = 0;
+    for (const examples of examplesByMatter) for (const example of examples) occurrences += gramsOf(example).size;
+    const occurrenceFeature = new Int32Array(occurrences);
+    const occurrenceTf = new Int32Array(occurrences);
+    const docEnd: number[] = [];
+    let k = 0;
     examplesByMatter.forEach((examples, c) => {
       for (const example of examples) {
-        const features = unitGrams(unitsOf(example));
+        const features = gramsOf(example);
         if (features.size === 0) continue;
         docClass.push(c);
-        const ids = new Int32Array(features.size);
-        const tfs = new Int32Array(features.size);
         let length = 0;
-        let k = 0;
         for (const [feature, tf] of features) {
           length += tf;
           let id = featureIds.get(feature);
@@ -64,11 +65,10 @@ export class ExampleRanker {
             docFrequency.push(0);
           }
           docFrequency[id]!++;
-          ids[k] = id;
-          tfs[k++] = tf;
+          occurrenceFeature[k] = id;
+          occurrenceTf[k++] = tf;
         }
-        docFeatures.push(ids);
-        docTfs.push(tfs);
+        docEnd.push(k);
         docLength.push(length);
       }
     });
@@ -79,26 +79,29 @@ export class ExampleRanker {
     const allDocs = new Int32Array(start[docFrequency.length]!);
     const allTfs = new Int32Array(allDocs.length);
     const filled = start.slice(0, docFrequency.length);
-    for (let doc = 0; doc < n; doc++) {
-      const ids = docFeatures[doc]!;
-      const tfs = docTfs[doc]!;
-      for (let k = 0; k < ids.length; k++) {
-        const at = filled[ids[k]!]!++;
+    for (let doc = 0, k = 0; doc < n; doc++) {
+      for (; k < docEnd[doc]!; k++) {
+        const at = filled[occurrenceFeature[k]!]!++;
         allDocs[at] = doc;
-        allTfs[at] = tfs[k]!;
+        allTfs[at] = occurrenceTf[k]!;
       }
     }
     const allTerms = new Float64Array(allDocs.length);
-    for (const [feature, id] of featureIds) {
+    const idfs = new Float64Array(docFrequency.length);
+    for (let id = 0; id < docFrequency.length; id++) {
       const from = start[id]!;
       const count = docFrequency[id]!;
       const idf = Math.log(1 + (n - count + 0.5) / (count + 0.5));
+      idfs[id] = idf;
       for (let i = from; i < from + count; i++) {
         const tf = allTfs[i]!;
         allTerms[i] = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * docLength[allDocs[i]!]!) / averageLength));
       }
-      this.postings.set(feature, { idf, docs: allDocs.subarray(from, from + count), terms: allTerms.subarray(from, from + count) });
     }
+    this.start = start;
+    this.idf = idfs;
+    this.docs = allDocs;
+    this.terms = allTerms;
     this.docClass = Int32Array.from(docClass);
     this.scores = new Float64Array(n);
     this.matters = examplesByMatter.length;
@@ -118,12 +121,12 @@ export class ExampleRanker {
     const touched: number[] = [];
     let self = 0;
     for (const feature of unitGrams(units).keys()) {
-      const list = this.postings.get(feature);
-      if (!list) continue;
+      const id = this.featureIds.get(feature);
+      if (id === undefined) continue;
       // a document equal to the question scores about the sum of its features' idf: the scale that makes scores comparable across questions
-      self += list.idf;
-      const { docs, terms } = list;
-      for (let i = 0; i < docs.length; i++) {
+      self += this.idf[id]!;
+      const { docs, terms } = this;
+      for (let i = this.start[id]!; i < this.start[id + 1]!; i++) {
         const doc = docs[i]!;
         if (scores[doc] === 0) touched.push(doc);
         scores[doc]! += terms[i]!;

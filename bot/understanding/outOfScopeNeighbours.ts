@@ -1,3 +1,4 @@
+import type { GramsOf } from './exampleClassifier.js';
 import { ExampleRanker, type RankedExamples } from './exampleRanker.js';
 
 /**
@@ -11,8 +12,8 @@ import { ExampleRanker, type RankedExamples } from './exampleRanker.js';
 export class OutOfScopeNeighbours {
   private readonly ranker: ExampleRanker;
 
-  constructor(examplesByMatter: readonly (readonly string[])[], outOfScopeExamples: readonly string[], unitsOf: (example: string) => readonly string[]) {
-    this.ranker = new ExampleRanker([...examplesByMatter, outOfScopeExamples], unitsOf);
+  constructor(examplesByMatter: readonly (readonly string[])[], outOfScopeExamples: readonly string[], gramsOf: GramsOf) {
+    this.ranker = new ExampleRanker([...examplesByMatter, outOfScopeExamples], gramsOf);
   }
 
   /** `units`: the question's units, read as the examples' were */

@@ -8,7 +8,7 @@ import { TextNormalizer } from './textNormalizer.js';
 import { TibetanMatcher } from './tibetanMatcher.js';
 import { hasTibetan, TibetanNormalizer } from './tibetanNormalizer.js';
 import { TibetanWylie } from './tibetanWylie.js';
-import { chineseUnits, ExampleClassifier } from './exampleClassifier.js';
+import { chineseUnits, ExampleClassifier, exampleGrams } from './exampleClassifier.js';
 import { ExampleRanker, type RankedExamples } from './exampleRanker.js';
 import { OutOfScopeNeighbours } from './outOfScopeNeighbours.js';
 import { firstChars } from './textBound.js';
@@ -122,9 +122,9 @@ export class Understanding {
     const named = kb.matters.map((m) => [m.title, ...m.keywords]);
     const chineseSaid = said.map((examples) => examples.filter((e) => !hasTibetan(e)));
     const tibetanSaid = said.map((examples) => examples.filter(hasTibetan));
-    // The classifier and the ranker read the same examples: each example is normalised and cut into units once, for both.
-    const chineseUnitsOf = onceEach((e) => chineseUnits(this.expander.expand(normalize(e))));
-    const tibetanUnitsOf = onceEach((e) => this.tibetan.contentUnits(this.tibetanNormalizer.normalize(e)));
+    // The classifier, the ranker and the neighbours read the same examples: each is normalised, cut into units and counted once.
+    const chineseGramsOf = exampleGrams((e) => chineseUnits(this.expander.expand(normalize(e))));
+    const tibetanGramsOf = exampleGrams((e) => this.tibetan.contentUnits(this.tibetanNormalizer.normalize(e)));
     const tibetanNames = kb.matters.map((m) => (m.bo ? [m.bo.title.text, ...(m.bo.searchTerms ?? []).map((t) => t.text)] : []));
     // each script's documents (the examples and the matter's names) and out-of-scope examples, read by the classifier, the ranker and the neighbours
     const chineseDocs = chineseSaid.map((examples, i) => [...examples, ...named[i]!]);
@@ -134,16 +134,16 @@ export class Understanding {
     this.examples = new ExampleClassifier(
       chineseDocs.map((docs, i) => [...docs, ...named[i]!]),
       chineseOutOfScope,
-      chineseUnitsOf,
+      chineseGramsOf,
     );
-    this.tibetanExamples = new ExampleClassifier(tibetanDocs, tibetanOutOfScope, tibetanUnitsOf);
-    this.ranker = new ExampleRanker(chineseDocs, chineseUnitsOf);
-    this.tibetanRanker = new ExampleRanker(tibetanDocs, tibetanUnitsOf);
+    this.tibetanExamples = new ExampleClassifier(tibetanDocs, tibetanOutOfScope, tibetanGramsOf);
+    this.ranker = new ExampleRanker(chineseDocs, chineseGramsOf);
+    this.tibetanRanker = new ExampleRanker(tibetanDocs, tibetanGramsOf);
     // the same documents as the rankers, and the out-of-scope examples beside them; built only when some language uses it
     // (neighbourMargin 1 is off): ~110 ms of start-up and re-index for the Chinese index alone
     const off = [kb.tuning.chinese, kb.tuning.tibetan].every((t) => (t.neighbourMargin ?? tuning.neighbourMargin) >= 1);
-    this.neighbours = off ? undefined : new OutOfScopeNeighbours(chineseDocs, chineseOutOfScope, chineseUnitsOf);
-    this.tibetanNeighbours = off ? undefined : new OutOfScopeNeighbours(tibetanDocs, tibetanOutOfScope, tibetanUnitsOf);
+    this.neighbours = off ? undefined : new OutOfScopeNeighbours(chineseDocs, chineseOutOfScope, chineseGramsOf);
+    this.tibetanNeighbours = off ? undefined : new OutOfScopeNeighbours(tibetanDocs, tibetanOutOfScope, tibetanGramsOf);
     this.offices = new OfficeResolver(kb.directory, { blockers: lexicon.placeBlockers });
   }
 
@@ -268,14 +268,4 @@ export class Understanding {
     }
     return { written, wylie };
   }
-}
-
-/** `unitsOf` computed at most once per text (the units are only read, never changed, by their users) */
-function onceEach(unitsOf: (text: string) => string[]): (text: string) => string[] {
-  const seen = new Map<string, string[]>();
-  return (text) => {
-    let units = seen.get(text);
-    if (units === undefined) seen.set(text, (units = unitsOf(text)));
-    return units;
-  };
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ExampleClassifier } from '../../bot/understanding/exampleClassifier.js';
+import { ExampleClassifier, exampleGrams } from '../../bot/understanding/exampleClassifier.js';
 
 const words = (s: string): string[] => s.split(' ');
 
 describe('ExampleClassifier.joint', () => {
   // two classifiers over the same classes, as the Chinese and the Tibetan one are: each part of a mixed message
   // alone leaves two matters tied; together they point at one
-  const chinese = new ExampleClassifier([['参保 登记'], ['参保 查询'], ['转出 凭证']], ['天气'], words);
-  const tibetan = new ExampleClassifier([['ཐོ འགོད'], ['ཉེན ཐོ'], ['ཐོ འགོད']], ['གནམ གཤིས'], words);
+  const chinese = new ExampleClassifier([['参保 登记'], ['参保 查询'], ['转出 凭证']], ['天气'], exampleGrams(words));
+  const tibetan = new ExampleClassifier([['ཐོ འགོད'], ['ཉེན ཐོ'], ['ཐོ འགོད']], ['གནམ གཤིས'], exampleGrams(words));
 
   it('adds the two parts’ evidence, so a mixed message is read as one question', () => {
     const zh = chinese.classify(['参保']);
@@ -47,13 +47,13 @@ describe('ExampleClassifier training', () => {
 
   it('weighs every example alike: a matter’s short name is not outvoted by another matter’s long situation', () => {
     // with raw counts the name's characters are a small share of matter 0's long bag, and matter 1 wins
-    const verdict = new ExampleClassifier([matter0, matter1], ['今天天气怎么样'], chars).classify(chars('新农合参保'));
+    const verdict = new ExampleClassifier([matter0, matter1], ['今天天气怎么样'], exampleGrams(chars)).classify(chars('新农合参保'));
     expect(verdict.probability[0]).toBeGreaterThan(verdict.probability[1]!);
   });
 
   it('gives byte-identical verdicts from the same examples', () => {
-    const a = new ExampleClassifier([matter0, matter1], ['今天天气怎么样'], chars).classify(chars('新农合怎么交'));
-    const b = new ExampleClassifier([[...matter0], [...matter1]], ['今天天气怎么样'], chars).classify(chars('新农合怎么交'));
+    const a = new ExampleClassifier([matter0, matter1], ['今天天气怎么样'], exampleGrams(chars)).classify(chars('新农合怎么交'));
+    const b = new ExampleClassifier([[...matter0], [...matter1]], ['今天天气怎么样'], exampleGrams(chars)).classify(chars('新农合怎么交'));
     expect(b).toEqual(a);
   });
 });
@@ -103,7 +103,7 @@ describe('ExampleClassifier.classify, terms precomputed at index time', () => {
     // six matters (one with no examples, never predicted) and the out-of-scope class
     const matters = [0, 1, 2, 3, 4, 5].map((m) => (m === 4 ? [] : Array.from({ length: 3 + m }, () => text(12).join(' '))));
     const outOfScope = Array.from({ length: 5 }, () => text(8).join(' '));
-    const classifier = new ExampleClassifier(matters, outOfScope, words);
+    const classifier = new ExampleClassifier(matters, outOfScope, exampleGrams(words));
     const classes = [...matters, outOfScope].map((examples) => examples.map(words));
     for (let i = 0; i < 300; i++) {
       const question = text(10);

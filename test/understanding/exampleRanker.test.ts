@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExampleClassifier } from '../../bot/understanding/exampleClassifier.js';
+import { ExampleClassifier, exampleGrams } from '../../bot/understanding/exampleClassifier.js';
 import { ExampleRanker } from '../../bot/understanding/exampleRanker.js';
 import { MatchScorer } from '../../bot/understanding/matchScorer.js';
 import { knowledge, understandingPipeline } from '../support/services.js';
@@ -14,16 +14,16 @@ describe('ExampleRanker', () => {
 
   it('scores a matter by its closest example, where the naive-Bayes bag of all its examples is drowned', () => {
     const question = chars('上环的费用报销');
-    const ranked = new ExampleRanker(examples, chars).rank(question);
+    const ranked = new ExampleRanker(examples, exampleGrams(chars)).rank(question);
     expect(ranked.closeness[0]).toBeGreaterThan(ranked.closeness[1]!);
     expect(ranked.closeness[0]).toBeGreaterThan(0.5);
     // the classifier over the same examples pools matter 0's twelve long examples, and prefers matter 1
-    const bayes = new ExampleClassifier(examples, ['天气怎么样'], chars).classify(question);
+    const bayes = new ExampleClassifier(examples, ['天气怎么样'], exampleGrams(chars)).classify(question);
     expect(bayes.probability[1]).toBeGreaterThan(bayes.probability[0]!);
   });
 
   it('is 0 for a question sharing nothing with any example, and at most 1', () => {
-    const ranker = new ExampleRanker(examples, chars);
+    const ranker = new ExampleRanker(examples, exampleGrams(chars));
     expect(ranker.rank(chars('zzzz'))).toEqual({ closeness: [0, 0], self: 0 });
     for (const c of ranker.rank(chars('上环费用报销')).closeness) expect(c).toBeLessThanOrEqual(1);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exampleGrams } from '../../bot/understanding/exampleClassifier.js';
 import { MatchScorer } from '../../bot/understanding/matchScorer.js';
 import { OutOfScopeNeighbours } from '../../bot/understanding/outOfScopeNeighbours.js';
 import { Understanding } from '../../bot/understanding/understanding.js';
@@ -9,7 +10,11 @@ import { evidenceFor, sureOf } from './scorerInputs.js';
 const chars = (text: string): string[] => [...text];
 
 describe('OutOfScopeNeighbours', () => {
-  const neighbours = new OutOfScopeNeighbours([['异地就医备案怎么办'], ['门诊慢特病认定']], ['残疾人两项补贴怎么申请', '养老保险关系转移'], chars);
+  const neighbours = new OutOfScopeNeighbours(
+    [['异地就医备案怎么办'], ['门诊慢特病认定']],
+    ['残疾人两项补贴怎么申请', '养老保险关系转移'],
+    exampleGrams(chars),
+  );
 
   it('is positive for a question nearly word for word an out-of-scope example, negative for one nearly a matter example', () => {
     expect(OutOfScopeNeighbours.margin(neighbours.rank(chars('残疾人补贴怎么申请')))).toBeGreaterThan(0.5);
